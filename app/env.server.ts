@@ -1,0 +1,74 @@
+// Configuration, parsed once at start-up. A missing or malformed variable stops the app with
+// the variable's name instead of running with an empty secret.
+import { z } from "zod";
+
+import { DEFAULT_DATABASE_URL } from "../prisma/database-url";
+
+const boolean = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((value) => value === "true" || value === "1");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
+    SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+    SHOPIFY_APP_URL: z.url("must be the app's public URL, e.g. https://amends.example.com"),
+    SCOPES: z
+      .string()
+      .default(
+        "read_customers,write_discounts,write_draft_orders,read_fulfillments,read_inventory,read_merchant_managed_fulfillment_orders,write_orders,read_products",
+      ),
+    DATABASE_URL: z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+        message: "must start with file: (SQLite) or postgres:// (PostgreSQL)",
+      }),
+    /** Where the Admin GraphQL API lives; {shop} and {version} are filled in. Only tests and the
+     * demo point it elsewhere (the local store emulator). */
+    SHOPIFY_ADMIN_API_URL_TEMPLATE: z
+      .string()
+      .default("https://{shop}/admin/api/{version}/graphql.json")
+      .refine((t) => t.includes("{shop}") && t.includes("{version}"), {
+        message: "must contain {shop} and {version}",
+      }),
+    /** Demo mode: the admin opens without a Shopify login, as the demo shop. Never in production. */
+    AMENDS_DEMO: boolean,
+    AMENDS_DEMO_SHOP: z.string().default("amends-demo.myshopify.com"),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AMENDS_DEMO && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AMENDS_DEMO"],
+        message:
+          "demo mode opens the admin without a Shopify login, so it cannot run with NODE_ENV=production",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+/** Parses `source` (process.env by default); throws one error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigurationError(`Invalid configuration:\n${problems.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+/** The app's configuration; parsed on first use, which is start-up for the server. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

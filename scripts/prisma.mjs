@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Runs the Prisma CLI offline. Prisma's CLI checks for native engines at start and tries to
+// download them from a host we cannot reach; pointing these variables at any existing file
+// stops that. With `engine: "js"` and `engineType = "client"` neither file is ever executed.
+//
+//   node scripts/prisma.mjs generate          both clients (SQLite and PostgreSQL)
+//   node scripts/prisma.mjs migrate           apply committed migrations to DATABASE_URL
+//   node scripts/prisma.mjs new-migration X   write migration X for both providers
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const sqliteSchema = path.join(root, "prisma/schema.prisma");
+const postgresSchema = path.join(root, "prisma/postgres/schema.prisma");
+
+export function prismaEnv(extra = {}) {
+  return {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+    PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+    ...extra,
+  };
+}
+
+function prisma(args, env = {}) {
+  const bin = path.join(root, "node_modules/prisma/build/index.js");
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: prismaEnv(env),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) {
+    throw new Error(`prisma ${args.join(" ")} failed with exit code ${result.status}`);
+  }
+}
+
+/** The PostgreSQL schema is derived, never edited: one data model, two providers. */
+function writePostgresSchema() {
+  const source = readFileSync(sqliteSchema, "utf8");
+  const derived = source
+    .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
+    .replace(/url\s*=\s*"file:[^"]*"/, 'url      = env("DATABASE_URL")')
+    .replace(
+      /engineType = "client"/,
+      'engineType = "client"\n  output     = "../../node_modules/.prisma/client-pg"',
+    );
+  mkdirSync(path.dirname(postgresSchema), { recursive: true });
+  const header = "// GENERATED from prisma/schema.prisma by scripts/prisma.mjs: edit that file.\n";
+  const next = header + derived;
+  if (!existsSync(postgresSchema) || readFileSync(postgresSchema, "utf8") !== next) {
+    writeFileSync(postgresSchema, next);
+  }
+}
+
+export function generate() {
+  writePostgresSchema();
+  prisma(["generate", "--schema", sqliteSchema]);
+  prisma(["generate", "--schema", postgresSchema], {
+    DATABASE_URL: "postgresql://localhost/unused",
+  });
+}
+
+export async function migrate(databaseUrl = process.env.DATABASE_URL) {
+  writePostgresSchema();
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Prisma's WebAssembly schema engine cannot read PostgreSQL's catalogs through
+    // @prisma/adapter-pg yet (prisma/orm#27403: "Column type 'name' could not be
+    // deserialized"), so the committed PostgreSQL migrations are applied by our own runner,
+    // which records them in Prisma's _prisma_migrations table just as `migrate deploy` would.
+    const { applyPostgresMigrations } = await import("./postgres-migrations.mjs");
+    const applied = await applyPostgresMigrations(
+      databaseUrl,
+      path.join(root, "prisma/postgres/migrations"),
+    );
+    console.log(applied.length ? `applied ${applied.join(", ")}` : "PostgreSQL schema is up to date");
+    return;
+  }
+  prisma(["migrate", "deploy"], databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+}
+
+function newMigration(name) {
+  if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: new-migration <snake_case_name>");
+  writePostgresSchema();
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  for (const [schema, dir, url] of [
+    [sqliteSchema, "prisma/migrations", "file:./prisma/.migration-scratch.sqlite"],
+    [
+      postgresSchema,
+      "prisma/postgres/migrations",
+      process.env.POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
+    ],
+  ]) {
+    const migrationsDir = path.join(root, dir);
+    const hasMigrations =
+      existsSync(migrationsDir) && readdirSync(migrationsDir).some((f) => /^\d/.test(f));
+    const from = hasMigrations
+      ? ["--from-migrations", migrationsDir]
+      : ["--from-empty"];
+    const out = path.join(migrationsDir, `${stamp}_${name}`);
+    mkdirSync(out, { recursive: true });
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(root, "node_modules/prisma/build/index.js"),
+        "migrate",
+        "diff",
+        ...from,
+        "--to-schema-datamodel",
+        schema,
+        "--script",
+      ],
+      { cwd: root, env: prismaEnv({ DATABASE_URL: url }), encoding: "utf8" },
+    );
+    if (result.status !== 0) throw new Error(result.stderr || "prisma migrate diff failed");
+    writeFileSync(path.join(out, "migration.sql"), result.stdout);
+    const lock = path.join(migrationsDir, "migration_lock.toml");
+    const provider = schema === sqliteSchema ? "sqlite" : "postgresql";
+    writeFileSync(lock, `# Please do not edit this file manually\nprovider = "${provider}"\n`);
+    console.log(`wrote ${path.relative(root, out)}/migration.sql`);
+  }
+  rmSync(path.join(root, "prisma/.migration-scratch.sqlite"), { force: true });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [command, arg] = process.argv.slice(2);
+  try {
+    if (command === "generate") generate();
+    else if (command === "migrate") await migrate();
+    else if (command === "new-migration") newMigration(arg);
+    else throw new Error("usage: node scripts/prisma.mjs generate | migrate | new-migration NAME");
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
