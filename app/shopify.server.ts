@@ -1,17 +1,18 @@
 // The one place the Shopify app is configured; routes import what they need from here.
 import "@shopify/shopify-app-remix/server/adapters/node";
 import {
-  ApiVersion,
   AppDistribution,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 
+import { API_VERSION } from "./shopify/version";
+
 import { db } from "./db.server";
 import { env } from "./env.server";
 
-/** The Admin API version Amends is built and tested against, everywhere. */
-export const API_VERSION = ApiVersion.October26;
+
+export { API_VERSION };
 
 const config = env();
 

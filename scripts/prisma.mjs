@@ -31,9 +31,11 @@ function prisma(args, env = {}) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: root,
     env: prismaEnv(env),
-    stdio: ["ignore", "inherit", "inherit"],
+    encoding: "utf8",
   });
   if (result.status !== 0) {
+    // Prisma's own output says what went wrong; it is only noise when all went well.
+    process.stderr.write(`${result.stdout}${result.stderr}`);
     throw new Error(`prisma ${args.join(" ")} failed with exit code ${result.status}`);
   }
 }
@@ -80,6 +82,12 @@ export async function migrate(databaseUrl = process.env.DATABASE_URL) {
     return;
   }
   prisma(["migrate", "deploy"], databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+  // WAL is a property of the database file: set once here, every connection then uses it.
+  const { default: Database } = await import("better-sqlite3");
+  const file = (databaseUrl || "file:./prisma/dev.sqlite").replace(/^file:/, "");
+  const sqlite = new Database(path.resolve(root, file));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
 }
 
 function newMigration(name) {

@@ -120,6 +120,8 @@ export interface Fulfillment {
   deliveredAt: string | null;
   events: FulfillmentEvent[];
   lines: { lineItemId: Gid; quantity: number }[];
+  /** Shopify's updated_at of the data held, so an older delivery does not roll it back. */
+  updatedAt?: string;
 }
 
 export interface Customer {

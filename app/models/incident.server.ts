@@ -1,6 +1,105 @@
+// Incidents and their timelines. One active incident per order and kind: a second finding
+// of the same kind joins the first one's timeline instead of opening another.
+import type { Database } from "../db.server";
+import type { IncidentFinding, IncidentStatus } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
-import { db } from "../db.server";
+import { isUniqueViolation } from "./order.server";
 
-export async function countOpenIncidents(shop: string): Promise<number> {
-  return db().incident.count({ where: { shop, status: { in: [...ACTIVE_STATUSES] } } });
+export function activeKey(shop: string, orderId: string, kind: string): string {
+  return `${shop}|${orderId}|${kind}`;
+}
+
+export interface CustomerContact {
+  email: string | null;
+  name: string | null;
+}
+
+export type RecordedFinding = { incidentId: string; opened: boolean };
+
+export async function recordFinding(
+  db: Database,
+  shop: string,
+  finding: IncidentFinding,
+  actor: string,
+  contact: CustomerContact = { email: null, name: null },
+): Promise<RecordedFinding> {
+  const key = activeKey(shop, finding.orderId, finding.kind);
+  const evidence = finding.evidence as object;
+  try {
+    const incident = await db.incident.create({
+      data: {
+        shop,
+        kind: finding.kind,
+        activeKey: key,
+        orderId: finding.orderId,
+        orderName: finding.orderName,
+        customerId: finding.customerId,
+        customerEmail: contact.email,
+        customerName: contact.name,
+        lines: finding.lines as unknown as object,
+        evidence,
+        responsibleParty: finding.responsibleParty,
+        responseDeadline: new Date(finding.responseDeadline),
+        events: { create: { type: "opened", actor, message: finding.summary, data: evidence } },
+      },
+      select: { id: true },
+    });
+    return { incidentId: incident.id, opened: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: { id: true } });
+  await addEvent(db, existing.id, { type: "evidence", actor, message: finding.summary, data: evidence });
+  return { incidentId: existing.id, opened: false };
+}
+
+export interface TimelineEntry {
+  type: string;
+  actor: string;
+  message: string;
+  data?: unknown;
+}
+
+export async function addEvent(db: Database, incidentId: string, entry: TimelineEntry): Promise<void> {
+  await db.incidentEvent.create({
+    data: {
+      incidentId,
+      type: entry.type,
+      actor: entry.actor,
+      message: entry.message,
+      ...(entry.data === undefined ? {} : { data: entry.data as object }),
+    },
+  });
+}
+
+/** Active incidents of an order (to add what Shopify tells us about it to their timelines). */
+export async function activeIncidentsForOrder(db: Database, shop: string, orderId: string) {
+  return db.incident.findMany({
+    where: { shop, orderId, status: { in: [...ACTIVE_STATUSES] } },
+    select: { id: true, kind: true, status: true },
+  });
+}
+
+export async function setStatus(
+  db: Database,
+  incidentId: string,
+  status: IncidentStatus,
+  actor: string,
+  message: string,
+): Promise<void> {
+  const active = (ACTIVE_STATUSES as readonly string[]).includes(status);
+  const incident = await db.incident.findUniqueOrThrow({ where: { id: incidentId } });
+  await db.incident.update({
+    where: { id: incidentId },
+    data: {
+      status,
+      activeKey: active ? activeKey(incident.shop, incident.orderId, incident.kind) : null,
+      resolvedAt: active ? null : new Date(),
+      events: { create: { type: "status", actor, message, data: { from: incident.status, to: status } } },
+    },
+  });
+}
+
+export async function countOpenIncidents(db: Database, shop: string): Promise<number> {
+  return db.incident.count({ where: { shop, status: { in: [...ACTIVE_STATUSES] } } });
 }

@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, Page, Text } from "@shopify/polaris";
 
-import { authenticate } from "../shopify.server";
+import { requireAdmin } from "../admin-auth.server";
+import { db } from "../db.server";
 import { countOpenIncidents } from "../models/incident.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return { shop: session.shop, openIncidents: await countOpenIncidents(session.shop) };
+  const { shop } = await requireAdmin(request);
+  return { shop, openIncidents: await countOpenIncidents(db(), shop) };
 };
 
 export default function IncidentsIndex() {

@@ -1,29 +1,32 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 
-import { authenticate } from "../shopify.server";
+import { requireAdmin } from "../admin-auth.server";
 import { env } from "../env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return { apiKey: env().SHOPIFY_API_KEY };
+  const { demo, shop } = await requireAdmin(request);
+  return { apiKey: env().SHOPIFY_API_KEY, demo, shop };
 };
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, demo } = useLoaderData<typeof loader>();
+  // Demo mode renders Polaris without App Bridge: it runs outside Shopify admin, offline.
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Incidents
-        </Link>
-      </NavMenu>
+    <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
+      {demo ? null : (
+        <NavMenu>
+          <Link to="/app" rel="home">
+            Incidents
+          </Link>
+        </NavMenu>
+      )}
       <Outlet />
     </AppProvider>
   );

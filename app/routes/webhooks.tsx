@@ -1,36 +1,19 @@
-// Every webhook subscription in shopify.app.toml points here (POST /webhooks). The delivery is
-// authenticated (a forged or missing HMAC gets 401 before anything is stored), recorded
-// durably, and answered; a database failure answers 500 so Shopify retries.
+// Every webhook subscription in shopify.app.toml points at POST /webhooks. In production the
+// lean server (scripts/server.mjs) answers it before Remix; under `shopify app dev` this route
+// does, through the same intake: verify the HMAC (forged or missing → 401, nothing stored),
+// store durably (failure → 503, Shopify retries), answer; the work happens afterwards.
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { logger } from "../logger.server";
-import { recordDelivery } from "../models/webhook-delivery.server";
-import { authenticate } from "../shopify.server";
-import { topicFromEnum } from "../webhooks/topics";
+import { webhookRuntime } from "../webhooks/runtime.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const raw = request.clone();
-  const { shop, topic, webhookId, apiVersion } = await authenticate.webhook(request);
-  const payload = await raw.text();
-  const eventId = request.headers.get("X-Shopify-Event-Id") ?? webhookId;
-  const triggeredAtHeader = request.headers.get("X-Shopify-Triggered-At");
-  const triggeredAt = triggeredAtHeader ? new Date(triggeredAtHeader) : null;
-  const normalisedTopic = topicFromEnum(topic);
-  const log = logger.child({ shop, topic: normalisedTopic, webhookId, eventId });
-  try {
-    const outcome = await recordDelivery({
-      shop,
-      topic: normalisedTopic,
-      webhookId,
-      eventId,
-      triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-      apiVersion,
-      payload,
-    });
-    log.info({ outcome: outcome.status }, "webhook delivery recorded");
-  } catch (error) {
-    log.error({ err: error }, "could not store webhook delivery; asking Shopify to retry");
-    return new Response("Could not store the delivery", { status: 500 });
-  }
-  return new Response(null, { status: 200 });
+  const body = Buffer.from(await request.arrayBuffer());
+  const result = await webhookRuntime().intake.receive({
+    method: request.method,
+    header: (name) => request.headers.get(name) ?? undefined,
+    body,
+  });
+  return new Response(result.body || null, { status: result.status });
 };
+
+export const loader = () => new Response("Method not allowed", { status: 405 });

@@ -73,6 +73,17 @@ CREATE TABLE "OrderRecord" (
 );
 
 -- CreateTable
+CREATE TABLE "WaitingLine" (
+    "shop" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "variantId" TEXT NOT NULL,
+    "quantity" INTEGER NOT NULL,
+    "orderedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WaitingLine_pkey" PRIMARY KEY ("shop","orderId","variantId")
+);
+
+-- CreateTable
 CREATE TABLE "Incident" (
     "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
@@ -121,6 +132,7 @@ CREATE TABLE "Remediation" (
     "status" TEXT NOT NULL DEFAULT 'pending',
     "request" JSONB NOT NULL,
     "result" JSONB,
+    "shopifyId" TEXT,
     "error" TEXT,
     "amount" TEXT,
     "currencyCode" TEXT,
@@ -164,6 +176,9 @@ CREATE INDEX "OrderRecord_dueAt_idx" ON "OrderRecord"("dueAt");
 CREATE INDEX "OrderRecord_shop_customerId_idx" ON "OrderRecord"("shop", "customerId");
 
 -- CreateIndex
+CREATE INDEX "WaitingLine_shop_variantId_idx" ON "WaitingLine"("shop", "variantId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Incident_activeKey_key" ON "Incident"("activeKey");
 
 -- CreateIndex
@@ -186,6 +201,9 @@ CREATE INDEX "Remediation_shop_createdAt_idx" ON "Remediation"("shop", "createdA
 
 -- CreateIndex
 CREATE INDEX "Remediation_incidentId_idx" ON "Remediation"("incidentId");
+
+-- CreateIndex
+CREATE INDEX "Remediation_shop_shopifyId_idx" ON "Remediation"("shop", "shopifyId");
 
 -- CreateIndex
 CREATE INDEX "DataRequest_shop_createdAt_idx" ON "DataRequest"("shop", "createdAt");

@@ -64,6 +64,17 @@ CREATE TABLE "OrderRecord" (
 );
 
 -- CreateTable
+CREATE TABLE "WaitingLine" (
+    "shop" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "variantId" TEXT NOT NULL,
+    "quantity" INTEGER NOT NULL,
+    "orderedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shop", "orderId", "variantId")
+);
+
+-- CreateTable
 CREATE TABLE "Incident" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
@@ -109,6 +120,7 @@ CREATE TABLE "Remediation" (
     "status" TEXT NOT NULL DEFAULT 'pending',
     "request" JSONB NOT NULL,
     "result" JSONB,
+    "shopifyId" TEXT,
     "error" TEXT,
     "amount" TEXT,
     "currencyCode" TEXT,
@@ -149,6 +161,9 @@ CREATE INDEX "OrderRecord_dueAt_idx" ON "OrderRecord"("dueAt");
 CREATE INDEX "OrderRecord_shop_customerId_idx" ON "OrderRecord"("shop", "customerId");
 
 -- CreateIndex
+CREATE INDEX "WaitingLine_shop_variantId_idx" ON "WaitingLine"("shop", "variantId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Incident_activeKey_key" ON "Incident"("activeKey");
 
 -- CreateIndex
@@ -171,6 +186,9 @@ CREATE INDEX "Remediation_shop_createdAt_idx" ON "Remediation"("shop", "createdA
 
 -- CreateIndex
 CREATE INDEX "Remediation_incidentId_idx" ON "Remediation"("incidentId");
+
+-- CreateIndex
+CREATE INDEX "Remediation_shop_shopifyId_idx" ON "Remediation"("shop", "shopifyId");
 
 -- CreateIndex
 CREATE INDEX "DataRequest_shop_createdAt_idx" ON "DataRequest"("shop", "createdAt");

@@ -1,0 +1,22 @@
+// Who is looking at the admin pages. In Shopify admin: the embedded session. In demo mode
+// (AMENDS_DEMO, refused in production by env.server.ts): the demo shop, no login.
+import { env } from "./env.server";
+import { authenticate } from "./shopify.server";
+
+export interface AdminContext {
+  shop: string;
+  /** Who acts, for the incident timeline. */
+  actor: string;
+  demo: boolean;
+}
+
+export async function requireAdmin(request: Request): Promise<AdminContext> {
+  const config = env();
+  if (config.AMENDS_DEMO) {
+    return { shop: config.AMENDS_DEMO_SHOP, actor: "merchant:demo", demo: true };
+  }
+  const { session } = await authenticate.admin(request);
+  const user = session.onlineAccessInfo?.associated_user;
+  const actor = user ? `merchant:${[user.first_name, user.last_name].filter(Boolean).join(" ") || user.email}` : "merchant";
+  return { shop: session.shop, actor, demo: false };
+}

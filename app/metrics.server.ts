@@ -1,0 +1,27 @@
+// Prometheus metrics (GET /metrics). One registry for the process.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const webhookDeliveries = new Counter({
+  name: "amends_webhook_deliveries_total",
+  help: "Webhook deliveries by topic and outcome (stored, forged, bad_request, storage_error, processed, invalid, failed, duplicate, stale).",
+  labelNames: ["topic", "outcome"] as const,
+  registers: [registry],
+});
+
+export const processingLag = new Histogram({
+  name: "amends_webhook_processing_lag_seconds",
+  help: "Time from receiving a delivery to having acted on it.",
+  labelNames: ["topic"] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+  registers: [registry],
+});
+
+export const incidentsOpened = new Counter({
+  name: "amends_incidents_opened_total",
+  help: "Incidents opened, by kind.",
+  labelNames: ["kind"] as const,
+  registers: [registry],
+});

@@ -1,0 +1,29 @@
+// Per-shop settings, validated on read so a bad row cannot reach the detection rules.
+import { z } from "zod";
+
+import type { Database } from "../db.server";
+import type { DetectionSettings } from "../incidents/model";
+import { DEFAULT_DETECTION_SETTINGS } from "../incidents/model";
+
+export const detectionSettingsSchema = z.object({
+  fulfilmentSlaBusinessDays: z.number().int().min(0).max(60),
+  deliveryGraceDays: z.number().int().min(0).max(60),
+  trackingSilenceDays: z.number().int().min(1).max(90),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  timeZone: z.string().min(1),
+  responseHours: z.number().int().min(1).max(24 * 14),
+});
+
+export async function ensureShop(db: Database, shop: string): Promise<void> {
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+}
+
+export async function detectionSettings(db: Database, shop: string): Promise<DetectionSettings> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { detection: true, timeZone: true } });
+  const stored = detectionSettingsSchema.partial().safeParse(row?.detection ?? {});
+  return {
+    ...DEFAULT_DETECTION_SETTINGS,
+    timeZone: row?.timeZone ?? DEFAULT_DETECTION_SETTINGS.timeZone,
+    ...(stored.success ? stored.data : {}),
+  };
+}

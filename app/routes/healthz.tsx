@@ -1,0 +1,7 @@
+// Under `shopify app dev`; in production scripts/server.mjs answers before Remix.
+import { healthCheck } from "../health.server";
+
+export const loader = async () => {
+  const { status, body } = await healthCheck();
+  return new Response(body, { status, headers: { "Content-Type": "application/json" } });
+};

@@ -1,0 +1,54 @@
+// The time-based rules (late fulfilment, late delivery, possibly lost) run from here. Each order
+// carries the instant its rules next need a look (OrderRecord.dueAt, indexed); a sweep reads
+// only the orders due by now, so its cost follows the number due, not the number stored.
+import type { Database } from "../db.server";
+import { evaluateTimeRules, nextCheckAt } from "../incidents/detection";
+import type { DetectionSettings, OrderState } from "../incidents/model";
+import type { Logger } from "../logger.server";
+import { incidentsOpened } from "../metrics.server";
+import { recordFinding } from "../models/incident.server";
+import { dueOrders, setDueAt } from "../models/order.server";
+import { detectionSettings } from "../models/shop.server";
+
+export interface SweepResult {
+  checked: number;
+  opened: number;
+}
+
+export async function sweepDueOrders(
+  db: Database,
+  now: Date,
+  log?: Logger,
+  batchSize = 500,
+): Promise<SweepResult> {
+  const settingsByShop = new Map<string, DetectionSettings>();
+  const result: SweepResult = { checked: 0, opened: 0 };
+  for (;;) {
+    const due = await dueOrders(db, now, batchSize);
+    if (due.length === 0) return result;
+    for (const row of due) {
+      let settings = settingsByShop.get(row.shop);
+      if (!settings) {
+        settings = await detectionSettings(db, row.shop);
+        settingsByShop.set(row.shop, settings);
+      }
+      const state = row.state as unknown as OrderState;
+      for (const finding of evaluateTimeRules(state, settings, now)) {
+        const contact = {
+          email: state.customer?.email ?? null,
+          name: [state.customer?.firstName, state.customer?.lastName].filter(Boolean).join(" ") || null,
+        };
+        const recorded = await recordFinding(db, row.shop, finding, `rule:${finding.kind}`, contact);
+        if (recorded.opened) {
+          result.opened++;
+          incidentsOpened.inc({ kind: finding.kind });
+          log?.info({ shop: row.shop, incidentId: recorded.incidentId, kind: finding.kind }, finding.summary);
+        }
+      }
+      // Always strictly later than now, so a sweep never sees the same order twice.
+      const next = nextCheckAt(state, settings, now);
+      await setDueAt(db, row.shop, row.orderId, next && next.getTime() > now.getTime() ? next : null);
+      result.checked++;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+// The Admin GraphQL API client: graphql-request, API 2026-10, the shop's offline token.
+// It paces itself from Shopify's cost reports (extensions.cost.throttleStatus) so it rarely
+// meets THROTTLED, retries THROTTLED, 5xx and network failures with backoff and jitter, and
+// turns GraphQL errors into typed failures with Shopify's message. A mutation is retried after
+// a 5xx or a lost connection only when it is idempotent (sent with @idempotent): otherwise the
+// caller decides, since the first attempt may have been applied.
+import { ClientError, GraphQLClient } from "graphql-request";
+
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { logger } from "../logger.server";
+import { API_VERSION } from "./version";
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+interface CostExtension {
+  cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
+}
+
+export class ShopifyError extends Error {
+  override name = "ShopifyError";
+  constructor(
+    message: string,
+    readonly operation: string,
+    readonly retryable: boolean,
+    readonly code?: string,
+  ) {
+    super(`${operation}: ${message}`);
+  }
+}
+
+/** Shopify answered, and refused: userErrors with its own messages. */
+export class ShopifyUserError extends Error {
+  override name = "ShopifyUserError";
+  constructor(
+    readonly operation: string,
+    readonly userErrors: { field?: string[] | null; message: string; code?: string | null }[],
+  ) {
+    super(`${operation}: ${userErrors.map((e) => e.message).join("; ")}`);
+  }
+}
+
+export interface AdminClientOptions {
+  shop: string;
+  accessToken: string;
+  endpoint: string;
+  fetch?: typeof fetch;
+  maxAttempts?: number;
+  /** Milliseconds for the first retry; doubled each time, with jitter. */
+  baseDelayMs?: number;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  onCost?: (points: number) => void;
+  onThrottleWait?: (ms: number) => void;
+}
+
+export interface RequestOptions {
+  /** Safe to resend after an unknown outcome (e.g. refundCreate with @idempotent). */
+  idempotent?: boolean;
+  /** Estimated points, for pacing before Shopify has told us the real cost. */
+  estimatedCost?: number;
+}
+
+const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class AdminClient {
+  private readonly client: GraphQLClient;
+  private throttle: ThrottleStatus | null = null;
+  private throttleAt = 0;
+  private readonly opts: Required<Pick<AdminClientOptions, "maxAttempts" | "baseDelayMs" | "sleep" | "now" | "random" | "timeoutMs">> &
+    AdminClientOptions;
+
+  constructor(options: AdminClientOptions) {
+    this.opts = {
+      maxAttempts: 6,
+      baseDelayMs: 250,
+      timeoutMs: 30_000,
+      sleep: sleeper,
+      now: Date.now,
+      random: Math.random,
+      ...options,
+    };
+    const baseFetch = options.fetch ?? fetch;
+    const timeoutMs = this.opts.timeoutMs;
+    this.client = new GraphQLClient(options.endpoint, {
+      headers: { "X-Shopify-Access-Token": options.accessToken },
+      errorPolicy: "all",
+      fetch: (input, init) => baseFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+    });
+  }
+
+  get shop(): string {
+    return this.opts.shop;
+  }
+
+  /** Points the bucket should hold now, projecting the restore since the last report. */
+  availablePoints(): number | null {
+    if (!this.throttle) return null;
+    const elapsed = (this.opts.now() - this.throttleAt) / 1000;
+    return Math.min(
+      this.throttle.maximumAvailable,
+      this.throttle.currentlyAvailable + elapsed * this.throttle.restoreRate,
+    );
+  }
+
+  async request<T>(
+    operation: string,
+    document: string,
+    variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const isMutation = /^\s*mutation\b/.test(document);
+    for (let attempt = 1; ; attempt++) {
+      await this.pace(options.estimatedCost ?? (isMutation ? 10 : 5));
+      let response: Awaited<ReturnType<GraphQLClient["rawRequest"]>>;
+      try {
+        response = await this.client.rawRequest<unknown>(document, variables);
+      } catch (error) {
+        const status = error instanceof ClientError ? error.response.status : 0;
+        const retryable = status === 0 || status === 429 || status >= 500;
+        // After a 5xx or a lost connection a mutation may have been applied: only an
+        // idempotent one may be resent blindly.
+        const safe = !isMutation || options.idempotent || status === 429;
+        if (retryable && safe && attempt < this.opts.maxAttempts) {
+          await this.backoff(attempt, operation, status ? `HTTP ${status}` : "network error");
+          continue;
+        }
+        throw new ShopifyError(
+          status ? `HTTP ${status}` : `network error: ${(error as Error).message}`,
+          operation,
+          retryable,
+          status ? `HTTP_${status}` : "NETWORK",
+        );
+      }
+      this.recordCost(response.extensions);
+      const errors = response.errors ?? [];
+      if (errors.some((e) => e.extensions?.code === "THROTTLED")) {
+        // Nothing ran: Shopify refuses the whole request when the bucket is short.
+        if (attempt < this.opts.maxAttempts) {
+          await this.waitForPoints(operation, options.estimatedCost ?? 10);
+          continue;
+        }
+        throw new ShopifyError("THROTTLED", operation, true, "THROTTLED");
+      }
+      if (errors.length > 0) {
+        throw new ShopifyError(errors.map((e) => e.message).join("; "), operation, false, "GRAPHQL");
+      }
+      return response.data as T;
+    }
+  }
+
+  private recordCost(extensions: unknown) {
+    const cost = (extensions as CostExtension | undefined)?.cost;
+    if (cost?.throttleStatus) {
+      this.throttle = cost.throttleStatus;
+      this.throttleAt = this.opts.now();
+    }
+    const points = cost?.actualQueryCost ?? cost?.requestedQueryCost;
+    if (typeof points === "number") this.opts.onCost?.(points);
+  }
+
+  /** Waits until the bucket should hold `cost` points, so the request is not refused. */
+  private async pace(cost: number) {
+    const available = this.availablePoints();
+    if (available === null || !this.throttle || available >= cost) return;
+    const ms = Math.ceil(((cost - available) / this.throttle.restoreRate) * 1000);
+    this.opts.onThrottleWait?.(ms);
+    await this.opts.sleep(ms);
+  }
+
+  private async waitForPoints(operation: string, cost: number) {
+    const restore = this.throttle?.restoreRate ?? 50;
+    const available = this.availablePoints() ?? 0;
+    const ms = Math.ceil((Math.max(cost - available, 1) / restore) * 1000) + Math.floor(this.opts.random() * 100);
+    logger.debug({ shop: this.opts.shop, operation, ms }, "throttled by Shopify; waiting");
+    this.opts.onThrottleWait?.(ms);
+    await this.opts.sleep(ms);
+  }
+
+  private async backoff(attempt: number, operation: string, reason: string) {
+    const cap = this.opts.baseDelayMs * 2 ** (attempt - 1);
+    const ms = Math.floor(cap / 2 + this.opts.random() * (cap / 2)); // "equal jitter"
+    logger.warn({ shop: this.opts.shop, operation, attempt, reason, ms }, "Shopify call failed; retrying");
+    await this.opts.sleep(ms);
+  }
+}
+
+export function adminEndpoint(shop: string, template = env().SHOPIFY_ADMIN_API_URL_TEMPLATE): string {
+  return template.replace("{shop}", shop).replace("{version}", API_VERSION);
+}
+
+const clients = new Map<string, AdminClient>();
+
+/** The shop's client, with its offline token; one per shop per process, so pacing is shared. */
+export async function adminClientFor(shop: string): Promise<AdminClient> {
+  const session = await db().session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
+  if (!session) throw new ShopifyError("no offline session: the app is not installed", "session", false, "NO_SESSION");
+  // A reinstall brings a new token, and with it a new client.
+  const key = `${shop} ${session.accessToken}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new AdminClient({ shop, accessToken: session.accessToken, endpoint: adminEndpoint(shop) });
+    clients.set(key, client);
+  }
+  return client;
+}

@@ -1,0 +1,279 @@
+// What each webhook topic does, once its delivery is stored. Every handler validates its
+// payload (a ZodError marks the delivery invalid, with the reason, for the merchant to see),
+// is idempotent (redeliveries and replays change nothing), and never rolls state back.
+import type { Database } from "../db.server";
+import {
+  detectCarrierException,
+  detectOversellRisk,
+  detectStockOutCancellation,
+  evaluateTimeRules,
+  nextCheckAt,
+} from "../incidents/detection";
+import type { DetectionSettings, Gid, IncidentFinding, OrderState } from "../incidents/model";
+import type { Logger } from "../logger.server";
+import { incidentsOpened } from "../metrics.server";
+import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
+import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import { detectionSettings, ensureShop } from "../models/shop.server";
+import {
+  applyEvent,
+  applyFulfillment,
+  customerDataRequestPayload,
+  customerRedactPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  gid,
+  inventoryLevelPayload,
+  normaliseEvent,
+  normaliseOrder,
+  orderPayload,
+  refundPayload,
+  scopesUpdatePayload,
+  shopRedactPayload,
+} from "./payloads";
+import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
+
+/** What a handler may ask Shopify (the Admin API, at the edge). */
+export interface ShopifyLookups {
+  /** The variant an inventory item belongs to, or null if Shopify does not know it. */
+  variantForInventoryItem(shop: string, inventoryItemId: Gid): Promise<Gid | null>;
+}
+
+export interface HandlerContext {
+  db: Database;
+  shop: string;
+  topic: string;
+  /** X-Shopify-Triggered-At, or when the delivery was received. */
+  triggeredAt: Date;
+  now: Date;
+  lookups: ShopifyLookups;
+  log: Logger;
+}
+
+export type HandlerResult = { outcome: "processed" | "stale"; incidents?: string[] };
+type Handler = (ctx: HandlerContext, payload: unknown) => Promise<HandlerResult>;
+
+async function openIncidents(
+  ctx: HandlerContext,
+  findings: IncidentFinding[],
+  order: OrderState | null,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const finding of findings) {
+    const contact = {
+      email: order?.customer?.email ?? null,
+      name: [order?.customer?.firstName, order?.customer?.lastName].filter(Boolean).join(" ") || null,
+    };
+    const recorded = await recordFinding(ctx.db, ctx.shop, finding, `rule:${finding.kind}`, contact);
+    if (recorded.opened) incidentsOpened.inc({ kind: finding.kind });
+    ctx.log.info({ incidentId: recorded.incidentId, kind: finding.kind, opened: recorded.opened }, finding.summary);
+    ids.push(recorded.incidentId);
+  }
+  return ids;
+}
+
+/** Stores the order's new state (unless stale), reschedules its time rules and runs them. */
+async function storeOrder(
+  ctx: HandlerContext,
+  settings: DetectionSettings,
+  state: OrderState,
+  sourceUpdatedAt: Date,
+): Promise<"stale" | "stored"> {
+  const dueAt = nextCheckAt(state, settings, ctx.now);
+  const outcome = await saveOrder(ctx.db, ctx.shop, state, sourceUpdatedAt, dueAt);
+  return outcome === "stale" ? "stale" : "stored";
+}
+
+const orders: Handler = async (ctx, raw) => {
+  const payload = orderPayload.parse(raw);
+  await ensureShop(ctx.db, ctx.shop);
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const previous = await loadOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id);
+  const state = normaliseOrder(payload, previous?.state);
+  const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
+  if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
+  const findings = [
+    ...detectStockOutCancellation(state, settings, ctx.now),
+    ...evaluateTimeRules(state, settings, ctx.now),
+  ];
+  return { outcome: "processed", incidents: await openIncidents(ctx, findings, state) };
+};
+
+/** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
+ * about starts a minimal record (its line items come with the next order update). */
+async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined) {
+  const stored = await loadOrder(ctx.db, ctx.shop, orderId);
+  if (stored) return stored;
+  const state: OrderState = {
+    id: orderId,
+    name: (name ?? "").split(".")[0] || orderId,
+    createdAt: ctx.triggeredAt.toISOString(),
+    paidAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    customer: null,
+    lines: [],
+    fulfillments: [],
+    totalPrice: { amount: "0.00", currencyCode: "USD" },
+  };
+  return { state, sourceUpdatedAt: new Date(0), dueAt: null };
+}
+
+const fulfillments: Handler = async (ctx, raw) => {
+  const payload = fulfillmentPayload.parse(raw);
+  await ensureShop(ctx.db, ctx.shop);
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const orderId = gid("Order", payload.order_id);
+  const stored = await orderForFulfillment(ctx, orderId, payload.name);
+  const state = applyFulfillment(stored.state, payload);
+  if (state === stored.state) return { outcome: "stale" };
+  // The order's own clock is kept: a fulfilment change is newer evidence, not a newer order.
+  await storeOrder(ctx, settings, state, stored.sourceUpdatedAt);
+  for (const incident of await activeIncidentsForOrder(ctx.db, ctx.shop, orderId)) {
+    await addEvent(ctx.db, incident.id, {
+      type: "fulfillment",
+      actor: "shopify",
+      message: `Fulfilment ${payload.name ?? ""} is ${payload.status}${payload.shipment_status ? ` (${payload.shipment_status})` : ""}`,
+      data: { fulfillmentId: payload.admin_graphql_api_id, tracking: payload.tracking_numbers ?? [] },
+    });
+  }
+  return { outcome: "processed", incidents: await openIncidents(ctx, evaluateTimeRules(state, settings, ctx.now), state) };
+};
+
+const fulfillmentEvents: Handler = async (ctx, raw) => {
+  const payload = fulfillmentEventPayload.parse(raw);
+  const event = normaliseEvent(payload);
+  await ensureShop(ctx.db, ctx.shop);
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const orderId = gid("Order", payload.order_id);
+  const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
+  const stored = await orderForFulfillment(ctx, orderId, null);
+  if (!event) {
+    ctx.log.warn({ status: payload.status }, "fulfilment event with a status Amends does not know; ignored");
+    return { outcome: "processed" };
+  }
+  let state = stored.state;
+  if (!state.fulfillments.some((f) => f.id === fulfillmentId)) {
+    // The event outran its fulfilment's own webhook: keep it on a placeholder fulfilment.
+    state = {
+      ...state,
+      fulfillments: [
+        ...state.fulfillments,
+        {
+          id: fulfillmentId,
+          status: "SUCCESS",
+          createdAt: event.happenedAt,
+          trackingCompany: null,
+          trackingNumbers: [],
+          shipmentStatus: null,
+          estimatedDeliveryAt: null,
+          deliveredAt: null,
+          events: [],
+          lines: [],
+        },
+      ],
+    };
+  }
+  const next = applyEvent(state, fulfillmentId, event);
+  await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
+  const findings = [
+    ...detectCarrierException(next, fulfillmentId, event, settings, ctx.now),
+    ...evaluateTimeRules(next, settings, ctx.now),
+  ];
+  return { outcome: "processed", incidents: await openIncidents(ctx, findings, next) };
+};
+
+const inventoryLevels: Handler = async (ctx, raw) => {
+  const payload = inventoryLevelPayload.parse(raw);
+  if (payload.available === null || payload.available >= 0) return { outcome: "processed" };
+  await ensureShop(ctx.db, ctx.shop);
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
+  const variantId = await ctx.lookups.variantForInventoryItem(ctx.shop, inventoryItemId);
+  if (!variantId) return { outcome: "processed" };
+  const waiting = await ordersWaitingFor(ctx.db, ctx.shop, variantId);
+  const findings = detectOversellRisk(
+    { variantId, locationId: gid("Location", payload.location_id), available: payload.available },
+    waiting,
+    settings,
+    ctx.now,
+  );
+  const byId = new Map(waiting.map((o) => [o.id, o]));
+  const ids: string[] = [];
+  for (const finding of findings) ids.push(...(await openIncidents(ctx, [finding], byId.get(finding.orderId) ?? null)));
+  return { outcome: "processed", incidents: ids };
+};
+
+const refunds: Handler = async (ctx, raw) => {
+  const payload = refundPayload.parse(raw);
+  const orderId = gid("Order", payload.order_id);
+  const amount = payload.transactions
+    .filter((t) => t.kind === "refund" && (t.status ?? "success") === "success")
+    .reduce((sum, t) => sum + Math.round(Number(t.amount) * 100), 0);
+  // Amends' own refunds are recorded with Shopify's refund id when the call returns.
+  const byAmends = await ctx.db.remediation.findFirst({
+    where: { shop: ctx.shop, shopifyId: payload.admin_graphql_api_id },
+    select: { id: true },
+  });
+  for (const incident of await activeIncidentsForOrder(ctx.db, ctx.shop, orderId)) {
+    await addEvent(ctx.db, incident.id, {
+      type: "refund",
+      actor: byAmends ? "amends" : "shopify",
+      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${(amount / 100).toFixed(2)}`,
+      data: {
+        refundId: payload.admin_graphql_api_id,
+        amount: (amount / 100).toFixed(2),
+        lines: payload.refund_line_items.map((l) => ({ lineItemId: gid("LineItem", l.line_item_id), quantity: l.quantity })),
+        note: payload.note,
+      },
+    });
+  }
+  return { outcome: "processed" };
+};
+
+const appUninstalled: Handler = async (ctx) => {
+  // Sessions go (the token is dead); the shop's incidents stay until shop/redact, 48 hours on.
+  await ctx.db.session.deleteMany({ where: { shop: ctx.shop } });
+  await ctx.db.shop.updateMany({ where: { domain: ctx.shop }, data: { uninstalledAt: ctx.triggeredAt } });
+  return { outcome: "processed" };
+};
+
+const scopesUpdate: Handler = async (ctx, raw) => {
+  const payload = scopesUpdatePayload.parse(raw);
+  await ctx.db.session.updateMany({ where: { shop: ctx.shop }, data: { scope: payload.current.join(",") } });
+  return { outcome: "processed" };
+};
+
+const customersDataRequest: Handler = async (ctx, raw) => {
+  const payload = customerDataRequestPayload.parse(raw);
+  await exportCustomerData(ctx.db, ctx.shop, payload);
+  return { outcome: "processed" };
+};
+
+const customersRedact: Handler = async (ctx, raw) => {
+  const payload = customerRedactPayload.parse(raw);
+  await eraseCustomer(ctx.db, ctx.shop, payload);
+  return { outcome: "processed" };
+};
+
+const shopRedact: Handler = async (ctx, raw) => {
+  shopRedactPayload.parse(raw);
+  await eraseShop(ctx.db, ctx.shop);
+  return { outcome: "processed" };
+};
+
+export const HANDLERS: Record<string, Handler> = {
+  "orders/create": orders,
+  "orders/updated": orders,
+  "orders/cancelled": orders,
+  "fulfillments/create": fulfillments,
+  "fulfillments/update": fulfillments,
+  "fulfillment_events/create": fulfillmentEvents,
+  "inventory_levels/update": inventoryLevels,
+  "refunds/create": refunds,
+  "app/uninstalled": appUninstalled,
+  "app/scopes_update": scopesUpdate,
+  "customers/data_request": customersDataRequest,
+  "customers/redact": customersRedact,
+  "shop/redact": shopRedact,
+};

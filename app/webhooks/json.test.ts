@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+import { parseShopifyJson } from "./json";
+
+describe("parseShopifyJson", () => {
+  it("keeps ids beyond 2^53 exact, as strings", () => {
+    expect(parseShopifyJson('{"order_id":820982911946154508,"n":[1234567890123456789]}')).toEqual({
+      order_id: "820982911946154508",
+      n: ["1234567890123456789"],
+    });
+    // What plain JSON.parse would have made of it:
+    expect(String(JSON.parse('{"order_id":820982911946154508}').order_id)).toBe("820982911946154500");
+  });
+
+  it("leaves small numbers, decimals and strings alone", () => {
+    expect(
+      parseShopifyJson('{"q":3,"big":12345678901234567.5,"price":"19.99","f":1234567890.5,"s":"id 820982911946154508","neg":-5}'),
+    ).toEqual({ q: 3, big: Number("12345678901234567.5"), price: "19.99", f: 1234567890.5, s: "id 820982911946154508", neg: -5 });
+  });
+
+  it("handles escaped quotes inside strings", () => {
+    expect(parseShopifyJson('{"note":"say \\"82098291194615450812\\"","id":820982911946154508}')).toEqual({
+      note: 'say "82098291194615450812"',
+      id: "820982911946154508",
+    });
+  });
+
+  it("still rejects malformed JSON", () => {
+    expect(() => parseShopifyJson('{"id": 1,')).toThrow(SyntaxError);
+  });
+});

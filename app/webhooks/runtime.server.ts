@@ -1,0 +1,87 @@
+// The webhook machinery of one app process: the intake (hot path) and the processor that acts
+// on stored deliveries after the answer. Both servers use it — the lean one in front of Remix
+// (scripts/server.mjs) and the Remix route app/routes/webhooks.tsx used by `shopify app dev`.
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { logger } from "../logger.server";
+import { webhookDeliveries } from "../metrics.server";
+import { shopifyLookups } from "../shopify/lookups.server";
+import { WebhookIntake } from "./intake.server";
+import type { ProcessorDeps } from "./process.server";
+import { processPendingDeliveries } from "./process.server";
+
+export class DeliveryProcessor {
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** Runs the processor now (or right after the current run): single-flight per process. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.loop();
+  }
+
+  /** Polls for deliveries left by a crash or another process. */
+  start(intervalMs = 5_000): void {
+    this.timer ??= setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Resolves once nothing is waiting (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while ((await processPendingDeliveries(this.deps)) > 0) {
+          // keep going while there is work
+        }
+      } while (this.again);
+    } catch (error) {
+      this.deps.log.error({ err: error }, "webhook processor failed; retrying on the next tick");
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+export interface WebhookRuntime {
+  intake: WebhookIntake;
+  processor: DeliveryProcessor;
+}
+
+declare global {
+  var amendsWebhookRuntime: WebhookRuntime | undefined;
+}
+
+export function webhookRuntime(): WebhookRuntime {
+  if (!globalThis.amendsWebhookRuntime) {
+    const config = env();
+    const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger });
+    const intake = new WebhookIntake({
+      db: db(),
+      databaseUrl: config.DATABASE_URL,
+      secret: config.SHOPIFY_API_SECRET,
+      onStored: () => processor.kick(),
+      onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
+    });
+    processor.start();
+    globalThis.amendsWebhookRuntime = { intake, processor };
+  }
+  return globalThis.amendsWebhookRuntime;
+}

