@@ -12,8 +12,8 @@ const boolean = z
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
-    SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+    SHOPIFY_API_KEY: z.string({ error: "is required (the app's client id)" }).min(1, "is required (the app's client id)"),
+    SHOPIFY_API_SECRET: z.string({ error: "is required (the app's client secret)" }).min(1, "is required (the app's client secret)"),
     SHOPIFY_APP_URL: z.url("must be the app's public URL, e.g. https://amends.example.com"),
     SCOPES: z
       .string()

@@ -81,6 +81,7 @@ export async function createServer() {
     server.closeAllConnections?.();
     await runtime.intake.drain();
     runtime.processor.stop();
+    runtime.sweeper.stop();
     await runtime.processor.idle();
   }
 

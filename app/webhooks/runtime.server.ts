@@ -5,6 +5,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { webhookDeliveries } from "../metrics.server";
+import { sweepDueOrders } from "../scheduler/sweep.server";
 import { shopifyLookups } from "../shopify/lookups.server";
 import { WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
@@ -60,9 +61,37 @@ export class DeliveryProcessor {
   }
 }
 
+/** Runs the time-based rules for the orders due, once a minute (and on demand). */
+export class DueSweeper {
+  private running: Promise<unknown> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock">,
+  ) {}
+
+  start(intervalMs = 60_000): void {
+    this.timer ??= setInterval(() => void this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  sweep(): Promise<unknown> {
+    this.running ??= sweepDueOrders(this.deps.db, this.deps.clock?.() ?? new Date(), this.deps.log)
+      .catch((error: unknown) => this.deps.log.error({ err: error }, "due sweep failed; retrying next minute"))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+}
+
 export interface WebhookRuntime {
   intake: WebhookIntake;
   processor: DeliveryProcessor;
+  sweeper: DueSweeper;
 }
 
 declare global {
@@ -80,8 +109,10 @@ export function webhookRuntime(): WebhookRuntime {
       onStored: () => processor.kick(),
       onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
     });
+    const sweeper = new DueSweeper({ db: db(), log: logger });
     processor.start();
-    globalThis.amendsWebhookRuntime = { intake, processor };
+    sweeper.start();
+    globalThis.amendsWebhookRuntime = { intake, processor, sweeper };
   }
   return globalThis.amendsWebhookRuntime;
 }

@@ -1,4 +1,4 @@
-// Builders for the detection tests: a realistic order with overridable parts.
+// Builders for the detection tests (not a test file itself): a realistic order with overridable parts.
 import type { DetectionSettings, Fulfillment, FulfillmentEvent, OrderLine, OrderState } from "../model";
 import { DEFAULT_DETECTION_SETTINGS } from "../model";
 
