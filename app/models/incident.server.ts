@@ -103,3 +103,21 @@ export async function setStatus(
 export async function countOpenIncidents(db: Database, shop: string): Promise<number> {
   return db.incident.count({ where: { shop, status: { in: [...ACTIVE_STATUSES] } } });
 }
+
+export async function listIncidents(db: Database, shop: string, take = 50) {
+  return db.incident.findMany({
+    where: { shop },
+    orderBy: [{ createdAt: "desc" }],
+    take,
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      orderName: true,
+      customerName: true,
+      responsibleParty: true,
+      responseDeadline: true,
+      createdAt: true,
+    },
+  });
+}
