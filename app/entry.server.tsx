@@ -46,5 +46,5 @@ export default async function handleRequest(
 
 // The lean server (scripts/server.mjs) reaches these through the build's entry module, so the
 // webhook hot path, health and metrics share this process's database and registry with Remix.
-export { webhookRuntime } from "./webhooks/runtime.server";
+export { startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
 export { healthCheck, metricsText } from "./health.server";

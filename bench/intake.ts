@@ -141,7 +141,8 @@ async function main() {
   }
   const amends = results[2] as Result;
   console.log(
-    `\nAmends stored ${amends.stored} of ${amends.ok} acknowledged deliveries (${amends.stored === amends.ok ? "every one" : "MISMATCH"}).`,
+    // Deliveries still in flight when the clock stopped are stored but not counted as 2xx.
+    `\nAmends stored ${amends.stored} rows for ${amends.ok} acknowledged deliveries: ${(amends.stored ?? 0) >= amends.ok ? "every acknowledged delivery is stored" : "DELIVERIES LOST"}.`,
   );
   rmSync(TMP, { recursive: true, force: true });
 }

@@ -2,7 +2,9 @@
 // Amends' production server. Webhooks, /healthz and /metrics are answered here, on node:http,
 // without the Remix request pipeline (which costs ~90 % of a bare server's throughput here, see
 // bench/RESULTS.md); everything else goes to the Remix app through Express, as remix-serve does.
+import { fork } from "node:child_process";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -14,10 +16,40 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
 const MAX_BODY = 5 * 1024 * 1024;
 
+/** Starts the webhook worker (scripts/worker.mjs) at a lower priority than this process. */
+async function startWorker() {
+  const worker = fork(path.join(root, "scripts/worker.mjs"), [], { stdio: "inherit" });
+  await new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("exit", (code) => reject(new Error(`webhook worker exited with code ${code}`)));
+  });
+  try {
+    os.setPriority(worker.pid, 10);
+  } catch {
+    // Not permitted here: the worker runs at normal priority.
+  }
+  let pending = false;
+  return {
+    worker,
+    // Many stores in a burst wake the worker once.
+    kick() {
+      if (pending || !worker.connected) return;
+      pending = true;
+      setTimeout(() => {
+        pending = false;
+        if (worker.connected) worker.send("kick");
+      }, 20).unref();
+    },
+  };
+}
+
 export async function createServer() {
   const build = await import(pathToFileURL(buildPath).href);
   const entry = build.entry.module;
-  const runtime = entry.webhookRuntime();
+  // AMENDS_WORKER=off: deliveries are only stored (another host's worker, or a measurement).
+  const worker =
+    process.env.AMENDS_WORKER === "off" ? { kick() {}, worker: null } : await startWorker();
+  const runtime = entry.webhookRuntime(() => worker.kick());
 
   const app = express();
   app.disable("x-powered-by");
@@ -80,9 +112,11 @@ export async function createServer() {
     await new Promise((resolve) => server.close(resolve));
     server.closeAllConnections?.();
     await runtime.intake.drain();
-    runtime.processor.stop();
-    runtime.sweeper.stop();
-    await runtime.processor.idle();
+    await new Promise((resolve) => {
+      if (!worker.worker || worker.worker.exitCode !== null) return resolve();
+      worker.worker.once("exit", resolve);
+      worker.worker.kill("SIGTERM");
+    });
   }
 
   return { server, runtime, close };

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { clearShop, databaseFor, testDatabases } from "../../tests/support/databases";
+import { openDeliveryStore } from "./delivery-store.server";
 import type { WebhookRequest } from "./intake.server";
 import { WebhookIntake } from "./intake.server";
 import { webhookSignature } from "./verify";
@@ -29,12 +30,16 @@ function signed(shop: string, body: string, extra: Record<string, string> = {}) 
 
 describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   const db = databaseFor(url);
+  const store = openDeliveryStore(url);
   const shop = `intake-${randomUUID().slice(0, 8)}.myshopify.com`;
-  afterAll(() => clearShop(db, shop));
+  afterAll(async () => {
+    await store.close();
+    await clearShop(db, shop);
+  });
 
   it("stores a signed delivery exactly as received before answering 200", async () => {
     let stored = 0;
-    const intake = new WebhookIntake({ db, databaseUrl: url, secret: SECRET, onStored: (n) => (stored += n) });
+    const intake = new WebhookIntake({ store, secret: SECRET, onStored: (n) => (stored += n) });
     const body = '{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508"}';
     const response = await intake.receive(signed(shop, body, { "X-Shopify-Event-Id": "event-1" }));
     expect(response.status).toBe(200);
@@ -48,7 +53,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   });
 
   it("refuses forged and unsigned deliveries with 401 and stores nothing", async () => {
-    const intake = new WebhookIntake({ db, databaseUrl: url, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET });
     const forged = signed(shop, '{"id":1}', { "X-Shopify-Event-Id": "forged" });
     const tampered = { ...forged, body: Buffer.from('{"id":2}') };
     expect((await intake.receive(tampered)).status).toBe(401);
@@ -58,12 +63,12 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   });
 
   it("answers 405 to anything but POST", async () => {
-    const intake = new WebhookIntake({ db, databaseUrl: url, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET });
     expect((await intake.receive(request("", {}, "GET"))).status).toBe(405);
   });
 
   it("keeps one row per event however often and concurrently it is delivered", async () => {
-    const intake = new WebhookIntake({ db, databaseUrl: url, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET });
     const body = '{"id":42}';
     const copies = Array.from({ length: 20 }, () =>
       intake.receive(signed(shop, body, { "X-Shopify-Event-Id": "event-dup" })),
@@ -75,7 +80,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
 
   it("writes a burst of deliveries in batches and loses none", async () => {
     const batches: number[] = [];
-    const intake = new WebhookIntake({ db, databaseUrl: url, secret: SECRET, onStored: (n) => batches.push(n) });
+    const intake = new WebhookIntake({ store, secret: SECRET, onStored: (n) => batches.push(n) });
     const burst = Array.from({ length: 300 }, (_, i) =>
       intake.receive(signed(shop, `{"n":${i}}`, { "X-Shopify-Event-Id": `burst-${i}` })),
     );
@@ -86,12 +91,10 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   });
 
   it("answers 503 when the delivery cannot be stored, so Shopify retries", async () => {
-    const broken = { $executeRawUnsafe: () => Promise.reject(new Error("disk full")) };
-    const intake = new WebhookIntake({
-      db: broken as unknown as typeof db,
-      databaseUrl: url,
-      secret: SECRET,
-    });
+    // The database refuses the write (here: a store whose connection is closed).
+    const closed = openDeliveryStore(url);
+    await closed.close();
+    const intake = new WebhookIntake({ store: closed, secret: SECRET });
     expect((await intake.receive(signed(shop, "{}"))).status).toBe(503);
   });
 });

@@ -6,8 +6,7 @@
 // pays one transaction per batch instead of one per delivery.
 import { randomUUID } from "node:crypto";
 
-import type { Database } from "../db.server";
-import { isPostgresUrl } from "../../prisma/database-url";
+import type { DeliveryRow, DeliveryStore } from "./delivery-store.server";
 import { isAuthenticWebhook } from "./verify";
 
 export interface WebhookRequest {
@@ -21,21 +20,10 @@ export interface WebhookResponse {
   body: string;
 }
 
-interface PendingDelivery {
-  id: string;
-  shop: string;
-  topic: string;
-  webhookId: string;
-  eventId: string;
-  triggeredAt: Date | null;
-  apiVersion: string | null;
-  payload: string;
-  receivedAt: Date;
-}
+type PendingDelivery = DeliveryRow;
 
 export interface IntakeOptions {
-  db: Database;
-  databaseUrl: string;
+  store: DeliveryStore;
   secret: string;
   /** Called after each commit with the number of rows written, to wake the processor. */
   onStored?: (count: number) => void;
@@ -46,27 +34,13 @@ export interface IntakeOptions {
 
 export type IntakeOutcome = "stored" | "forged" | "bad_request" | "storage_error";
 
-const COLUMNS = [
-  "id",
-  "shop",
-  "topic",
-  "webhookId",
-  "eventId",
-  "triggeredAt",
-  "apiVersion",
-  "payload",
-  "receivedAt",
-] as const;
-
 export class WebhookIntake {
   private queue: { delivery: PendingDelivery; done: (error?: unknown) => void }[] = [];
   private flushing = false;
   private scheduled = false;
-  private readonly postgres: boolean;
   private readonly maxBatch: number;
 
   constructor(private readonly options: IntakeOptions) {
-    this.postgres = isPostgresUrl(options.databaseUrl);
     this.maxBatch = options.maxBatch ?? 200;
   }
 
@@ -148,18 +122,7 @@ export class WebhookIntake {
     }
   }
 
-  /** One INSERT for the whole batch; an event already stored is skipped by the unique index. */
-  private async write(rows: PendingDelivery[]): Promise<void> {
-    const values: unknown[] = [];
-    const tuples = rows.map((row, r) => {
-      for (const column of COLUMNS) values.push(row[column]);
-      const base = r * COLUMNS.length;
-      return `(${COLUMNS.map((_, c) => (this.postgres ? `$${base + c + 1}` : "?")).join(", ")})`;
-    });
-    const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-    const sql = this.postgres
-      ? `INSERT INTO "WebhookDelivery" (${columns}) VALUES ${tuples.join(", ")} ON CONFLICT ("shop", "topic", "eventId") DO NOTHING`
-      : `INSERT OR IGNORE INTO "WebhookDelivery" (${columns}) VALUES ${tuples.join(", ")}`;
-    await this.options.db.$executeRawUnsafe(sql, ...values);
+  private write(rows: PendingDelivery[]): Promise<void> {
+    return this.options.store.insert(rows);
   }
 }

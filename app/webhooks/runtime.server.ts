@@ -1,12 +1,14 @@
 // The webhook machinery of one app process: the intake (hot path) and the processor that acts
 // on stored deliveries after the answer. Both servers use it — the lean one in front of Remix
 // (scripts/server.mjs) and the Remix route app/routes/webhooks.tsx used by `shopify app dev`.
+import { isPostgresUrl } from "../../prisma/database-url";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { webhookDeliveries } from "../metrics.server";
 import { sweepDueOrders } from "../scheduler/sweep.server";
 import { shopifyLookups } from "../shopify/lookups.server";
+import { openDeliveryStore } from "./delivery-store.server";
 import { WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
 import { processPendingDeliveries } from "./process.server";
@@ -90,29 +92,66 @@ export class DueSweeper {
 
 export interface WebhookRuntime {
   intake: WebhookIntake;
+  /** Wakes whoever processes stored deliveries. */
+  notify: () => void;
+  /** Present when deliveries are processed in this process. */
+  worker?: WebhookWorker;
+}
+
+export interface WebhookWorker {
   processor: DeliveryProcessor;
   sweeper: DueSweeper;
+  stop(): Promise<void>;
+}
+
+/** The processor and the due sweep. The production server runs them in a worker process of
+ * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
+export function startWebhookWorker(): WebhookWorker {
+  const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger });
+  const sweeper = new DueSweeper({ db: db(), log: logger });
+  processor.start();
+  sweeper.start();
+  // SQLite: fold the write-ahead log back into the database here, off the intake's hot path
+  // (see delivery-store.server.ts). PASSIVE never blocks a writer.
+  const checkpoints = isPostgresUrl(env().DATABASE_URL)
+    ? undefined
+    : setInterval(() => {
+        db()
+          .$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)")
+          .catch((error: unknown) => logger.warn({ err: error }, "WAL checkpoint failed"));
+      }, 1_000).unref();
+  return {
+    processor,
+    sweeper,
+    async stop() {
+      clearInterval(checkpoints);
+      processor.stop();
+      sweeper.stop();
+      await processor.idle();
+    },
+  };
 }
 
 declare global {
   var amendsWebhookRuntime: WebhookRuntime | undefined;
 }
 
-export function webhookRuntime(): WebhookRuntime {
+/**
+ * The intake of this process. With `notify`, stored deliveries are announced to a worker
+ * elsewhere; without, they are processed here (the Remix dev server under `shopify app dev`).
+ */
+export function webhookRuntime(notify?: () => void): WebhookRuntime {
   if (!globalThis.amendsWebhookRuntime) {
     const config = env();
-    const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger });
+    const worker = notify ? undefined : startWebhookWorker();
+    const wake = notify ?? (() => worker?.processor.kick());
     const intake = new WebhookIntake({
-      db: db(),
-      databaseUrl: config.DATABASE_URL,
+      store: openDeliveryStore(config.DATABASE_URL),
       secret: config.SHOPIFY_API_SECRET,
-      onStored: () => processor.kick(),
+      onStored: wake,
       onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
     });
-    const sweeper = new DueSweeper({ db: db(), log: logger });
-    processor.start();
-    sweeper.start();
-    globalThis.amendsWebhookRuntime = { intake, processor, sweeper };
+    globalThis.amendsWebhookRuntime = { intake, notify: wake, ...(worker ? { worker } : {}) };
   }
   return globalThis.amendsWebhookRuntime;
 }

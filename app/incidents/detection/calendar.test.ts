@@ -28,7 +28,9 @@ describe("addBusinessDays", () => {
 
   it("keeps the local time across fall-back", () => {
     // Friday 2024-11-01 09:00 EDT; clocks go back on Sunday 3 November.
-    expect(iso(addBusinessDays(at("2024-11-01T13:00:00Z"), 1, NY))).toBe("2024-11-04T14:00:00.000Z"); // 09:00 EST
+    expect(iso(addBusinessDays(at("2024-11-01T13:00:00Z"), 1, NY))).toBe(
+      "2024-11-04T14:00:00.000Z",
+    ); // 09:00 EST
   });
 
   it("reads the weekday in the shop's zone, not in UTC", () => {
@@ -37,7 +39,9 @@ describe("addBusinessDays", () => {
     expect(iso(addBusinessDays(lateFriday, 0, NY))).toBe("2024-03-09T04:30:00.000Z");
     expect(iso(addBusinessDays(lateFriday, 1, NY))).toBe("2024-03-12T03:30:00.000Z"); // Monday 23:30 EDT
     // In UTC the same instant is Saturday, so counting starts Monday 00:00 UTC.
-    expect(iso(addBusinessDays(lateFriday, 1, { timeZone: "UTC" }))).toBe("2024-03-12T00:00:00.000Z");
+    expect(iso(addBusinessDays(lateFriday, 1, { timeZone: "UTC" }))).toBe(
+      "2024-03-12T00:00:00.000Z",
+    );
   });
 
   it("starts a weekend order's clock at midnight of the next business day", () => {
@@ -49,21 +53,25 @@ describe("addBusinessDays", () => {
   it("skips holidays given as local dates", () => {
     const wednesday = at("2024-07-03T14:00:00Z"); // 10:00 EDT, the day before Independence Day
     expect(iso(addBusinessDays(wednesday, 1, NY))).toBe("2024-07-04T14:00:00.000Z");
-    expect(iso(addBusinessDays(wednesday, 1, { ...NY, holidays: ["2024-07-04"] }))).toBe("2024-07-05T14:00:00.000Z");
+    expect(iso(addBusinessDays(wednesday, 1, { ...NY, holidays: ["2024-07-04"] }))).toBe(
+      "2024-07-05T14:00:00.000Z",
+    );
     // A holiday Friday pushes Thursday + 1 to Monday.
-    expect(iso(addBusinessDays(at("2024-07-04T14:00:00Z"), 1, { ...NY, holidays: ["2024-07-05"] }))).toBe(
-      "2024-07-08T14:00:00.000Z",
-    );
+    expect(
+      iso(addBusinessDays(at("2024-07-04T14:00:00Z"), 1, { ...NY, holidays: ["2024-07-05"] })),
+    ).toBe("2024-07-08T14:00:00.000Z");
     // An order placed on a holiday waits for the next business day's midnight.
-    expect(iso(addBusinessDays(at("2024-07-04T14:00:00Z"), 0, { ...NY, holidays: ["2024-07-04"] }))).toBe(
-      "2024-07-05T04:00:00.000Z",
-    );
+    expect(
+      iso(addBusinessDays(at("2024-07-04T14:00:00Z"), 0, { ...NY, holidays: ["2024-07-04"] })),
+    ).toBe("2024-07-05T04:00:00.000Z");
   });
 
   it("works in zones east of UTC", () => {
     // 05:00 Saturday in Tokyo is still Friday in UTC.
     const tokyo = { timeZone: "Asia/Tokyo" };
-    expect(iso(addBusinessDays(at("2024-03-08T20:00:00Z"), 1, tokyo))).toBe("2024-03-11T15:00:00.000Z"); // Tue 00:00 JST
+    expect(iso(addBusinessDays(at("2024-03-08T20:00:00Z"), 1, tokyo))).toBe(
+      "2024-03-11T15:00:00.000Z",
+    ); // Tue 00:00 JST
   });
 
   it("rejects negative or fractional days, invalid dates and unknown zones", () => {
@@ -91,7 +99,8 @@ describe("businessDaysBetween", () => {
     for (let n = 0; n <= 15; n += 1) {
       const due = addBusinessDays(friday, n, options);
       expect(businessDaysBetween(friday, due, options)).toBe(n);
-      if (n > 0) expect(businessDaysBetween(friday, new Date(due.getTime() - 1), options)).toBe(n - 1);
+      if (n > 0)
+        expect(businessDaysBetween(friday, new Date(due.getTime() - 1), options)).toBe(n - 1);
     }
   });
 });
@@ -100,13 +109,17 @@ describe("zone helpers", () => {
   it("isBusinessDay reads the local date", () => {
     expect(isBusinessDay(at("2024-03-09T04:30:00Z"), NY)).toBe(true); // Friday evening in New York
     expect(isBusinessDay(at("2024-03-09T04:30:00Z"), { timeZone: "UTC" })).toBe(false);
-    expect(isBusinessDay(at("2024-07-04T16:00:00Z"), { ...NY, holidays: ["2024-07-04"] })).toBe(false);
+    expect(isBusinessDay(at("2024-07-04T16:00:00Z"), { ...NY, holidays: ["2024-07-04"] })).toBe(
+      false,
+    );
   });
 
   it("localDate and startOfLocalDay convert between instants and local dates", () => {
     expect(localDate(at("2024-03-06T00:00:00Z"), "America/New_York")).toBe("2024-03-05");
     expect(iso(startOfLocalDay("2024-03-10", "America/New_York"))).toBe("2024-03-10T05:00:00.000Z");
-    expect(iso(startOfLocalDay("2024-03-10", "America/New_York", 1))).toBe("2024-03-11T04:00:00.000Z");
+    expect(iso(startOfLocalDay("2024-03-10", "America/New_York", 1))).toBe(
+      "2024-03-11T04:00:00.000Z",
+    );
     // Santiago skips midnight on 2024-09-08: the day starts at 01:00 (-03).
     expect(iso(startOfLocalDay("2024-09-08", "America/Santiago"))).toBe("2024-09-08T04:00:00.000Z");
     expect(() => startOfLocalDay("2024-02-30", "UTC")).toThrow(RangeError);
@@ -114,13 +127,18 @@ describe("zone helpers", () => {
 
   it("addDaysInZone keeps wall-clock time and resolves DST gaps and overlaps", () => {
     // Saturday 02:30 EST + 1 day: 02:30 does not exist on Sunday, so 03:30 EDT.
-    expect(iso(addDaysInZone(at("2024-03-09T07:30:00Z"), 1, "America/New_York"))).toBe("2024-03-10T07:30:00.000Z");
-    // Saturday 01:30 EDT + 1 day: 01:30 happens twice on Sunday; the first (EDT) one.
-    expect(iso(addDaysInZone(at("2024-11-02T05:30:00Z"), 1, "America/New_York"))).toBe("2024-11-03T05:30:00.000Z");
-    // A week across spring-forward is 167 hours.
-    expect(addDaysInZone(at("2024-03-08T20:00:00Z"), 7, "America/New_York").getTime() - at("2024-03-08T20:00:00Z").getTime()).toBe(
-      167 * 3_600_000,
+    expect(iso(addDaysInZone(at("2024-03-09T07:30:00Z"), 1, "America/New_York"))).toBe(
+      "2024-03-10T07:30:00.000Z",
     );
+    // Saturday 01:30 EDT + 1 day: 01:30 happens twice on Sunday; the first (EDT) one.
+    expect(iso(addDaysInZone(at("2024-11-02T05:30:00Z"), 1, "America/New_York"))).toBe(
+      "2024-11-03T05:30:00.000Z",
+    );
+    // A week across spring-forward is 167 hours.
+    expect(
+      addDaysInZone(at("2024-03-08T20:00:00Z"), 7, "America/New_York").getTime() -
+        at("2024-03-08T20:00:00Z").getTime(),
+    ).toBe(167 * 3_600_000);
   });
 
   it("daysBetweenInZone and calendarDaysBetween count local days", () => {

@@ -62,7 +62,11 @@ function toLocal(epochMs: number, timeZone: string): LocalTime {
 }
 
 function wallMs(local: LocalTime): number {
-  return local.day * DAY_MS + ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond;
+  return (
+    local.day * DAY_MS +
+    ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 +
+    local.millisecond
+  );
 }
 
 /** The zone's offset from UTC at an instant, in ms (east positive). */
@@ -134,7 +138,10 @@ export function localDate(instant: Date, timeZone: string): string {
 }
 
 /** Whether the instant falls on a business day (not Saturday, Sunday or a holiday) locally. */
-export function isBusinessDay(instant: Date, { timeZone, holidays = [] }: CalendarOptions): boolean {
+export function isBusinessDay(
+  instant: Date,
+  { timeZone, holidays = [] }: CalendarOptions,
+): boolean {
   assertValid(instant, "instant");
   return isBusinessDayNumber(toLocal(instant.getTime(), timeZone).day, new Set(holidays));
 }
@@ -144,9 +151,14 @@ export function isBusinessDay(instant: Date, { timeZone, holidays = [] }: Calend
  * a DST change the result is 23 or 25 hours per day away, not 24). A start outside business days
  * counts from midnight of the next business day, so `days = 0` means "the first business moment".
  */
-export function addBusinessDays(start: Date, days: number, { timeZone, holidays = [] }: CalendarOptions): Date {
+export function addBusinessDays(
+  start: Date,
+  days: number,
+  { timeZone, holidays = [] }: CalendarOptions,
+): Date {
   assertValid(start, "start");
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number ≥ 0, got ${days}`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new RangeError(`days must be a whole number ≥ 0, got ${days}`);
   const off = new Set(holidays);
   const local = businessStart(start, timeZone, off);
   let day = local.day;
@@ -189,14 +201,18 @@ export function daysBetweenInZone(start: Date, end: Date, timeZone: string): num
   assertValid(end, "end");
   if (end.getTime() < start.getTime()) return -daysBetweenInZone(end, start, timeZone);
   const estimate = toLocal(end.getTime(), timeZone).day - toLocal(start.getTime(), timeZone).day;
-  return addDaysInZone(start, estimate, timeZone).getTime() > end.getTime() ? estimate - 1 : estimate;
+  return addDaysInZone(start, estimate, timeZone).getTime() > end.getTime()
+    ? estimate - 1
+    : estimate;
 }
 
 /** Midnight, in the zone, of the local date `date` (YYYY-MM-DD) plus `days` days. */
 export function startOfLocalDay(date: string, timeZone: string, days = 0): Date {
   const day = parseIsoDay(date);
   if (day === null) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-  return new Date(fromLocal({ day: day + days, hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone));
+  return new Date(
+    fromLocal({ day: day + days, hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone),
+  );
 }
 
 /** Calendar days from local date `from` to local date `to` (both YYYY-MM-DD). */

@@ -20,7 +20,11 @@ describe("detectStockOutCancellation", () => {
     const cancelled = order({
       cancelledAt: "2024-03-09T11:00:00Z",
       cancelReason: "INVENTORY",
-      lines: [line(1, { quantity: 2, unfulfilledQuantity: 0 }), line(2, { quantity: 0, unfulfilledQuantity: 0 }), line(3)],
+      lines: [
+        line(1, { quantity: 2, unfulfilledQuantity: 0 }),
+        line(2, { quantity: 0, unfulfilledQuantity: 0 }),
+        line(3),
+      ],
     });
     expect(detectStockOutCancellation(cancelled, SETTINGS, now)).toEqual([
       {
@@ -42,14 +46,28 @@ describe("detectStockOutCancellation", () => {
 
   it("ignores other cancellations and live orders", () => {
     expect(
-      detectStockOutCancellation(order({ cancelledAt: "2024-03-09T11:00:00Z", cancelReason: "CUSTOMER" }), SETTINGS, now),
+      detectStockOutCancellation(
+        order({ cancelledAt: "2024-03-09T11:00:00Z", cancelReason: "CUSTOMER" }),
+        SETTINGS,
+        now,
+      ),
     ).toEqual([]);
-    expect(detectStockOutCancellation(order({ cancelledAt: null, cancelReason: "INVENTORY" }), SETTINGS, now)).toEqual([]);
+    expect(
+      detectStockOutCancellation(
+        order({ cancelledAt: null, cancelReason: "INVENTORY" }),
+        SETTINGS,
+        now,
+      ),
+    ).toEqual([]);
     expect(detectStockOutCancellation(order(), SETTINGS, now)).toEqual([]);
   });
 
   it("has no customer id for guest orders", () => {
-    const guest = order({ customer: null, cancelledAt: "2024-03-09T11:00:00Z", cancelReason: "INVENTORY" });
+    const guest = order({
+      customer: null,
+      cancelledAt: "2024-03-09T11:00:00Z",
+      cancelReason: "INVENTORY",
+    });
     expect(detectStockOutCancellation(guest, SETTINGS, now)[0]?.customerId).toBeNull();
   });
 });
@@ -69,7 +87,10 @@ describe("detectOversellRisk", () => {
   const oldest = waiting(1, "2024-03-01T10:00:00Z", 2);
   const middle = waiting(2, "2024-03-02T10:00:00Z", 1);
   const newest = waiting(3, "2024-03-03T10:00:00Z", 3);
-  const cancelled = waiting(4, "2024-03-04T10:00:00Z", 5, { cancelledAt: "2024-03-05T00:00:00Z", cancelReason: "CUSTOMER" });
+  const cancelled = waiting(4, "2024-03-04T10:00:00Z", 5, {
+    cancelledAt: "2024-03-05T00:00:00Z",
+    cancelReason: "CUSTOMER",
+  });
   const shipped = order({
     id: "gid://shopify/Order/5",
     name: "#5",
@@ -79,7 +100,11 @@ describe("detectOversellRisk", () => {
   });
   // Shuffled on purpose: the rule must order by date itself.
   const orders = [middle, shipped, oldest, cancelled, newest];
-  const update = (available: number) => ({ variantId: V, locationId: "gid://shopify/Location/1", available });
+  const update = (available: number) => ({
+    variantId: V,
+    locationId: "gid://shopify/Location/1",
+    available,
+  });
   const summary = (findings: ReturnType<typeof detectOversellRisk>) =>
     findings.map((f) => ({ order: f.orderName, lines: f.lines, short: f.evidence.shortQuantity }));
 
@@ -93,7 +118,13 @@ describe("detectOversellRisk", () => {
       orderId: "gid://shopify/Order/3",
       responsibleParty: "store",
       responseDeadline: "2024-03-12T12:00:00.000Z",
-      evidence: { variantId: V, locationId: "gid://shopify/Location/1", available: -2, shortfall: 2, shortQuantity: 2 },
+      evidence: {
+        variantId: V,
+        locationId: "gid://shopify/Location/1",
+        available: -2,
+        shortfall: 2,
+        shortQuantity: 2,
+      },
       summary: "#3 may not ship: 2 units of Item 30 it is waiting for are oversold",
     });
   });
@@ -104,7 +135,12 @@ describe("detectOversellRisk", () => {
       { order: "#2", lines: [{ lineItemId: "gid://shopify/LineItem/20", quantity: 1 }], short: 1 },
     ]);
     // More missing than anyone waits for: every waiting order is at risk, and no more.
-    expect(summary(detectOversellRisk(update(-50), orders, SETTINGS, now)).map((s) => [s.order, s.short])).toEqual([
+    expect(
+      summary(detectOversellRisk(update(-50), orders, SETTINGS, now)).map((s) => [
+        s.order,
+        s.short,
+      ]),
+    ).toEqual([
       ["#3", 3],
       ["#2", 1],
       ["#1", 2],
@@ -130,7 +166,9 @@ describe("detectOversellRisk", () => {
         line(62, { variantId: V, quantity: 2, unfulfilledQuantity: 2 }),
       ],
     });
-    expect(summary(detectOversellRisk(update(-4), [oldest, unpaid, newest], SETTINGS, now))).toEqual([
+    expect(
+      summary(detectOversellRisk(update(-4), [oldest, unpaid, newest], SETTINGS, now)),
+    ).toEqual([
       {
         order: "#6",
         lines: [
@@ -188,14 +226,20 @@ describe("detectLateFulfilment", () => {
   it("pushes the deadline past holidays", () => {
     const withHoliday = { ...SETTINGS, holidays: ["2024-03-11"] };
     expect(detectLateFulfilment(paid, withHoliday, at("2024-03-12T19:00:00Z"))).toEqual([]);
-    expect(detectLateFulfilment(paid, withHoliday, at("2024-03-13T19:00:00Z"))[0]?.evidence.dueAt).toBe(
-      "2024-03-13T19:00:00.000Z",
-    );
+    expect(
+      detectLateFulfilment(paid, withHoliday, at("2024-03-13T19:00:00Z"))[0]?.evidence.dueAt,
+    ).toBe("2024-03-13T19:00:00.000Z");
   });
 
   it("ignores cancelled, unpaid and fully fulfilled orders", () => {
     const late = at("2024-04-01T00:00:00Z");
-    expect(detectLateFulfilment(order({ cancelledAt: "2024-03-09T00:00:00Z", cancelReason: "CUSTOMER" }), SETTINGS, late)).toEqual([]);
+    expect(
+      detectLateFulfilment(
+        order({ cancelledAt: "2024-03-09T00:00:00Z", cancelReason: "CUSTOMER" }),
+        SETTINGS,
+        late,
+      ),
+    ).toEqual([]);
     expect(detectLateFulfilment(order({ paidAt: null }), SETTINGS, late)).toEqual([]);
     expect(detectLateFulfilment(order({ paidAt: "garbage" }), SETTINGS, late)).toEqual([]);
     expect(detectLateFulfilment(shippedOrder(), SETTINGS, late)).toEqual([]);
@@ -238,7 +282,9 @@ describe("detectLateDelivery", () => {
     expect(detectLateDelivery(utcMidnight, SETTINGS, at("2024-03-17T04:00:00Z"))).toHaveLength(1);
     const bareDate = shippedOrder({ estimatedDeliveryAt: "2024-03-14" });
     expect(detectLateDelivery(bareDate, SETTINGS, at("2024-03-17T03:59:59Z"))).toEqual([]);
-    expect(detectLateDelivery(bareDate, SETTINGS, at("2024-03-17T04:00:00Z"))[0]?.evidence.daysOverdue).toBe(3);
+    expect(
+      detectLateDelivery(bareDate, SETTINGS, at("2024-03-17T04:00:00Z"))[0]?.evidence.daysOverdue,
+    ).toBe(3);
   });
 
   it("falls back to the newest event's estimate", () => {
@@ -250,9 +296,10 @@ describe("detectLateDelivery", () => {
       ],
     });
     expect(detectLateDelivery(fromEvents, SETTINGS, at("2024-03-20T12:00:00Z"))).toEqual([]);
-    expect(detectLateDelivery(fromEvents, SETTINGS, at("2024-03-23T04:00:00Z"))[0]?.evidence.estimatedDeliveryAt).toBe(
-      "2024-03-20",
-    );
+    expect(
+      detectLateDelivery(fromEvents, SETTINGS, at("2024-03-23T04:00:00Z"))[0]?.evidence
+        .estimatedDeliveryAt,
+    ).toBe("2024-03-20");
   });
 
   it("ignores delivered, picked-up, cancelled, failed, untracked and unestimated parcels", () => {
@@ -268,7 +315,10 @@ describe("detectLateDelivery", () => {
       { trackingNumbers: [] },
       { estimatedDeliveryAt: null },
     ]) {
-      expect(detectLateDelivery(shippedOrder(parcel), SETTINGS, late), JSON.stringify(parcel)).toEqual([]);
+      expect(
+        detectLateDelivery(shippedOrder(parcel), SETTINGS, late),
+        JSON.stringify(parcel),
+      ).toEqual([]);
     }
   });
 
@@ -276,8 +326,16 @@ describe("detectLateDelivery", () => {
     const two = order({
       fulfillments: [
         fulfillment(),
-        fulfillment({ id: "gid://shopify/Fulfillment/56", estimatedDeliveryAt: "2024-03-30", lines: [] }),
-        fulfillment({ id: "gid://shopify/Fulfillment/57", trackingNumbers: ["1Z777"], estimatedDeliveryAt: "2024-03-10" }),
+        fulfillment({
+          id: "gid://shopify/Fulfillment/56",
+          estimatedDeliveryAt: "2024-03-30",
+          lines: [],
+        }),
+        fulfillment({
+          id: "gid://shopify/Fulfillment/57",
+          trackingNumbers: ["1Z777"],
+          estimatedDeliveryAt: "2024-03-10",
+        }),
       ],
     });
     const found = detectLateDelivery(two, SETTINGS, at("2024-03-20T12:00:00Z"));
@@ -293,37 +351,59 @@ describe("detectPossiblyLost", () => {
 
   it("fires after the silence days since the newest tracking event", () => {
     // Newest event 2024-03-12 11:00 EDT; 7 days later is 2024-03-19 11:00 EDT.
-    const parcel = silent([event({ id: "a", happenedAt: "2024-03-12T15:00:00Z" }), event({ id: "b", happenedAt: "2024-03-11T20:00:00Z" })]);
+    const parcel = silent([
+      event({ id: "a", happenedAt: "2024-03-12T15:00:00Z" }),
+      event({ id: "b", happenedAt: "2024-03-11T20:00:00Z" }),
+    ]);
     expect(detectPossiblyLost(parcel, SETTINGS, at("2024-03-19T14:59:59.999Z"))).toEqual([]);
     const [found] = detectPossiblyLost(parcel, SETTINGS, at("2024-03-19T15:00:00Z"));
     expect(found).toMatchObject({
       kind: "possibly_lost",
       lines: [{ lineItemId: "gid://shopify/LineItem/1", quantity: 2 }],
       responsibleParty: "carrier",
-      evidence: { lastEventAt: "2024-03-12T15:00:00.000Z", daysSilent: 7, estimatedDeliveryAt: null, daysOverdue: null },
+      evidence: {
+        lastEventAt: "2024-03-12T15:00:00.000Z",
+        daysSilent: 7,
+        estimatedDeliveryAt: null,
+        daysOverdue: null,
+      },
       summary: "#1001's UPS parcel 1Z999 has had no tracking update for 7 days and may be lost",
     });
   });
 
   it("counts from the shipment when there are no events, in local days across DST", () => {
     // Shipped Friday 15:00 EST; a week later is Friday 15:00 EDT, 167 hours on.
-    const parcel = shippedOrder({ createdAt: "2024-03-08T20:00:00Z", estimatedDeliveryAt: null, events: [] });
+    const parcel = shippedOrder({
+      createdAt: "2024-03-08T20:00:00Z",
+      estimatedDeliveryAt: null,
+      events: [],
+    });
     expect(detectPossiblyLost(parcel, SETTINGS, at("2024-03-15T18:59:59Z"))).toEqual([]);
-    expect(detectPossiblyLost(parcel, SETTINGS, at("2024-03-15T19:00:00Z"))[0]?.evidence.lastEventAt).toBe(
-      "2024-03-08T20:00:00.000Z",
-    );
+    expect(
+      detectPossiblyLost(parcel, SETTINGS, at("2024-03-15T19:00:00Z"))[0]?.evidence.lastEventAt,
+    ).toBe("2024-03-08T20:00:00.000Z");
   });
 
   it("a new tracking event resets the silence", () => {
     const now = at("2024-03-20T12:00:00Z");
     expect(detectPossiblyLost(silent(), SETTINGS, now)).toHaveLength(1);
-    expect(detectPossiblyLost(silent([event(), event({ id: "c", happenedAt: "2024-03-18T12:00:00Z" })]), SETTINGS, now)).toEqual([]);
+    expect(
+      detectPossiblyLost(
+        silent([event(), event({ id: "c", happenedAt: "2024-03-18T12:00:00Z" })]),
+        SETTINGS,
+        now,
+      ),
+    ).toEqual([]);
   });
 
   it("ignores delivered and untracked parcels", () => {
     const late = at("2024-05-01T00:00:00Z");
-    expect(detectPossiblyLost(shippedOrder({ deliveredAt: "2024-03-13T00:00:00Z" }), SETTINGS, late)).toEqual([]);
-    expect(detectPossiblyLost(shippedOrder({ trackingNumbers: [], events: [] }), SETTINGS, late)).toEqual([]);
+    expect(
+      detectPossiblyLost(shippedOrder({ deliveredAt: "2024-03-13T00:00:00Z" }), SETTINGS, late),
+    ).toEqual([]);
+    expect(
+      detectPossiblyLost(shippedOrder({ trackingNumbers: [], events: [] }), SETTINGS, late),
+    ).toEqual([]);
   });
 });
 
@@ -336,8 +416,21 @@ describe("detectCarrierException", () => {
     ["FAILURE", "UPS reported a failed delivery for #1001 (1Z999): Weather"],
     ["ATTEMPTED_DELIVERY", "UPS reported a missed delivery attempt for #1001 (1Z999): Weather"],
   ] as const)("reports %s with the event as evidence", (status, summary) => {
-    const e = event({ id: "gid://shopify/FulfillmentEvent/9", status, happenedAt: "2024-03-13T11:00:00Z", message: "Weather" });
-    expect(detectCarrierException(shippedOrder({ events: [e], shipmentStatus: status }), F, e, SETTINGS, now)).toEqual([
+    const e = event({
+      id: "gid://shopify/FulfillmentEvent/9",
+      status,
+      happenedAt: "2024-03-13T11:00:00Z",
+      message: "Weather",
+    });
+    expect(
+      detectCarrierException(
+        shippedOrder({ events: [e], shipmentStatus: status }),
+        F,
+        e,
+        SETTINGS,
+        now,
+      ),
+    ).toEqual([
       {
         kind: "carrier_exception",
         orderId: "gid://shopify/Order/1001",
@@ -365,14 +458,21 @@ describe("detectCarrierException", () => {
 
   it("ignores ordinary progress events", () => {
     for (const status of ["IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "CONFIRMED"] as const) {
-      expect(detectCarrierException(shippedOrder(), F, event({ status }), SETTINGS, now)).toEqual([]);
+      expect(detectCarrierException(shippedOrder(), F, event({ status }), SETTINGS, now)).toEqual(
+        [],
+      );
     }
   });
 
   it("ignores cancelled fulfilments and trouble reported late for a parcel already delivered", () => {
     const delayed = event({ status: "DELAYED", happenedAt: "2024-03-12T10:00:00Z" });
-    expect(detectCarrierException(shippedOrder({ status: "CANCELLED" }), F, delayed, SETTINGS, now)).toEqual([]);
-    const delivered = shippedOrder({ deliveredAt: "2024-03-12T18:00:00Z", shipmentStatus: "DELIVERED" });
+    expect(
+      detectCarrierException(shippedOrder({ status: "CANCELLED" }), F, delayed, SETTINGS, now),
+    ).toEqual([]);
+    const delivered = shippedOrder({
+      deliveredAt: "2024-03-12T18:00:00Z",
+      shipmentStatus: "DELIVERED",
+    });
     expect(detectCarrierException(delivered, F, delayed, SETTINGS, now)).toEqual([]);
     // Trouble after a delivery scan (e.g. the delivery was wrong) is still news.
     const after = event({ status: "FAILURE", happenedAt: "2024-03-12T19:00:00Z" });
@@ -380,7 +480,13 @@ describe("detectCarrierException", () => {
   });
 
   it("still reports an event whose fulfilment is not known yet, without lines", () => {
-    const [found] = detectCarrierException(order(), F, event({ status: "DELAYED", message: null }), SETTINGS, now);
+    const [found] = detectCarrierException(
+      order(),
+      F,
+      event({ status: "DELAYED", message: null }),
+      SETTINGS,
+      now,
+    );
     expect(found?.lines).toEqual([]);
     expect(found?.summary).toBe("The carrier reported a delay for #1001");
   });

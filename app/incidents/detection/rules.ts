@@ -127,7 +127,9 @@ export function detectOversellRisk(
     .filter((order) => !order.cancelledAt)
     .map((order) => ({
       order,
-      lines: order.lines.filter((line) => line.variantId === update.variantId && line.unfulfilledQuantity > 0),
+      lines: order.lines.filter(
+        (line) => line.variantId === update.variantId && line.unfulfilledQuantity > 0,
+      ),
     }))
     .filter((entry) => entry.lines.length > 0)
     .sort(
@@ -190,7 +192,11 @@ export function lateFulfilmentDueAt(order: OrderState, settings: DetectionSettin
   return addBusinessDays(paidAt, settings.fulfilmentSlaBusinessDays, settings);
 }
 
-export function detectLateFulfilment(order: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+export function detectLateFulfilment(
+  order: OrderState,
+  settings: DetectionSettings,
+  now: Date,
+): IncidentFinding[] {
   const dueAt = lateFulfilmentDueAt(order, settings);
   if (!dueAt || now.getTime() < dueAt.getTime()) return [];
   const paidAt = instant(order.paidAt) ?? dueAt;
@@ -224,7 +230,11 @@ export function detectLateFulfilment(order: OrderState, settings: DetectionSetti
 // Late delivery and possibly lost parcels
 
 /** Parcels that have reached the customer or a pickup point are out of the carrier's hands. */
-const ARRIVED: ReadonlySet<FulfillmentEventStatus> = new Set(["DELIVERED", "PICKED_UP", "READY_FOR_PICKUP"]);
+const ARRIVED: ReadonlySet<FulfillmentEventStatus> = new Set([
+  "DELIVERED",
+  "PICKED_UP",
+  "READY_FOR_PICKUP",
+]);
 
 /**
  * Whether the fulfilment is a shipped, tracked parcel still on its way. Untracked fulfilments
@@ -234,7 +244,10 @@ const ARRIVED: ReadonlySet<FulfillmentEventStatus> = new Set(["DELIVERED", "PICK
 function inTransit(fulfillment: Fulfillment): boolean {
   if (fulfillment.status !== "SUCCESS") return false;
   if (fulfillment.deliveredAt) return false;
-  if (fulfillment.shipmentStatus && (ARRIVED.has(fulfillment.shipmentStatus) || fulfillment.shipmentStatus === "FAILURE")) {
+  if (
+    fulfillment.shipmentStatus &&
+    (ARRIVED.has(fulfillment.shipmentStatus) || fulfillment.shipmentStatus === "FAILURE")
+  ) {
     return false;
   }
   return fulfillment.trackingNumbers.length > 0 || fulfillment.events.length > 0;
@@ -243,7 +256,9 @@ function inTransit(fulfillment: Fulfillment): boolean {
 function latestEstimate(fulfillment: Fulfillment): string | null {
   if (fulfillment.estimatedDeliveryAt) return fulfillment.estimatedDeliveryAt;
   const dated = fulfillment.events.filter((e) => instant(e.happenedAt) && e.estimatedDeliveryAt);
-  dated.sort((a, b) => (instant(a.happenedAt)?.getTime() ?? 0) - (instant(b.happenedAt)?.getTime() ?? 0));
+  dated.sort(
+    (a, b) => (instant(a.happenedAt)?.getTime() ?? 0) - (instant(b.happenedAt)?.getTime() ?? 0),
+  );
   return dated[dated.length - 1]?.estimatedDeliveryAt ?? null;
 }
 
@@ -268,7 +283,10 @@ function lastTrackingAt(fulfillment: Fulfillment): Date | null {
 }
 
 /** When an in-transit parcel becomes late: the estimated day and the grace days have passed. */
-export function lateDeliveryDueAt(fulfillment: Fulfillment, settings: DetectionSettings): Date | null {
+export function lateDeliveryDueAt(
+  fulfillment: Fulfillment,
+  settings: DetectionSettings,
+): Date | null {
   if (!inTransit(fulfillment)) return null;
   const date = estimatedDate(fulfillment, settings.timeZone);
   if (!date) return null;
@@ -276,7 +294,10 @@ export function lateDeliveryDueAt(fulfillment: Fulfillment, settings: DetectionS
 }
 
 /** When an in-transit parcel's tracking has been silent long enough to suspect it is lost. */
-export function possiblyLostDueAt(fulfillment: Fulfillment, settings: DetectionSettings): Date | null {
+export function possiblyLostDueAt(
+  fulfillment: Fulfillment,
+  settings: DetectionSettings,
+): Date | null {
   if (!inTransit(fulfillment)) return null;
   const last = lastTrackingAt(fulfillment);
   if (!last) return null;
@@ -289,7 +310,11 @@ function parcel(fulfillment: Fulfillment): string {
   return number ? `${carrier}parcel ${number}` : `${carrier}parcel`;
 }
 
-function deliveryEvidence(fulfillment: Fulfillment, settings: DetectionSettings, now: Date): Record<string, unknown> {
+function deliveryEvidence(
+  fulfillment: Fulfillment,
+  settings: DetectionSettings,
+  now: Date,
+): Record<string, unknown> {
   const date = estimatedDate(fulfillment, settings.timeZone);
   const last = lastTrackingAt(fulfillment);
   return {
@@ -300,17 +325,26 @@ function deliveryEvidence(fulfillment: Fulfillment, settings: DetectionSettings,
     estimatedDeliveryAt: latestEstimate(fulfillment),
     lastEventAt: last ? last.toISOString() : null,
     // Days since the estimated delivery date ended; 0 while it is today or ahead.
-    daysOverdue: date ? Math.max(0, calendarDaysBetween(date, localDate(now, settings.timeZone))) : null,
+    daysOverdue: date
+      ? Math.max(0, calendarDaysBetween(date, localDate(now, settings.timeZone)))
+      : null,
     daysSilent: last ? Math.max(0, daysBetweenInZone(last, now, settings.timeZone)) : null,
   };
 }
 
 function deliveryLines(fulfillment: Fulfillment): AffectedLine[] {
-  return fulfillment.lines.map((line) => ({ lineItemId: line.lineItemId, quantity: line.quantity }));
+  return fulfillment.lines.map((line) => ({
+    lineItemId: line.lineItemId,
+    quantity: line.quantity,
+  }));
 }
 
 /** One finding per late parcel (an order may have several shipments). */
-export function detectLateDelivery(order: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+export function detectLateDelivery(
+  order: OrderState,
+  settings: DetectionSettings,
+  now: Date,
+): IncidentFinding[] {
   return order.fulfillments.flatMap((fulfillment) => {
     const dueAt = lateDeliveryDueAt(fulfillment, settings);
     if (!dueAt || now.getTime() < dueAt.getTime()) return [];
@@ -332,7 +366,11 @@ export function detectLateDelivery(order: OrderState, settings: DetectionSetting
   });
 }
 
-export function detectPossiblyLost(order: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+export function detectPossiblyLost(
+  order: OrderState,
+  settings: DetectionSettings,
+  now: Date,
+): IncidentFinding[] {
   return order.fulfillments.flatMap((fulfillment) => {
     const dueAt = possiblyLostDueAt(fulfillment, settings);
     if (!dueAt || now.getTime() < dueAt.getTime()) return [];

@@ -15,7 +15,10 @@ import {
 export function timeRuleThresholds(order: OrderState, settings: DetectionSettings): Date[] {
   const thresholds = [lateFulfilmentDueAt(order, settings)];
   for (const fulfillment of order.fulfillments) {
-    thresholds.push(lateDeliveryDueAt(fulfillment, settings), possiblyLostDueAt(fulfillment, settings));
+    thresholds.push(
+      lateDeliveryDueAt(fulfillment, settings),
+      possiblyLostDueAt(fulfillment, settings),
+    );
   }
   return thresholds.filter((at): at is Date => at !== null);
 }
@@ -26,7 +29,11 @@ export function timeRuleThresholds(order: OrderState, settings: DetectionSetting
  * they fired when evaluateTimeRules ran at `now`, and keeping them would make the sweep pick the
  * same order up forever. Any change to the order (a new event, a fulfilment) recomputes this.
  */
-export function nextCheckAt(order: OrderState, settings: DetectionSettings, now: Date): Date | null {
+export function nextCheckAt(
+  order: OrderState,
+  settings: DetectionSettings,
+  now: Date,
+): Date | null {
   let next: Date | null = null;
   for (const at of timeRuleThresholds(order, settings)) {
     if (at.getTime() > now.getTime() && (!next || at.getTime() < next.getTime())) next = at;
@@ -35,7 +42,11 @@ export function nextCheckAt(order: OrderState, settings: DetectionSettings, now:
 }
 
 /** The time-based rules: late fulfilment, late delivery, possibly lost. */
-export function evaluateTimeRules(order: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+export function evaluateTimeRules(
+  order: OrderState,
+  settings: DetectionSettings,
+  now: Date,
+): IncidentFinding[] {
   return [
     ...detectLateFulfilment(order, settings, now),
     ...detectLateDelivery(order, settings, now),

@@ -1,5 +1,11 @@
 // Builders for the detection tests (not a test file itself): a realistic order with overridable parts.
-import type { DetectionSettings, Fulfillment, FulfillmentEvent, OrderLine, OrderState } from "../model";
+import type {
+  DetectionSettings,
+  Fulfillment,
+  FulfillmentEvent,
+  OrderLine,
+  OrderState,
+} from "../model";
 import { DEFAULT_DETECTION_SETTINGS } from "../model";
 
 export const SETTINGS: DetectionSettings = {
@@ -32,7 +38,12 @@ export function order(overrides: Partial<OrderState> = {}): OrderState {
     paidAt: "2024-03-08T20:00:00Z",
     cancelledAt: null,
     cancelReason: null,
-    customer: { id: "gid://shopify/Customer/7", email: "ada@example.com", firstName: "Ada", lastName: "L" },
+    customer: {
+      id: "gid://shopify/Customer/7",
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "L",
+    },
     lines: [line(1, { quantity: 2, unfulfilledQuantity: 2 }), line(2)],
     fulfillments: [],
     totalPrice: { amount: "30.00", currencyCode: "USD" },

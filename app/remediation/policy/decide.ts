@@ -1,0 +1,316 @@
+// decideRemediation: turns an incident and the shop's policy into a concrete plan and says
+// whether it may be applied now, needs the merchant's approval, or there is nothing to do.
+//
+// The merchant is the authority: when they trigger or approve a remediation, caps, abuse
+// signals and conditions no longer block it, but the reasons still list them so the approval
+// screen shows what they are overriding.
+import type { IncidentKind, Money } from "../../incidents/model";
+import { fromMinor, moneyToMinor, percentOfMinor } from "./money";
+import type { RemedyTemplate } from "./schema";
+import type { PolicySignal, SignalContext } from "./signals";
+import {
+  firstOrderClaimSignal,
+  incidentCountSignal,
+  perCustomerCap,
+  perDayCap,
+  perIncidentCap,
+  refundRateSignal,
+  refundedTotalSignal,
+} from "./signals";
+import type {
+  IncidentForRemediation,
+  PlannedOption,
+  PlannedRemedy,
+  PricedLine,
+  RemediationDecision,
+  RemediationInput,
+} from "./types";
+
+export const KIND_LABELS: Readonly<Record<IncidentKind, string>> = {
+  stock_out_cancellation: "stock-out cancellation",
+  oversell_risk: "oversell risk",
+  late_fulfilment: "late fulfilment",
+  late_delivery: "late delivery",
+  possibly_lost: "possibly lost parcel",
+  carrier_exception: "carrier exception",
+  wrong_item: "wrong item",
+  wrong_quantity: "wrong quantity",
+  missing_item: "missing item",
+  damaged: "damaged item",
+  lost: "lost parcel",
+  wrong_address: "wrong address",
+};
+
+const DAY_MS = 86_400_000;
+
+/** The value of the affected lines, in the incident's currency. Bad data is a caller bug. */
+export function linesValue(lines: PricedLine[], currency: string): number {
+  return lines.reduce((sum, line) => {
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
+      throw new Error(`Line ${line.lineItemId} has quantity ${line.quantity}`);
+    }
+    if (line.unitPrice.currencyCode !== currency) {
+      throw new Error(
+        `Line ${line.lineItemId} is priced in ${line.unitPrice.currencyCode}, the incident in ${currency}`,
+      );
+    }
+    return sum + moneyToMinor(line.unitPrice) * line.quantity;
+  }, 0);
+}
+
+interface Plan extends PlannedOption {
+  notes: PolicySignal[];
+}
+
+/**
+ * Makes remedy templates concrete for one incident. The estimated cost is in the incident's
+ * currency; a fixed-amount code is in the shop's and is left out of it when they differ (the
+ * mismatch itself sends the plan for approval).
+ */
+export function planRemedies(
+  templates: RemedyTemplate[],
+  incident: IncidentForRemediation,
+  shopCurrency: string,
+  now: Date,
+): Plan {
+  const { currency, lines } = incident;
+  if (incident.orderTotal.currencyCode !== currency) {
+    throw new Error(
+      `The order total is in ${incident.orderTotal.currencyCode}, the incident in ${currency}`,
+    );
+  }
+  const itemsMinor = linesValue(lines, currency);
+  const remedies: PlannedRemedy[] = [];
+  const notes: PolicySignal[] = [];
+  let cost = 0;
+  const noLines = (what: string) =>
+    notes.push({
+      flag: "no_affected_lines",
+      reason: `No affected items are known, so there is nothing to ${what}.`,
+    });
+
+  for (const template of templates) {
+    switch (template.type) {
+      case "refund": {
+        if (lines.length === 0) {
+          noLines("refund");
+          break;
+        }
+        let amount = itemsMinor;
+        if (template.includeShipping) {
+          if (incident.shippingTotal && incident.shippingTotal.currencyCode === currency) {
+            amount += moneyToMinor(incident.shippingTotal);
+          } else {
+            notes.push({
+              flag: "shipping_unknown",
+              reason:
+                "The order's shipping amount is unknown, so the refund estimate leaves it out.",
+            });
+          }
+        }
+        remedies.push({
+          type: "refund",
+          lines,
+          includeShipping: template.includeShipping,
+          amount: fromMinor(amount, currency),
+        });
+        cost += amount;
+        break;
+      }
+      case "discount_code": {
+        const expiresAt = new Date(now.getTime() + template.expiresInDays * DAY_MS).toISOString();
+        if ("percentage" in template.value) {
+          // A percentage code costs nothing until used; assume the next order is like this one.
+          const estimate = percentOfMinor(
+            moneyToMinor(incident.orderTotal),
+            template.value.percentage,
+          );
+          remedies.push({
+            type: "discount_code",
+            value: { percentage: template.value.percentage },
+            expiresAt,
+            estimatedCost: fromMinor(estimate, incident.orderTotal.currencyCode),
+          });
+          cost += estimate;
+        } else {
+          const fixed: Money = { amount: template.value.fixedAmount, currencyCode: shopCurrency };
+          const normalised = fromMinor(moneyToMinor(fixed), shopCurrency);
+          remedies.push({
+            type: "discount_code",
+            value: { fixedAmount: normalised },
+            expiresAt,
+            estimatedCost: normalised,
+          });
+          if (shopCurrency === currency) cost += moneyToMinor(normalised);
+        }
+        break;
+      }
+      case "replacement":
+        if (lines.length === 0) {
+          noLines("replace");
+          break;
+        }
+        // Priced at what the customer paid: the goods' cost to the store is not known here.
+        remedies.push({
+          type: "replacement",
+          lines,
+          estimatedCost: fromMinor(itemsMinor, currency),
+        });
+        cost += itemsMinor;
+        break;
+      case "cancel":
+        if (lines.length === 0) {
+          noLines("cancel");
+          break;
+        }
+        // Cancelling costs nothing by itself; money moves with a refund remedy.
+        remedies.push({ type: "cancel", lines });
+        break;
+      case "message":
+        remedies.push({ type: "message" });
+        break;
+    }
+  }
+  return { remedies, estimatedCost: fromMinor(cost, currency), notes };
+}
+
+function empty(currency: string): Money {
+  return fromMinor(0, currency);
+}
+
+export function decideRemediation(input: RemediationInput): RemediationDecision {
+  const { incident, policy, customerHistory, shopActivity, trigger, now } = input;
+  const locale = input.locale ?? "en-US";
+  const label = KIND_LABELS[incident.kind];
+  const kindPolicy = policy.kinds[incident.kind];
+  if (!kindPolicy) {
+    return {
+      outcome: "none",
+      remedies: [],
+      estimatedCost: empty(incident.currency),
+      reasons: [`No remediation policy is set for ${label} incidents.`],
+      flags: ["no_policy"],
+      options: [],
+      option: 0,
+    };
+  }
+
+  const plans = [kindPolicy.remedies, ...kindPolicy.alternatives].map((templates) =>
+    planRemedies(templates, incident, policy.currencyCode, now),
+  );
+  const options: PlannedOption[] = plans.map(({ remedies, estimatedCost }) => ({
+    remedies,
+    estimatedCost,
+  }));
+  const option = input.option ?? 0;
+  const plan = plans[option];
+  if (!plan) throw new RangeError(`Option ${option} does not exist for ${label} incidents`);
+
+  const none = (signals: PolicySignal[]): RemediationDecision => ({
+    outcome: "none",
+    remedies: [],
+    estimatedCost: empty(incident.currency),
+    reasons: signals.map((s) => s.reason),
+    flags: signals.map((s) => s.flag),
+    options,
+    option,
+  });
+
+  if (plan.remedies.length === 0) {
+    return none([
+      ...plan.notes,
+      { flag: "no_remedies", reason: `The policy for ${label} incidents offers no remedy here.` },
+    ]);
+  }
+
+  // Conditions: below the threshold the policy does nothing on its own (no approval queue for
+  // every slightly late parcel); unknown lateness goes to the merchant rather than guessing.
+  const conditions: PolicySignal[] = [];
+  const { minDaysLate } = kindPolicy.conditions;
+  if (minDaysLate !== undefined) {
+    if (incident.daysLate === undefined) {
+      conditions.push({
+        flag: "days_late_unknown",
+        reason: `The policy acts from ${minDaysLate} days late, but how late this is isn't known.`,
+      });
+    } else if (incident.daysLate < minDaysLate) {
+      const signal: PolicySignal = {
+        flag: "condition_not_met",
+        reason: `This is ${incident.daysLate} ${incident.daysLate === 1 ? "day" : "days"} late; the policy acts from ${minDaysLate} days late.`,
+      };
+      if (trigger === "automatic") return none([signal]);
+      conditions.push(signal);
+    }
+  }
+
+  const context: SignalContext = { currencyCode: policy.currencyCode, locale };
+  const foreign = [
+    incident.currency,
+    shopActivity.remediatedToday.currencyCode,
+    ...(customerHistory
+      ? [
+          customerHistory.refundedLast12Months.currencyCode,
+          customerHistory.amountSpent.currencyCode,
+        ]
+      : []),
+  ].filter((code, i, all) => code !== policy.currencyCode && all.indexOf(code) === i);
+  const currency: PolicySignal[] =
+    foreign.length > 0
+      ? [
+          {
+            flag: "currency_mismatch",
+            reason: `Amounts in ${foreign.join(", ")} can't be checked against the policy's ${policy.currencyCode} caps and thresholds.`,
+          },
+        ]
+      : [];
+
+  const cost = plan.estimatedCost;
+  const costMinor = moneyToMinor(cost);
+  const caps = [
+    perIncidentCap(cost, policy.caps, context),
+    customerHistory ? perCustomerCap(cost, customerHistory, policy.caps, context) : null,
+    perDayCap(cost, shopActivity, policy.caps, context),
+  ];
+  // Abuse signals guard money; an apology to a frequent claimant costs nothing.
+  const abuse =
+    customerHistory && costMinor > 0
+      ? [
+          incidentCountSignal(customerHistory, policy.abuse),
+          refundedTotalSignal(customerHistory, policy.abuse, context),
+          refundRateSignal(customerHistory, policy.abuse, context),
+          firstOrderClaimSignal(
+            incident.kind,
+            fromMinor(linesValue(incident.lines, incident.currency), incident.currency),
+            customerHistory,
+            policy.abuse,
+            context,
+          ),
+        ]
+      : [];
+
+  const manual: PolicySignal[] =
+    kindPolicy.mode === "manual" && trigger === "automatic"
+      ? [
+          {
+            flag: "manual_mode",
+            reason: `The policy for ${label} incidents asks for your approval.`,
+          },
+        ]
+      : [];
+  const blocking = [
+    ...manual,
+    ...conditions,
+    ...currency,
+    ...[...caps, ...abuse].filter((s): s is PolicySignal => s !== null),
+  ];
+  const signals = [...blocking, ...plan.notes];
+  return {
+    outcome: trigger === "merchant" || blocking.length === 0 ? "apply" : "needs_approval",
+    remedies: plan.remedies,
+    estimatedCost: cost,
+    reasons: signals.map((s) => s.reason),
+    flags: signals.map((s) => s.flag),
+    options,
+    option,
+  };
+}

@@ -1,0 +1,8 @@
+// Remediation policy: what Amends offers for each kind of incident, and when it may act alone.
+export * from "./decide";
+export * from "./defaults";
+export * from "./messages";
+export * from "./money";
+export * from "./schema";
+export * from "./signals";
+export type * from "./types";

@@ -1,0 +1,108 @@
+// What the remediation policy reads and what it decides. Plain data: the caller loads the
+// incident, the customer's history and today's spend, and passes the clock in.
+import type { AffectedLine, IncidentKind, Money } from "../../incidents/model";
+import type { RemediationPolicy } from "./schema";
+
+/** An affected line with what the remedies need: its price for costs, its title for words. */
+export interface PricedLine extends AffectedLine {
+  title: string;
+  unitPrice: Money;
+}
+
+export interface IncidentForRemediation {
+  kind: IncidentKind;
+  lines: PricedLine[];
+  orderTotal: Money;
+  /** The shipping charged on the order, when known; refunded with includeShipping. */
+  shippingTotal?: Money;
+  /** Whole days past the estimated delivery (the detection evidence's daysOverdue). */
+  daysLate?: number;
+  /** The currency of the order amounts above. */
+  currency: string;
+}
+
+export interface CustomerHistory {
+  /** Incidents in the last 12 months before this one. */
+  incidentsLast12Months: number;
+  refundedLast12Months: Money;
+  /** Orders the customer has placed, this one included (Shopify's numberOfOrders). */
+  numberOfOrders: number;
+  /** Lifetime spend, this order included (Shopify's amountSpent). */
+  amountSpent: Money;
+}
+
+export interface ShopActivity {
+  /** Estimated cost of remedies already applied today, store-wide. */
+  remediatedToday: Money;
+}
+
+export interface RemediationInput {
+  incident: IncidentForRemediation;
+  policy: RemediationPolicy;
+  /** Null for guest checkouts: no history, so no abuse signals and no per-customer cap. */
+  customerHistory: CustomerHistory | null;
+  shopActivity: ShopActivity;
+  /** automatic: the policy acting alone; merchant: the merchant asked or approved. */
+  trigger: "automatic" | "merchant";
+  now: Date;
+  /** Which plan the merchant picked: 0 (default) for `remedies`, n for `alternatives[n - 1]`. */
+  option?: number;
+  /** Locale for amounts in the reasons; "en-US" by default. */
+  locale?: string;
+}
+
+export type PlannedRemedy =
+  | {
+      type: "refund";
+      lines: PricedLine[];
+      includeShipping: boolean;
+      /** Items plus shipping when included and known. */
+      amount: Money;
+    }
+  | {
+      type: "discount_code";
+      value: { percentage: number } | { fixedAmount: Money };
+      /** ISO instant: `now` plus the template's days. */
+      expiresAt: string;
+      /** What the code is expected to cost: its fixed amount, or the percentage of this order. */
+      estimatedCost: Money;
+    }
+  | { type: "replacement"; lines: PricedLine[]; estimatedCost: Money }
+  | { type: "cancel"; lines: PricedLine[] }
+  | { type: "message" };
+
+export interface PlannedOption {
+  remedies: PlannedRemedy[];
+  estimatedCost: Money;
+}
+
+/** Machine-readable counterpart of each reason, for filters and tests. */
+export type DecisionFlag =
+  | "no_policy"
+  | "no_remedies"
+  | "manual_mode"
+  | "condition_not_met"
+  | "days_late_unknown"
+  | "shipping_unknown"
+  | "no_affected_lines"
+  | "currency_mismatch"
+  | "cap_per_incident"
+  | "cap_per_customer"
+  | "cap_per_day"
+  | "abuse_incident_count"
+  | "abuse_refunded_total"
+  | "abuse_refund_rate"
+  | "abuse_first_order_claim";
+
+export interface RemediationDecision {
+  outcome: "apply" | "needs_approval" | "none";
+  remedies: PlannedRemedy[];
+  estimatedCost: Money;
+  /** Merchant-readable: why approval is needed, which cap or signal fired, why nothing. */
+  reasons: string[];
+  flags: DecisionFlag[];
+  /** Every plan the policy offers for the kind, costed, for the approval screen: index 0 is
+   * `remedies`, n is `alternatives[n - 1]`. `remedies` above is `options[option]`. */
+  options: PlannedOption[];
+  option: number;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// The webhook worker: processes stored deliveries and runs the due sweep, in a process of its
+// own (started by scripts/server.mjs at a lower CPU priority), so a flash sale's deliveries are
+// received at full speed and acted on as fast as the machine allows behind them.
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
+
+const build = await import(pathToFileURL(buildPath).href);
+const worker = build.entry.module.startWebhookWorker();
+
+process.on("message", (message) => {
+  if (message === "kick") worker.processor.kick();
+  if (message === "sweep") void worker.sweeper.sweep();
+});
+const stop = () => worker.stop().then(() => process.exit(0));
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
+process.on("disconnect", stop);
+process.send?.("ready");

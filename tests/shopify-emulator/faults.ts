@@ -1,0 +1,88 @@
+// Fault injection for the Admin API endpoint: the failure modes an app must survive.
+//   http5xx        answer a 5xx (default 503) without executing
+//   hang           accept the request and never answer (until the client gives up or close())
+//   throttle       answer Shopify's THROTTLED error without executing
+//   dropAfterApply execute the request (effects kept) then destroy the socket: response lost
+
+export type FaultKind = "http5xx" | "hang" | "throttle" | "dropAfterApply";
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /** How many matching requests it affects (default 1). */
+  times?: number;
+  /** Only requests whose GraphQL operation name equals this. */
+  operationName?: string;
+  /** Only requests for this shop domain. */
+  shop?: string;
+  /** For http5xx (default 503). */
+  status?: number;
+}
+
+interface ActiveFault extends Required<Pick<FaultSpec, "kind">> {
+  remaining: number;
+  operationName?: string;
+  shop?: string;
+  status: number;
+}
+
+export interface FaultHit {
+  kind: FaultKind;
+  status: number;
+  operationName: string | null;
+  shop: string;
+}
+
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+  readonly hits: FaultHit[] = [];
+
+  inject(spec: FaultSpec): this {
+    this.faults.push({
+      kind: spec.kind,
+      remaining: spec.times ?? 1,
+      operationName: spec.operationName,
+      shop: spec.shop,
+      status: spec.status ?? 503,
+    });
+    return this;
+  }
+
+  /** Shorthands. */
+  failNext(times = 1, operationName?: string, status = 503): this {
+    return this.inject({ kind: "http5xx", times, operationName, status });
+  }
+  hangNext(times = 1, operationName?: string): this {
+    return this.inject({ kind: "hang", times, operationName });
+  }
+  throttleNext(times = 1, operationName?: string): this {
+    return this.inject({ kind: "throttle", times, operationName });
+  }
+  dropAfterApplyNext(times = 1, operationName?: string): this {
+    return this.inject({ kind: "dropAfterApply", times, operationName });
+  }
+
+  clear(): void {
+    this.faults = [];
+    this.hits.length = 0;
+  }
+
+  pending(): number {
+    return this.faults.reduce((s, f) => s + f.remaining, 0);
+  }
+
+  /** Consumes and returns the first fault matching this request, if any. */
+  take(shop: string, operationName: string | null): FaultHit | null {
+    const fault = this.faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.operationName || f.operationName === operationName) &&
+        (!f.shop || f.shop === shop),
+    );
+    if (!fault) return null;
+    fault.remaining -= 1;
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    const hit = { kind: fault.kind, status: fault.status, operationName, shop };
+    this.hits.push(hit);
+    return hit;
+  }
+}

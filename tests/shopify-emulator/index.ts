@@ -1,0 +1,45 @@
+// Local Shopify Admin API emulator: Shopify's real 2026-10 schema, in-memory shops, Shopify's
+// cost-based throttling, fault injection, and signed webhook deliveries.
+//
+//   const emu = await startEmulator({ webhooks: { appUrl: "http://127.0.0.1:3000" } });
+//   seedDemoShop(emu.store, { seed: 7 });
+//   // app: SHOPIFY_ADMIN_URL_TEMPLATE = `${emu.url}/{shop}/admin/api/{version}/graphql.json`
+//   ...
+//   await emu.close();
+export { createEmulator, startEmulator } from "./server";
+export type {
+  Emulator,
+  EmulatorOptions,
+  GraphQLCallOptions,
+  RequestLogEntry,
+  RunningEmulator,
+  StartOptions,
+} from "./server";
+export {
+  EmulatorStore,
+  EmulatorError,
+  financialStatus,
+  fulfillmentStatus,
+  lineItemState,
+  orderTotals,
+} from "./store";
+export type * from "./store";
+export { seedDemoShop } from "./seed";
+export type { SeedDemoOptions, SeededShop } from "./seed";
+export { WebhookSender } from "./webhooks";
+export type {
+  DeliverOptions,
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryState,
+  WebhookSenderOptions,
+} from "./webhooks";
+export { FaultInjector } from "./faults";
+export type { FaultHit, FaultKind, FaultSpec } from "./faults";
+export { LeakyBucket, MAX_SINGLE_QUERY_COST, MUTATION_COST, queryCost } from "./cost";
+export type { BucketOptions, ThrottleStatus } from "./cost";
+export type { CostExtension, GraphQLRequestBody, GraphQLResponseBody } from "./graphql";
+export { renderEventPayload, renderFulfillment, renderOrder, renderRefund } from "./payloads";
+export { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
+export { manualClock, systemClock, gid, parseGid, legacyId } from "./util";
+export type { Clock, ManualClock } from "./util";

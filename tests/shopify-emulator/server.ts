@@ -1,0 +1,301 @@
+// The emulator itself: store + schema + buckets + faults + webhooks, and the node:http handler
+// serving `POST /{shop}/admin/api/{version}/graphql.json` like Shopify's Admin API.
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import type { GraphQLSchema } from "graphql";
+
+import type { BucketOptions } from "./cost";
+import { LeakyBucket } from "./cost";
+import { FaultInjector } from "./faults";
+import type { GraphQLResponseBody } from "./graphql";
+import { executeAdminGraphQL, operationNameOf, throttledResponse } from "./graphql";
+import type { ResolverContext } from "./resolvers/core";
+import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
+import type { ShopInput } from "./store";
+import { EmulatorStore } from "./store";
+import type { Clock } from "./util";
+import { systemClock } from "./util";
+import type { WebhookSenderOptions } from "./webhooks";
+import { WebhookSender } from "./webhooks";
+
+export interface EmulatorOptions {
+  clock?: Clock;
+  /** Leaky bucket per shop (default 2000 points, 100 points/s restore). */
+  bucket?: BucketOptions;
+  webhooks?: WebhookSenderOptions;
+  /** job(id) polls until an orderCancel job is done (default 1: the first poll). */
+  jobPollsUntilDone?: number;
+  /** Also complete pending jobs this many real ms after the request that created them (null: only by polling). */
+  jobAutoCompleteMs?: number | null;
+  /** Shops to create up front. */
+  shops?: ShopInput[];
+}
+
+export interface RequestLogEntry {
+  shop: string;
+  apiVersion: string;
+  operationName: string | null;
+  status: number;
+  fault: string | null;
+  body: GraphQLResponseBody | null;
+}
+
+export interface GraphQLCallOptions {
+  operationName?: string;
+  /** Skip the bucket (seeding helpers, assertions). */
+  unmetered?: boolean;
+}
+
+export interface Emulator {
+  readonly store: EmulatorStore;
+  readonly webhooks: WebhookSender;
+  readonly faults: FaultInjector;
+  readonly clock: Clock;
+  readonly schema: GraphQLSchema;
+  readonly requests: RequestLogEntry[];
+  bucket(shop: string): LeakyBucket;
+  /** In-process Admin GraphQL call (cost and throttling apply; faults do not). */
+  graphql(
+    shop: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: GraphQLCallOptions,
+  ): Promise<GraphQLResponseBody>;
+  /** node:http request handler. */
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  /** Clears shops, buckets, faults, request and delivery logs. */
+  reset(): void;
+}
+
+const ROUTE = /^\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const clock = options.clock ?? systemClock;
+  const store = new EmulatorStore({ clock, jobPollsUntilDone: options.jobPollsUntilDone });
+  const webhooks = new WebhookSender({ clock, ...options.webhooks });
+  webhooks.attach(store);
+  const faults = new FaultInjector();
+  const schema = loadAdminSchema();
+  const buckets = new Map<string, LeakyBucket>();
+  const requests: RequestLogEntry[] = [];
+  const hung = new Set<ServerResponse>();
+  for (const shop of options.shops ?? []) store.createShop(shop);
+
+  const bucket = (shop: string): LeakyBucket => {
+    let b = buckets.get(shop);
+    if (!b) {
+      b = new LeakyBucket(clock, options.bucket);
+      buckets.set(shop, b);
+    }
+    return b;
+  };
+
+  const contextFor = (domain: string): ResolverContext => ({
+    store,
+    shop: store.shop(domain),
+    domain,
+  });
+
+  const scheduleJobs = (domain: string): void => {
+    const ms = options.jobAutoCompleteMs;
+    if (ms === undefined || ms === null || !store.hasShop(domain)) return;
+    const pending = [...store.shop(domain).jobs.values()].filter((j) => !j.done);
+    if (pending.length === 0) return;
+    setTimeout(() => {
+      for (const j of pending)
+        if (store.hasShop(domain) && !j.done) store.completeJob(domain, j.id);
+    }, ms).unref();
+  };
+
+  const graphql: Emulator["graphql"] = async (shop, query, variables, callOptions) => {
+    const result = await executeAdminGraphQL({
+      schema,
+      bucket: callOptions?.unmetered
+        ? new LeakyBucket(clock, { maximumAvailable: 1e9, restoreRate: 1e9 })
+        : bucket(shop),
+      context: contextFor(shop),
+      body: { query, variables, operationName: callOptions?.operationName },
+    });
+    scheduleJobs(shop);
+    return result;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    if (req.method === "GET" && url.pathname === "/health") {
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    const route = ROUTE.exec(url.pathname);
+    if (!route?.[1] || !route[2]) {
+      sendJson(res, 404, { errors: "Not Found" });
+      return;
+    }
+    const shop = decodeURIComponent(route[1]);
+    const apiVersion = route[2];
+    if (req.method !== "POST") {
+      sendJson(res, 405, { errors: "Method Not Allowed" });
+      return;
+    }
+    const token = req.headers["x-shopify-access-token"];
+    const log = (
+      status: number,
+      operationName: string | null,
+      fault: string | null,
+      body: GraphQLResponseBody | null,
+    ) => requests.push({ shop, apiVersion, operationName, status, fault, body });
+    if (!store.hasShop(shop)) {
+      log(404, null, null, null);
+      sendJson(res, 404, { errors: "Not Found" });
+      return;
+    }
+    const tokens = store.shop(shop).accessTokens;
+    if (typeof token !== "string" || token === "" || (tokens.size > 0 && !tokens.has(token))) {
+      log(401, null, null, null);
+      sendJson(res, 401, {
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      });
+      return;
+    }
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      log(400, null, null, null);
+      sendJson(res, 400, { errors: "Bad Request: invalid JSON" });
+      return;
+    }
+    const operationName = operationNameOf(body);
+    const headers = {
+      "X-Shopify-API-Version": apiVersion === ADMIN_API_VERSION ? apiVersion : ADMIN_API_VERSION,
+      "X-Request-Id": crypto.randomUUID(),
+    };
+    const fault = faults.take(shop, operationName);
+    if (fault?.kind === "http5xx") {
+      log(fault.status, operationName, fault.kind, null);
+      sendJson(res, fault.status, { errors: "Internal Server Error" }, headers);
+      return;
+    }
+    if (fault?.kind === "hang") {
+      // Never answer; the client's timeout is what is being tested. close() ends it.
+      log(0, operationName, fault.kind, null);
+      hung.add(res);
+      res.on("close", () => hung.delete(res));
+      return;
+    }
+    if (fault?.kind === "throttle") {
+      const throttled = throttledResponse(bucket(shop), 0);
+      log(200, operationName, fault.kind, throttled);
+      sendJson(res, 200, throttled, headers);
+      return;
+    }
+    const result = await executeAdminGraphQL({
+      schema,
+      bucket: bucket(shop),
+      context: contextFor(shop),
+      body,
+    });
+    scheduleJobs(shop);
+    if (fault?.kind === "dropAfterApply") {
+      // The mutation ran and its effects stay; the client never sees the answer.
+      log(0, operationName, fault.kind, result);
+      req.socket.destroy();
+      return;
+    }
+    log(200, operationName, null, result);
+    sendJson(res, 200, result, headers);
+  }
+
+  return {
+    store,
+    webhooks,
+    faults,
+    clock,
+    schema,
+    requests,
+    bucket,
+    graphql,
+    handler: (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        console.error("shopify-emulator: request failed", error);
+        if (!res.headersSent) sendJson(res, 500, { errors: "Internal Server Error" });
+        else res.destroy();
+      });
+    },
+    reset: () => {
+      store.reset();
+      buckets.clear();
+      faults.clear();
+      requests.length = 0;
+      webhooks.clear();
+      for (const res of hung) res.destroy();
+      hung.clear();
+      for (const shop of options.shops ?? []) store.createShop(shop);
+    },
+  };
+}
+
+export interface StartOptions extends EmulatorOptions {
+  port?: number;
+  host?: string;
+}
+
+export interface RunningEmulator extends Emulator {
+  /** e.g. http://127.0.0.1:43123 */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** The Admin GraphQL URL for a shop: `${url}/${shop}/admin/api/${version}/graphql.json`. */
+  graphqlUrl(shop: string, version?: string): string;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const emulator = createEmulator({ jobAutoCompleteMs: 250, ...options });
+  const server = createServer(emulator.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
+  return Object.assign(emulator, {
+    url,
+    port: address.port,
+    server,
+    graphqlUrl: (shop: string, version = ADMIN_API_VERSION) =>
+      `${url}/${shop}/admin/api/${version}/graphql.json`,
+    close: async () => {
+      emulator.webhooks.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+}

@@ -1,0 +1,244 @@
+// Each topic's documented payload, signed, through the intake and the processor, on SQLite and
+// PostgreSQL: the expected incident or effect; a duplicate changes nothing; a stale copy rolls
+// nothing back; a malformed one is recorded with its reason.
+import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { Database } from "../app/db.server";
+import { logger } from "../app/logger.server";
+import { loadOrder } from "../app/models/order.server";
+import { sweepDueOrders } from "../app/scheduler/sweep.server";
+import type { ShopifyLookups } from "../app/webhooks/handlers.server";
+import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
+import { WebhookIntake } from "../app/webhooks/intake.server";
+import { processPendingDeliveries } from "../app/webhooks/process.server";
+import type { SubscribedTopic } from "../app/webhooks/topics";
+import { clearShop, databaseFor, testDatabases } from "./support/databases";
+import { documentedPayload, webhookHeaders } from "./fixtures/webhooks";
+
+const SECRET = "processing-secret";
+const NOW = new Date("2026-11-20T15:00:00Z");
+
+type Json = Record<string, unknown>;
+
+/** Lookups answer from a table here; the emulator-backed ones are tested with the emulator. */
+const noLookups: ShopifyLookups = {
+  variantForInventoryItem: () => Promise.reject(new Error("not used in this suite")),
+};
+
+/** Shopify's documented orders/create example, which happens to be a cancelled order: made an
+ * open one unless the test says otherwise. */
+function orderPayload(overrides: Json = {}): Json {
+  const base = documentedPayload("orders/create") as Json;
+  return { ...base, cancelled_at: null, cancel_reason: null, ...overrides };
+}
+
+describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
+  const db: Database = databaseFor(url);
+  let shop = "";
+  let intake: WebhookIntake;
+  const store = openDeliveryStore(url);
+
+  beforeEach(() => {
+    shop = `proc-${randomUUID().slice(0, 8)}.myshopify.com`;
+    intake = new WebhookIntake({ store, secret: SECRET });
+  });
+  afterAll(async () => {
+    await store.close();
+    await clearShop(db, shop);
+  });
+
+  async function deliver(
+    topic: SubscribedTopic,
+    payload: unknown,
+    opts: { eventId?: string; triggeredAt?: string; raw?: string; now?: Date } = {},
+  ) {
+    const body = opts.raw ?? JSON.stringify(payload);
+    const headers = webhookHeaders({
+      topic,
+      shop,
+      body,
+      secret: SECRET,
+      eventId: opts.eventId ?? randomUUID(),
+      triggeredAt: opts.triggeredAt ?? NOW.toISOString(),
+    });
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const response = await intake.receive({ method: "POST", header: (n) => lower[n.toLowerCase()], body: Buffer.from(body) });
+    expect(response.status).toBe(200);
+    await processPendingDeliveries({ db, lookups: noLookups, log: logger, clock: () => opts.now ?? NOW });
+    return db.webhookDelivery.findFirstOrThrow({ where: { shop, eventId: lower["x-shopify-event-id"] } });
+  }
+
+  const cancelledForStock = () =>
+    orderPayload({
+      admin_graphql_api_id: "gid://shopify/Order/820982911946154508",
+      name: "#1001",
+      cancelled_at: "2026-11-20T10:00:00-05:00",
+      cancel_reason: "inventory",
+      updated_at: "2026-11-20T10:00:00-05:00",
+    });
+
+  it("orders/cancelled for inventory opens a stock-out incident, once per event", async () => {
+    const delivery = await deliver("orders/cancelled", cancelledForStock(), { eventId: "evt-cancel" });
+    expect(delivery.status).toBe("processed");
+    const incidents = await db.incident.findMany({ where: { shop }, include: { events: true } });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      kind: "stock_out_cancellation",
+      status: "open",
+      orderId: "gid://shopify/Order/820982911946154508",
+      orderName: "#1001",
+      responsibleParty: "store",
+    });
+    expect(incidents[0]?.events.map((e) => e.type)).toEqual(["opened"]);
+
+    // Shopify redelivers the same event: nothing new.
+    await deliver("orders/cancelled", cancelledForStock(), { eventId: "evt-cancel" });
+    expect(await db.webhookDelivery.count({ where: { shop, eventId: "evt-cancel" } })).toBe(1);
+    expect(await db.incidentEvent.count({ where: { incident: { shop } } })).toBe(1);
+
+    // A later update of the same cancelled order joins the open incident's timeline.
+    await deliver("orders/updated", { ...cancelledForStock(), updated_at: "2026-11-20T11:00:00-05:00" });
+    expect(await db.incident.count({ where: { shop } })).toBe(1);
+    expect(await db.incidentEvent.count({ where: { incident: { shop } } })).toBe(2);
+  });
+
+  it("an older copy of an order does not roll back a newer one", async () => {
+    const id = "gid://shopify/Order/1111111111111111111";
+    await deliver("orders/updated", orderPayload({ admin_graphql_api_id: id, name: "#2002", updated_at: "2026-11-20T12:00:00Z", cancelled_at: "2026-11-20T12:00:00Z", cancel_reason: "customer" }));
+    const stale = await deliver("orders/updated", orderPayload({ admin_graphql_api_id: id, name: "#2002", updated_at: "2026-11-20T09:00:00Z", cancelled_at: null, cancel_reason: null }), {
+      triggeredAt: "2026-11-20T09:00:00Z",
+    });
+    expect(stale.status).toBe("processed");
+    const stored = await loadOrder(db, shop, id);
+    expect(stored?.state.cancelledAt).toBe("2026-11-20T12:00:00Z");
+    expect(stored?.sourceUpdatedAt.toISOString()).toBe("2026-11-20T12:00:00.000Z");
+  });
+
+  it("a malformed payload is kept with the reason, not dropped", async () => {
+    const { line_items: _dropped, ...withoutLines } = orderPayload();
+    const invalid = await deliver("orders/create", withoutLines);
+    expect(invalid.status).toBe("invalid");
+    expect(invalid.error).toMatch(/^line_items: /);
+    expect(invalid.payload).toContain('"name"');
+
+    const notJson = await deliver("orders/create", null, { raw: "{not json" });
+    expect(notJson.status).toBe("invalid");
+    expect(notJson.error).toMatch(/not valid JSON/);
+  });
+
+  it("a carrier DELAYED event on a shipped order opens a carrier exception", async () => {
+    const orderId = "820982911946154508";
+    await deliver("orders/create", orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#3003", financial_status: "paid", processed_at: "2026-11-19T10:00:00Z", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-19T10:00:00Z" }));
+    const fulfillment = {
+      ...(documentedPayload("fulfillments/create") as Json),
+      order_id: orderId,
+      id: 255858046,
+      admin_graphql_api_id: "gid://shopify/Fulfillment/255858046",
+      status: "success",
+      created_at: "2026-11-19T12:00:00Z",
+      updated_at: "2026-11-19T12:00:00Z",
+    };
+    expect((await deliver("fulfillments/create", fulfillment)).status).toBe("processed");
+    // The raw body keeps the 18-digit order id exact, as Shopify sends it.
+    const event = JSON.stringify({
+      ...(documentedPayload("fulfillment_events/create") as Json),
+      fulfillment_id: 255858046,
+      status: "delayed",
+      message: "Weather delay",
+      happened_at: "2026-11-20T08:00:00Z",
+      admin_graphql_api_id: "gid://shopify/FulfillmentEvent/944956395",
+      order_id: 0,
+    }).replace('"order_id":0', `"order_id":${orderId}`);
+    const delivered = await deliver("fulfillment_events/create", null, { raw: event });
+    expect(delivered.status).toBe("processed");
+    const incident = await db.incident.findFirstOrThrow({ where: { shop, kind: "carrier_exception" } });
+    expect(incident.orderId).toBe(`gid://shopify/Order/${orderId}`);
+    expect(incident.responsibleParty).toBe("carrier");
+    expect(JSON.stringify(incident.evidence)).toContain("Weather delay");
+  });
+
+  it("an unfulfilled paid order past its SLA is found by the due sweep, not before", async () => {
+    const id = "gid://shopify/Order/4444";
+    const paid = "2026-11-16T09:00:00Z"; // Monday; 3 business days (UTC shop) → Thursday 09:00
+    const tuesday = new Date("2026-11-17T12:00:00Z");
+    const delivery = await deliver(
+      "orders/create",
+      orderPayload({ admin_graphql_api_id: id, name: "#4004", financial_status: "paid", processed_at: paid, created_at: paid, updated_at: paid, fulfillment_status: null, cancelled_at: null, cancel_reason: null }),
+      { now: tuesday, triggeredAt: tuesday.toISOString() },
+    );
+    expect(delivery).toMatchObject({ status: "processed", error: null });
+    const stored = await loadOrder(db, shop, id);
+    expect(stored?.dueAt?.toISOString()).toBe("2026-11-19T09:00:00.000Z");
+    expect(await db.incident.count({ where: { shop, kind: "late_fulfilment" } })).toBe(0);
+
+    // A sweep before the deadline finds nothing due for this order.
+    await sweepDueOrders(db, new Date("2026-11-19T08:59:00Z"));
+    expect(await db.incident.count({ where: { shop, kind: "late_fulfilment" } })).toBe(0);
+
+    const sweep = await sweepDueOrders(db, new Date("2026-11-19T09:00:01Z"));
+    expect(sweep.opened).toBeGreaterThanOrEqual(1);
+    const incident = await db.incident.findFirstOrThrow({ where: { shop, kind: "late_fulfilment" } });
+    expect(incident).toMatchObject({ orderId: id, orderName: "#4004", responsibleParty: "warehouse", status: "open" });
+    expect((await loadOrder(db, shop, id))?.dueAt).toBeNull();
+
+    // Sweeping again finds nothing due: no second incident, no new timeline entry.
+    const again = await sweepDueOrders(db, new Date("2026-11-19T09:05:00Z"));
+    expect(again.checked).toBe(0);
+    expect(await db.incidentEvent.count({ where: { incidentId: incident.id } })).toBe(1);
+  });
+
+  it("refunds/create made outside Amends shows on the incident's timeline", async () => {
+    await deliver("orders/cancelled", cancelledForStock());
+    const refund = JSON.stringify({ ...(documentedPayload("refunds/create") as Json), order_id: 0 }).replace(
+      '"order_id":0',
+      '"order_id":820982911946154508',
+    );
+    await deliver("refunds/create", null, { raw: refund });
+    const events = await db.incidentEvent.findMany({ where: { incident: { shop }, type: "refund" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.actor).toBe("shopify");
+    expect(events[0]?.message).toMatch(/outside Amends/);
+  });
+
+  it("app/uninstalled removes sessions and keeps the shop's incidents; scopes_update records scopes", async () => {
+    await deliver("orders/cancelled", cancelledForStock());
+    await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "t", scope: "read_orders" } });
+    await deliver("app/scopes_update", { ...(documentedPayload("app/scopes_update") as Json), current: ["read_orders", "write_orders"] });
+    expect((await db.session.findFirstOrThrow({ where: { shop } })).scope).toBe("read_orders,write_orders");
+    await deliver("app/uninstalled", documentedPayload("app/uninstalled"));
+    expect(await db.session.count({ where: { shop } })).toBe(0);
+    expect(await db.incident.count({ where: { shop } })).toBe(1);
+    expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).uninstalledAt).not.toBeNull();
+  });
+
+  it("customers/data_request produces the customer's incidents; customers/redact anonymises them", async () => {
+    await deliver("orders/cancelled", cancelledForStock());
+    const customerId = "115310627314723954";
+    const incident = await db.incident.findFirstOrThrow({ where: { shop } });
+    expect(incident.customerId).toBe(`gid://shopify/Customer/${customerId}`);
+    expect(incident.customerEmail).toBe("john@example.com");
+
+    const request = { ...(documentedPayload("customers/data_request") as Json), shop_domain: shop, customer: { id: 0, email: "john@example.com", phone: null } };
+    await deliver("customers/data_request", null, { raw: JSON.stringify(request).replace('"id":0', `"id":${customerId}`) });
+    const report = await db.dataRequest.findFirstOrThrow({ where: { shop } });
+    expect(JSON.stringify(report.report)).toContain("stock_out_cancellation");
+
+    const redact = { ...(documentedPayload("customers/redact") as Json), shop_domain: shop, customer: { id: 0, email: "john@example.com", phone: null }, orders_to_redact: [] };
+    await deliver("customers/redact", null, { raw: JSON.stringify(redact).replace('"id":0', `"id":${customerId}`) });
+    const after = await db.incident.findFirstOrThrow({ where: { id: incident.id } });
+    expect(after).toMatchObject({ customerId: null, customerEmail: null, customerName: null, kind: "stock_out_cancellation" });
+    const order = await loadOrder(db, shop, incident.orderId);
+    expect(order?.state.customer).toBeNull();
+    expect(await db.dataRequest.count({ where: { shop } })).toBe(0);
+  });
+
+  it("shop/redact deletes the shop's data", async () => {
+    await deliver("orders/cancelled", cancelledForStock());
+    await deliver("shop/redact", { ...(documentedPayload("shop/redact") as Json), shop_domain: shop });
+    expect(await db.incident.count({ where: { shop } })).toBe(0);
+    expect(await db.orderRecord.count({ where: { shop } })).toBe(0);
+    expect(await db.webhookDelivery.count({ where: { shop, topic: { not: "shop/redact" } } })).toBe(0);
+  });
+});

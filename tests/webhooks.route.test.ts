@@ -1,0 +1,45 @@
+// Shopify's documented payload for every subscribed topic, signed as Shopify signs it, through
+// the real webhook route (app/routes/webhooks.tsx): 200 and stored; forged or unsigned: 401.
+import { randomUUID } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { db } from "../app/db.server";
+import { action } from "../app/routes/webhooks";
+import { SUBSCRIBED_TOPICS } from "../app/webhooks/topics";
+import { WEBHOOK_TOPICS, documentedPayload, webhookHeaders } from "./fixtures/webhooks";
+
+const SECRET = process.env.SHOPIFY_API_SECRET ?? "";
+const SHOP = "route-test.myshopify.com";
+
+function post(body: string, headers: Record<string, string>) {
+  const request = new Request("http://127.0.0.1/webhooks", { method: "POST", body, headers });
+  return action({ request, params: {}, context: {} });
+}
+
+describe("POST /webhooks with Shopify's documented payloads", () => {
+  it("the fixtures cover every topic the app subscribes to", () => {
+    expect([...WEBHOOK_TOPICS].sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
+  });
+
+  it.each([...SUBSCRIBED_TOPICS])("%s: signed → 200 and stored once; forged → 401", async (topic) => {
+    const body = JSON.stringify(documentedPayload(topic));
+    const eventId = randomUUID();
+    const headers = webhookHeaders({ topic, shop: SHOP, body, secret: SECRET, eventId });
+
+    const signed = await post(body, headers);
+    expect(signed.status).toBe(200);
+    const stored = await db().webhookDelivery.findMany({ where: { shop: SHOP, eventId } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.topic).toBe(topic);
+    expect(stored[0]?.payload).toBe(body);
+
+    const forged = await post(body.replace(/}$/, ',"x":1}'), headers);
+    expect(forged.status).toBe(401);
+    const unsigned = await post(body, { ...headers, "X-Shopify-Hmac-Sha256": "" });
+    expect(unsigned.status).toBe(401);
+    const wrongSecret = webhookHeaders({ topic, shop: SHOP, body, secret: "not-the-secret", eventId: randomUUID() });
+    expect((await post(body, wrongSecret)).status).toBe(401);
+    expect(await db().webhookDelivery.count({ where: { shop: SHOP, eventId } })).toBe(1);
+  });
+});
