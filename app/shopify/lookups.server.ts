@@ -1,6 +1,7 @@
 // Questions the webhook handlers ask Shopify's Admin API.
 import type { Gid } from "../incidents/model";
 import type { ShopifyLookups } from "../webhooks/handlers.server";
+import type { AdminClient } from "./admin.server";
 import { adminClientFor } from "./admin.server";
 import { graphql } from "./documents";
 
@@ -19,10 +20,12 @@ interface VariantForInventoryItem {
   inventoryItem: { id: string; variant: { id: string } | null } | null;
 }
 
-export function shopifyLookups(): ShopifyLookups {
+export function shopifyLookups(
+  clientFor: (shop: string) => Promise<AdminClient> = adminClientFor,
+): ShopifyLookups {
   return {
     async variantForInventoryItem(shop: string, inventoryItemId: Gid) {
-      const client = await adminClientFor(shop);
+      const client = await clientFor(shop);
       const data = await client.request<VariantForInventoryItem>(
         "VariantForInventoryItem",
         VARIANT_FOR_INVENTORY_ITEM,
