@@ -49,7 +49,16 @@ export async function recordFinding(
     if (!isUniqueViolation(error)) throw error;
   }
   const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: { id: true } });
-  await addEvent(db, existing.id, { type: "evidence", actor, message: finding.summary, data: evidence });
+  // The same finding again (a rule re-run, an order update that changed nothing it looks at)
+  // is not news: only evidence that differs from the latest joins the timeline.
+  const latest = await db.incidentEvent.findFirst({
+    where: { incidentId: existing.id, type: { in: ["opened", "evidence"] } },
+    orderBy: { at: "desc" },
+    select: { data: true },
+  });
+  if (canonicalJson(latest?.data ?? null) !== canonicalJson(evidence)) {
+    await addEvent(db, existing.id, { type: "evidence", actor, message: finding.summary, data: evidence });
+  }
   return { incidentId: existing.id, opened: false };
 }
 
@@ -120,4 +129,13 @@ export async function listIncidents(db: Database, shop: string, take = 50) {
       createdAt: true,
     },
   });
+}
+
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep the order they were written in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }

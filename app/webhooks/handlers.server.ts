@@ -72,14 +72,20 @@ async function openIncidents(
   return ids;
 }
 
-/** Stores the order's new state (unless stale), reschedules its time rules and runs them. */
+/**
+ * Stores the order's new state (unless stale) and schedules its time rules. They run only in
+ * the due sweep (app/scheduler/sweep.server.ts), never here: an order already overdue is due
+ * now, and the sweep picks it up within the minute, after the carrier events and updates that
+ * arrive alongside (a fulfilment is often followed by its events a moment later).
+ */
 async function storeOrder(
   ctx: HandlerContext,
   settings: DetectionSettings,
   state: OrderState,
   sourceUpdatedAt: Date,
 ): Promise<"stale" | "stored"> {
-  const dueAt = nextCheckAt(state, settings, ctx.now);
+  const overdue = evaluateTimeRules(state, settings, ctx.now).length > 0;
+  const dueAt = overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
   const outcome = await saveOrder(ctx.db, ctx.shop, state, sourceUpdatedAt, dueAt);
   return outcome === "stale" ? "stale" : "stored";
 }
@@ -92,10 +98,7 @@ const orders: Handler = async (ctx, raw) => {
   const state = normaliseOrder(payload, previous?.state);
   const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
   if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
-  const findings = [
-    ...detectStockOutCancellation(state, settings, ctx.now),
-    ...evaluateTimeRules(state, settings, ctx.now),
-  ];
+  const findings = detectStockOutCancellation(state, settings, ctx.now);
   return { outcome: "processed", incidents: await openIncidents(ctx, findings, state) };
 };
 
@@ -137,7 +140,7 @@ const fulfillments: Handler = async (ctx, raw) => {
       data: { fulfillmentId: payload.admin_graphql_api_id, tracking: payload.tracking_numbers ?? [] },
     });
   }
-  return { outcome: "processed", incidents: await openIncidents(ctx, evaluateTimeRules(state, settings, ctx.now), state) };
+  return { outcome: "processed" };
 };
 
 const fulfillmentEvents: Handler = async (ctx, raw) => {
@@ -176,10 +179,7 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   }
   const next = applyEvent(state, fulfillmentId, event);
   await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
-  const findings = [
-    ...detectCarrierException(next, fulfillmentId, event, settings, ctx.now),
-    ...evaluateTimeRules(next, settings, ctx.now),
-  ];
+  const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
   return { outcome: "processed", incidents: await openIncidents(ctx, findings, next) };
 };
 

@@ -1,0 +1,224 @@
+#!/usr/bin/env -S npx tsx
+// `npm run demo`: Amends end to end on this machine, with nothing but Node.
+//   1. a fresh SQLite database (prisma/demo.sqlite), migrated;
+//   2. a local Shopify store (tests/shopify-emulator, Shopify's real 2026-10 Admin schema),
+//      seeded with a believable shop: products, customers, three weeks of orders;
+//   3. the app's production build on the lean server (scripts/server.mjs), in demo mode: the
+//      admin opens in a plain browser as the demo shop, no Shopify login;
+//   4. the store's history and then a scenario, delivered as real signed webhooks:
+//      a stock-out cancellation, an oversold variant, orders unfulfilled past their SLA,
+//      a carrier DELAYED event, and a customer reporting a wrong item;
+//   5. the admin's URL. Ctrl-C stops everything.
+// Demo mode refuses NODE_ENV=production (it opens the admin without a login).
+import { spawnSync } from "node:child_process";
+import type { Server } from "node:http";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { Database } from "../app/db.server";
+import type { Emulator } from "../tests/shopify-emulator";
+import { seedDemoShop, startEmulator } from "../tests/shopify-emulator";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHOP = "amends-demo.myshopify.com";
+const PORT = Number(process.env.PORT ?? 3000);
+const DATABASE = path.join(root, "prisma/demo.sqlite");
+
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+if (process.env.NODE_ENV === "production") {
+  fail("npm run demo refuses to run with NODE_ENV=production: demo mode opens the admin without a Shopify login.");
+}
+
+async function main() {
+  const secret = randomBytes(24).toString("base64url");
+  const accessToken = `shpat_demo_${randomBytes(12).toString("hex")}`;
+
+  console.log("Amends demo");
+  console.log("  1/5 database: a fresh prisma/demo.sqlite");
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${DATABASE}${suffix}`, { force: true });
+  // @ts-expect-error -- plain ESM script without declarations
+  const { migrate } = (await import("./prisma.mjs")) as { migrate: (url: string) => Promise<void> };
+  await migrate(`file:${DATABASE}`);
+
+  console.log("  2/5 a local Shopify store (Admin API emulator)");
+  const emulator: Emulator & { url: string; graphqlUrl(shop: string): string; close(): Promise<void> } =
+    await startEmulator({
+      port: Number(process.env.EMULATOR_PORT ?? 0),
+      jobAutoCompleteMs: 250,
+      webhooks: { appUrl: `http://127.0.0.1:${PORT}`, secret, defaultPath: "/webhooks" },
+    });
+  const seeded = seedDemoShop(emulator.store, { shop: SHOP, seed: 42 });
+  emulator.store.shop(SHOP).accessTokens.add(accessToken);
+
+  Object.assign(process.env, {
+    NODE_ENV: process.env.NODE_ENV ?? "development",
+    AMENDS_DEMO: "true",
+    AMENDS_DEMO_SHOP: SHOP,
+    SHOPIFY_API_KEY: "amends-demo",
+    SHOPIFY_API_SECRET: secret,
+    SHOPIFY_APP_URL: `http://localhost:${PORT}`,
+    DATABASE_URL: `file:${DATABASE}`,
+    SHOPIFY_ADMIN_API_URL_TEMPLATE: `${emulator.url}/{shop}/admin/api/{version}/graphql.json`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  });
+
+  console.log("  3/5 the app: building and starting it");
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (build.status !== 0) fail("The app did not build: see the errors above.");
+
+  const { createDatabase } = await import("../app/db.server");
+  const db = createDatabase(`file:${DATABASE}`);
+  // The demo shop's offline session, as Shopify's install would have stored it.
+  await db.session.create({
+    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken, scope: "write_orders" },
+  });
+  await db.shop.create({ data: { domain: SHOP, name: "Amends Demo Outfitters", currencyCode: "USD", timeZone: "UTC" } });
+
+  // @ts-expect-error -- plain ESM script without declarations
+  const { createServer } = (await import("./server.mjs")) as {
+    createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
+  };
+  const app = await createServer();
+  await new Promise<void>((resolve, reject) => {
+    app.server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`Port ${PORT} is in use: run PORT=3100 npm run demo`) : error),
+    );
+    app.server.listen(PORT, "127.0.0.1", resolve);
+  });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping the demo…");
+    await emulator.close();
+    await app.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+
+  console.log("  4/5 the store's history and today's trouble, as signed webhooks");
+  const store = emulator.store;
+  // The store's past: every order, fulfilment and carrier event Amends would have heard.
+  for (const order of seeded.orders) {
+    store.emit({ topic: "orders/create", shop: SHOP, subject: { kind: "order", orderId: order.id } });
+    for (const f of order.fulfillments) {
+      store.emit({ topic: "fulfillments/create", shop: SHOP, subject: { kind: "fulfillment", orderId: order.id, fulfillmentId: f.id } });
+      for (const e of f.events) {
+        store.emit({
+          topic: "fulfillment_events/create",
+          shop: SHOP,
+          subject: { kind: "fulfillmentEvent", orderId: order.id, fulfillmentId: f.id, eventId: e.id },
+        });
+      }
+    }
+  }
+  await emulator.webhooks.idle();
+
+  const scenario = await playScenario(emulator, seeded, db);
+  await emulator.webhooks.idle();
+  await settle(db);
+  // The time-based rules (late fulfilment, late or lost parcels) run in the due sweep, which
+  // the app's worker runs every minute; run one now rather than make the demo wait for it.
+  const { sweepDueOrders } = await import("../app/scheduler/sweep.server");
+  await sweepDueOrders(db, new Date());
+
+  console.log("  5/5 incidents Amends opened:");
+  const incidents = await db.incident.groupBy({ by: ["kind"], where: { shop: SHOP }, _count: true });
+  for (const row of incidents) console.log(`        ${row.kind.padEnd(24)} ${row._count}`);
+  for (const line of scenario) console.log(`        · ${line}`);
+  const failed = emulator.webhooks.deliveries.filter((d) => d.state === "failed").length;
+  console.log(`        ${emulator.webhooks.deliveries.length} webhooks delivered, ${failed} refused`);
+  console.log(`\n  Admin:    http://localhost:${PORT}/app`);
+  console.log(`  Health:   http://localhost:${PORT}/healthz   Metrics: http://localhost:${PORT}/metrics`);
+  console.log(`  Emulator: ${emulator.graphqlUrl(SHOP)}`);
+  console.log("\nCtrl-C stops the demo.");
+}
+
+type Seeded = ReturnType<typeof seedDemoShop>;
+type DemoDb = Database;
+
+/** Today's trouble. Returns one line per step for the summary. */
+async function playScenario(emulator: Emulator, seeded: Seeded, db: DemoDb): Promise<string[]> {
+  const store = emulator.store;
+  const lines: string[] = [];
+  const call = (query: string, variables: Record<string, unknown>) =>
+    emulator.graphql(SHOP, query, variables, { unmetered: true });
+
+  // A stock-out: an open order cancelled because its item sold out after checkout.
+  const toCancel = seeded.byState.unfulfilled[0];
+  if (toCancel) {
+    await call(
+      `mutation DemoCancel($orderId: ID!) { orderCancel(orderId: $orderId, reason: INVENTORY, restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: false) { job { id } orderCancelUserErrors { message } } }`,
+      { orderId: toCancel.id },
+    );
+    store.completeAllJobs(SHOP);
+    lines.push(`${toCancel.name} cancelled for inventory (stock-out)`);
+  }
+
+  // An oversell: a variant that waiting orders need drops below zero.
+  const waiting = seeded.byState.unfulfilled.find((o) => o !== toCancel && o.lineItems.some((l) => l.variantId));
+  const line = waiting?.lineItems.find((l) => l.variantId);
+  if (waiting && line?.variantId) {
+    store.setAvailable(SHOP, line.variantId, -1);
+    lines.push(`${line.title} oversold: stock −1 while ${waiting.name} waits for it`);
+  }
+
+  // A carrier delay on a parcel in transit.
+  const parcel = seeded.byState.inTransit[0]?.fulfillments[0];
+  if (parcel) {
+    store.addFulfillmentEvent(SHOP, parcel.id, { status: "DELAYED", message: "Weather delay at the regional hub" });
+    lines.push(`${seeded.byState.inTransit[0]?.name} delayed by the carrier`);
+  }
+  await emulator.webhooks.idle();
+  await settle(db);
+
+  // A customer reports a wrong item from the order status page.
+  const delivered = seeded.byState.delivered[0];
+  if (delivered) {
+    const { findingFromReport } = await import("../app/incidents/reports");
+    const { recordFinding } = await import("../app/models/incident.server");
+    const { loadOrder } = await import("../app/models/order.server");
+    const { detectionSettings } = await import("../app/models/shop.server");
+    const stored = await loadOrder(db, SHOP, delivered.id);
+    const first = delivered.lineItems[0];
+    if (stored && first) {
+      const finding = findingFromReport(
+        stored.state,
+        { kind: "wrong_item", lines: [{ lineItemId: first.id, quantity: 1 }], description: `Ordered ${first.title}, received something else`, reportedBy: "customer" },
+        await detectionSettings(db, SHOP),
+        new Date(),
+      );
+      const customer = stored.state.customer;
+      await recordFinding(db, SHOP, finding, "customer", {
+        email: customer?.email ?? null,
+        name: [customer?.firstName, customer?.lastName].filter(Boolean).join(" ") || null,
+      });
+      lines.push(`${delivered.name}: the customer reports a wrong item`);
+    }
+  }
+  return lines;
+}
+
+/** Waits until every stored delivery has been acted on. */
+async function settle(db: DemoDb) {
+  for (let i = 0; i < 600; i++) {
+    const waiting = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
+    if (waiting === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));
