@@ -7,6 +7,8 @@ export default function App() {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <link rel="preconnect" href="https://cdn.shopify.com/" />
+        {/* No favicon of our own: Shopify admin shows the app's icon; this stops a 404. */}
+        <link rel="icon" href="data:," />
         <Meta />
         <Links />
       </head>

@@ -9,7 +9,9 @@ import type { TestProject } from "vitest/node";
 // @ts-expect-error -- plain ESM script without declarations
 import { migrate } from "../../scripts/prisma.mjs";
 
-export const TMP = path.resolve("tests/.tmp");
+// One folder per run, so runs in parallel (two developers' sessions, a watch mode) never
+// delete each other's databases.
+export const TMP = path.resolve("tests/.tmp", `run-${process.pid}`);
 export const BASE_SQLITE = path.join(TMP, "base.sqlite");
 
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
