@@ -7,7 +7,7 @@ import type { DocumentNode } from "graphql";
 import { Kind, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 
-import { adminSchema } from "./admin-schema";
+import { loadAdminSchema } from "./shopify-emulator/schema";
 
 interface FoundDocument {
   file: string;
@@ -46,7 +46,7 @@ export function schemaErrors(source: string): string[] {
   const label = names.join(", ") || "(fragment)";
   const errors: string[] = [];
   if (names.some((name) => name === "")) errors.push(`${label}: every operation must be named`);
-  for (const error of validate(adminSchema(), document)) errors.push(`${label}: ${error.message}`);
+  for (const error of validate(loadAdminSchema(), document)) errors.push(`${label}: ${error.message}`);
   return errors;
 }
 
