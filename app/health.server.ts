@@ -1,6 +1,11 @@
 // GET /healthz: is the database reachable? GET /metrics: Prometheus text.
+import type { MetricObjectWithValues, MetricValue } from "prom-client";
+import { AggregatorRegistry } from "prom-client";
+
 import { db } from "./db.server";
 import { registry } from "./metrics.server";
+
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 export async function healthCheck(): Promise<{ status: number; body: string }> {
   try {
@@ -12,6 +17,15 @@ export async function healthCheck(): Promise<{ status: number; body: string }> {
   }
 }
 
-export async function metricsText(): Promise<{ contentType: string; body: string }> {
-  return { contentType: registry.contentType, body: await registry.metrics() };
+/** This process's metrics, for another process to merge (the webhook worker's reach the
+ * server's /metrics this way). */
+export function metricsSnapshot(): Promise<MetricsSnapshot> {
+  return registry.getMetricsAsJSON();
+}
+
+/** This process's metrics, merged with other processes' snapshots (counters are summed). */
+export async function metricsText(others: MetricsSnapshot[] = []): Promise<{ contentType: string; body: string }> {
+  if (others.length === 0) return { contentType: registry.contentType, body: await registry.metrics() };
+  const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...others]);
+  return { contentType: merged.contentType, body: await merged.metrics() };
 }

@@ -29,8 +29,28 @@ async function startWorker() {
     // Not permitted here: the worker runs at normal priority.
   }
   let pending = false;
+  let asked = 0;
   return {
     worker,
+    /** The worker's metrics (deliveries processed, lag, incidents opened), or none within 1 s. */
+    metrics() {
+      if (!worker.connected) return Promise.resolve([]);
+      const id = ++asked;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          worker.off("message", onMessage);
+          resolve([]);
+        }, 1000);
+        function onMessage(message) {
+          if (message?.type !== "metrics" || message.id !== id) return;
+          clearTimeout(timer);
+          worker.off("message", onMessage);
+          resolve([message.metrics]);
+        }
+        worker.on("message", onMessage);
+        worker.send({ type: "metrics", id });
+      });
+    },
     // Many stores in a burst wake the worker once.
     kick() {
       if (pending || !worker.connected) return;
@@ -48,25 +68,34 @@ export async function createServer() {
   const entry = build.entry.module;
   // AMENDS_WORKER=off: deliveries are only stored (another host's worker, or a measurement).
   const worker =
-    process.env.AMENDS_WORKER === "off" ? { kick() {}, worker: null } : await startWorker();
+    process.env.AMENDS_WORKER === "off"
+      ? { kick() {}, metrics: () => Promise.resolve([]), worker: null }
+      : await startWorker();
   const runtime = entry.webhookRuntime(() => worker.kick());
 
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
-  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+  app.use(
+    build.publicPath,
+    express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }),
+  );
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? "/";
     if (url === "/webhooks" || url.startsWith("/webhooks?")) return webhook(req, res);
-    if (req.method === "GET" && url === "/healthz") return answer(res, entry.healthCheck(), "application/json");
+    if (req.method === "GET" && url === "/healthz")
+      return answer(res, entry.healthCheck(), "application/json");
     if (req.method === "GET" && url === "/metrics") {
-      return entry.metricsText().then(
-        ({ contentType, body }) => res.writeHead(200, { "Content-Type": contentType }).end(body),
-        (error) => res.writeHead(500).end(String(error)),
-      );
+      return worker
+        .metrics()
+        .then((others) => entry.metricsText(others))
+        .then(
+          ({ contentType, body }) => res.writeHead(200, { "Content-Type": contentType }).end(body),
+          (error) => res.writeHead(500).end(String(error)),
+        );
     }
     return app(req, res);
   });
@@ -126,7 +155,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST_BIND ?? "0.0.0.0";
   const { server, close } = await createServer();
-  server.listen(port, host, () => console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+  server.listen(port, host, () =>
+    console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
+  );
   const stop = () => close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

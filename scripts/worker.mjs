@@ -14,6 +14,9 @@ const worker = build.entry.module.startWebhookWorker();
 process.on("message", (message) => {
   if (message === "kick") worker.processor.kick();
   if (message === "sweep") void worker.sweeper.sweep();
+  if (message?.type === "metrics") {
+    void build.entry.module.metricsSnapshot().then((metrics) => process.send?.({ type: "metrics", id: message.id, metrics }));
+  }
 });
 const stop = () => worker.stop().then(() => process.exit(0));
 process.once("SIGTERM", stop);
