@@ -99,7 +99,7 @@ async function main() {
   const first = rows[0];
   for (const r of rows) {
     console.log(
-      `| ${r.total.toLocaleString("en")} | ${DUE} | ${r.checked} | ${r.opened} | ${r.seconds.toFixed(2)} | ${(r.checked / r.seconds).toFixed(0)} | ${first ? (r.seconds / first.seconds).toFixed(2) : "1.00"} |`,
+      `| ${r.total.toLocaleString("en")} | ${DUE} | ${r.checked} | ${r.opened.length} | ${r.seconds.toFixed(2)} | ${(r.checked / r.seconds).toFixed(0)} | ${first ? (r.seconds / first.seconds).toFixed(2) : "1.00"} |`,
     );
   }
   rmSync(TMP, { recursive: true, force: true });

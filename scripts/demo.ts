@@ -86,7 +86,7 @@ async function main() {
 
   // @ts-expect-error -- plain ESM script without declarations
   const { createServer } = (await import("./server.mjs")) as {
-    createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
+    createServer: () => Promise<{ server: Server; close: () => Promise<void>; sweep: () => Promise<void> }>;
   };
   const app = await createServer();
   await new Promise<void>((resolve, reject) => {
@@ -131,13 +131,19 @@ async function main() {
   await emulator.webhooks.idle();
   await settle(db);
   // The time-based rules (late fulfilment, late or lost parcels) run in the due sweep, which
-  // the app's worker runs every minute; run one now rather than make the demo wait for it.
-  const { sweepDueOrders } = await import("../app/scheduler/sweep.server");
-  await sweepDueOrders(db, new Date());
+  // the app's worker runs every minute; ask for one now rather than make the demo wait.
+  await app.sweep();
+  await settle(db);
 
-  console.log("  5/5 incidents Amends opened:");
-  const incidents = await db.incident.groupBy({ by: ["kind"], where: { shop: SHOP }, _count: true });
-  for (const row of incidents) console.log(`        ${row.kind.padEnd(24)} ${row._count}`);
+  console.log("  5/5 incidents Amends opened, by status:");
+  const incidents = await db.incident.groupBy({ by: ["kind", "status"], where: { shop: SHOP }, _count: true, orderBy: [{ kind: "asc" }] });
+  for (const row of incidents) console.log(`        ${row.kind.padEnd(24)} ${row.status.padEnd(18)} ${row._count}`);
+  const remedies = await db.remediation.groupBy({ by: ["action"], where: { shop: SHOP, status: "succeeded" }, _count: true });
+  console.log(`        remedies carried out: ${remedies.map((r) => `${r.action} × ${r._count}`).join(", ") || "none"}`);
+  const stockOut = await db.incident.findFirst({ where: { shop: SHOP, kind: "stock_out_cancellation" }, include: { remediations: true } });
+  for (const r of stockOut?.remediations ?? []) {
+    console.log(`        ${stockOut?.orderName} (stock-out): ${r.action} ${r.status}${r.amount ? ` ${r.amount} ${r.currencyCode ?? ""}` : ""}`);
+  }
   for (const line of scenario) console.log(`        · ${line}`);
   const failed = emulator.webhooks.deliveries.filter((d) => d.state === "failed").length;
   console.log(`        ${emulator.webhooks.deliveries.length} webhooks delivered, ${failed} refused`);
@@ -158,10 +164,13 @@ async function playScenario(emulator: Emulator, seeded: Seeded, db: DemoDb): Pro
     emulator.graphql(SHOP, query, variables, { unmetered: true });
 
   // A stock-out: an open order cancelled because its item sold out after checkout.
-  const toCancel = seeded.byState.unfulfilled[0];
+  // The smallest open order: within the default policy's cap, so Amends makes it right alone.
+  const byTotal = (o: (typeof seeded.orders)[number]) =>
+    o.lineItems.reduce((sum, l) => sum + l.priceCents * l.quantity, 0);
+  const toCancel = [...seeded.byState.unfulfilled].sort((a, b) => byTotal(a) - byTotal(b))[0];
   if (toCancel) {
     await call(
-      `mutation DemoCancel($orderId: ID!) { orderCancel(orderId: $orderId, reason: INVENTORY, restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: false) { job { id } orderCancelUserErrors { message } } }`,
+      `mutation DemoCancel($orderId: ID!) { orderCancel(orderId: $orderId, reason: INVENTORY, restock: true, refundMethod: { originalPaymentMethodsRefund: false }, notifyCustomer: false) { job { id } orderCancelUserErrors { message } } }`,
       { orderId: toCancel.id },
     );
     store.completeAllJobs(SHOP);
@@ -202,21 +211,28 @@ async function playScenario(emulator: Emulator, seeded: Seeded, db: DemoDb): Pro
         new Date(),
       );
       const customer = stored.state.customer;
-      await recordFinding(db, SHOP, finding, "customer", {
+      const { incidentId } = await recordFinding(db, SHOP, finding, "customer", {
         email: customer?.email ?? null,
         name: [customer?.firstName, customer?.lastName].filter(Boolean).join(" ") || null,
       });
+      // As the order-status extension will: put the report to the policy straight away.
+      const { remediate } = await import("../app/remediation/engine/index.server");
+      const { adminClientFor } = await import("../app/shopify/admin.server");
+      await remediate({ db, clientFor: adminClientFor }, { shop: SHOP, incidentId, trigger: "automatic", actor: "rule:policy" });
       lines.push(`${delivered.name}: the customer reports a wrong item`);
     }
   }
   return lines;
 }
 
-/** Waits until every stored delivery has been acted on. */
+/** Waits until every stored delivery has been acted on and every new incident put to the
+ * policy (automatic remediation runs in the app's worker, after the delivery). */
 async function settle(db: DemoDb) {
-  for (let i = 0; i < 600; i++) {
-    const waiting = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
-    if (waiting === 0) return;
+  for (let i = 0; i < 1200; i++) {
+    const deliveries = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
+    const undecided = await db.incident.count({ where: { status: "open", events: { none: { type: "decision" } } } });
+    const remediating = await db.incident.count({ where: { status: "remediating" } });
+    if (deliveries + undecided + remediating === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -32,6 +32,18 @@ async function startWorker() {
   let asked = 0;
   return {
     worker,
+    /** Runs the due sweep now and resolves when it and the remediation it started are done. */
+    sweep() {
+      return new Promise((resolve) => {
+        const onMessage = (message) => {
+          if (message?.type !== "swept") return;
+          worker.off("message", onMessage);
+          resolve();
+        };
+        worker.on("message", onMessage);
+        worker.send("sweep");
+      });
+    },
     /** The worker's metrics (deliveries processed, lag, incidents opened), or none within 1 s. */
     metrics() {
       if (!worker.connected) return Promise.resolve([]);
@@ -69,7 +81,12 @@ export async function createServer() {
   // AMENDS_WORKER=off: deliveries are only stored (another host's worker, or a measurement).
   const worker =
     process.env.AMENDS_WORKER === "off"
-      ? { kick() {}, metrics: () => Promise.resolve([]), worker: null }
+      ? {
+          kick() {},
+          sweep: () => Promise.resolve(),
+          metrics: () => Promise.resolve([]),
+          worker: null,
+        }
       : await startWorker();
   const runtime = entry.webhookRuntime(() => worker.kick());
 
@@ -148,7 +165,7 @@ export async function createServer() {
     });
   }
 
-  return { server, runtime, close };
+  return { server, runtime, close, sweep: () => worker.sweep() };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

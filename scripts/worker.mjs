@@ -13,9 +13,17 @@ const worker = build.entry.module.startWebhookWorker();
 
 process.on("message", (message) => {
   if (message === "kick") worker.processor.kick();
-  if (message === "sweep") void worker.sweeper.sweep();
+  if (message === "sweep") {
+    // On demand (the demo, an operator): the due sweep, then the remediation it started.
+    void worker.sweeper
+      .sweep()
+      .then(() => worker.remediator.idle())
+      .then(() => process.send?.({ type: "swept" }));
+  }
   if (message?.type === "metrics") {
-    void build.entry.module.metricsSnapshot().then((metrics) => process.send?.({ type: "metrics", id: message.id, metrics }));
+    void build.entry.module
+      .metricsSnapshot()
+      .then((metrics) => process.send?.({ type: "metrics", id: message.id, metrics }));
   }
 });
 const stop = () => worker.stop().then(() => process.exit(0));

@@ -141,6 +141,8 @@ export interface OrderState {
   cancelledAt: string | null;
   cancelReason: CancelReason | null;
   customer: Customer | null;
+  /** The order's contact email (guest checkouts have no customer record). */
+  email?: string | null;
   lines: OrderLine[];
   fulfillments: Fulfillment[];
   totalPrice: Money;

@@ -25,6 +25,18 @@ export async function recordFinding(
 ): Promise<RecordedFinding> {
   const key = activeKey(shop, finding.orderId, finding.kind);
   const evidence = finding.evidence as object;
+  // One incident per order and kind. Once the merchant or Amends has closed it, the same
+  // finding again (the order's next update, a rule re-run) is history for its timeline, not a
+  // new incident: reopening would remediate twice, and Amends' own order edits would loop.
+  const closed = await db.incident.findFirst({
+    where: { shop, orderId: finding.orderId, kind: finding.kind, activeKey: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  if (closed) {
+    await addEvidence(db, closed.id, actor, finding.summary, evidence);
+    return { incidentId: closed.id, opened: false };
+  }
   try {
     const incident = await db.incident.create({
       data: {
@@ -49,17 +61,21 @@ export async function recordFinding(
     if (!isUniqueViolation(error)) throw error;
   }
   const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: { id: true } });
-  // The same finding again (a rule re-run, an order update that changed nothing it looks at)
-  // is not news: only evidence that differs from the latest joins the timeline.
+  await addEvidence(db, existing.id, actor, finding.summary, evidence);
+  return { incidentId: existing.id, opened: false };
+}
+
+/** The same finding again (a rule re-run, an order update that changed nothing it looks at)
+ * is not news: only evidence that differs from the latest joins the timeline. */
+async function addEvidence(db: Database, incidentId: string, actor: string, summary: string, evidence: object) {
   const latest = await db.incidentEvent.findFirst({
-    where: { incidentId: existing.id, type: { in: ["opened", "evidence"] } },
+    where: { incidentId, type: { in: ["opened", "evidence"] } },
     orderBy: { at: "desc" },
     select: { data: true },
   });
   if (canonicalJson(latest?.data ?? null) !== canonicalJson(evidence)) {
-    await addEvent(db, existing.id, { type: "evidence", actor, message: finding.summary, data: evidence });
+    await addEvent(db, incidentId, { type: "evidence", actor, message: summary, data: evidence });
   }
-  return { incidentId: existing.id, opened: false };
 }
 
 export interface TimelineEntry {

@@ -12,7 +12,8 @@ import { detectionSettings } from "../models/shop.server";
 
 export interface SweepResult {
   checked: number;
-  opened: number;
+  /** Incidents the sweep opened, for the automatic remediation that follows. */
+  opened: { shop: string; incidentId: string }[];
 }
 
 export async function sweepDueOrders(
@@ -22,7 +23,7 @@ export async function sweepDueOrders(
   batchSize = 500,
 ): Promise<SweepResult> {
   const settingsByShop = new Map<string, DetectionSettings>();
-  const result: SweepResult = { checked: 0, opened: 0 };
+  const result: SweepResult = { checked: 0, opened: [] };
   for (;;) {
     const due = await dueOrders(db, now, batchSize);
     if (due.length === 0) return result;
@@ -35,12 +36,12 @@ export async function sweepDueOrders(
       const state = row.state as unknown as OrderState;
       for (const finding of evaluateTimeRules(state, settings, now)) {
         const contact = {
-          email: state.customer?.email ?? null,
+          email: state.customer?.email ?? state.email ?? null,
           name: [state.customer?.firstName, state.customer?.lastName].filter(Boolean).join(" ") || null,
         };
         const recorded = await recordFinding(db, row.shop, finding, `rule:${finding.kind}`, contact);
         if (recorded.opened) {
-          result.opened++;
+          result.opened.push({ shop: row.shop, incidentId: recorded.incidentId });
           incidentsOpened.inc({ kind: finding.kind });
           log?.info({ shop: row.shop, incidentId: recorded.incidentId, kind: finding.kind }, finding.summary);
         }

@@ -73,6 +73,8 @@ export class AdminClient {
   private readonly client: GraphQLClient;
   private throttle: ThrottleStatus | null = null;
   private throttleAt = 0;
+  /** What each operation cost last time: the best estimate of what it costs next time. */
+  private readonly costs = new Map<string, number>();
   private readonly opts: Required<Pick<AdminClientOptions, "maxAttempts" | "baseDelayMs" | "sleep" | "now" | "random" | "timeoutMs">> &
     AdminClientOptions;
 
@@ -117,7 +119,7 @@ export class AdminClient {
   ): Promise<T> {
     const isMutation = /^\s*mutation\b/.test(document);
     for (let attempt = 1; ; attempt++) {
-      await this.pace(options.estimatedCost ?? (isMutation ? 10 : 5));
+      await this.pace(this.costs.get(operation) ?? options.estimatedCost ?? (isMutation ? 10 : 5));
       let response: Awaited<ReturnType<GraphQLClient["rawRequest"]>>;
       try {
         response = await this.client.rawRequest<unknown>(document, variables);
@@ -138,12 +140,13 @@ export class AdminClient {
           status ? `HTTP_${status}` : "NETWORK",
         );
       }
-      this.recordCost(response.extensions);
+      this.recordCost(operation, response.extensions);
       const errors = response.errors ?? [];
       if (errors.some((e) => e.extensions?.code === "THROTTLED")) {
-        // Nothing ran: Shopify refuses the whole request when the bucket is short.
+        // Nothing ran: Shopify refuses the whole request when the bucket is short, and says
+        // what the request would cost; wait until the bucket holds that much.
         if (attempt < this.opts.maxAttempts) {
-          await this.waitForPoints(operation, options.estimatedCost ?? 10);
+          await this.waitForPoints(operation, this.costs.get(operation) ?? options.estimatedCost ?? 10);
           continue;
         }
         throw new ShopifyError("THROTTLED", operation, true, "THROTTLED");
@@ -155,13 +158,15 @@ export class AdminClient {
     }
   }
 
-  private recordCost(extensions: unknown) {
+  private recordCost(operation: string, extensions: unknown) {
     const cost = (extensions as CostExtension | undefined)?.cost;
     if (cost?.throttleStatus) {
       this.throttle = cost.throttleStatus;
       this.throttleAt = this.opts.now();
     }
-    const points = cost?.actualQueryCost ?? cost?.requestedQueryCost;
+    // Shopify checks the bucket against the requested cost, before refunding the difference.
+    if (typeof cost?.requestedQueryCost === "number") this.costs.set(operation, cost.requestedQueryCost);
+    const points = cost?.actualQueryCost;
     if (typeof points === "number") this.opts.onCost?.(points);
   }
 

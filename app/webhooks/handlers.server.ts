@@ -50,26 +50,32 @@ export interface HandlerContext {
   log: Logger;
 }
 
-export type HandlerResult = { outcome: "processed" | "stale"; incidents?: string[] };
+/** `opened`: incidents this delivery opened (not those it added evidence to), for the
+ * automatic remediation that follows. */
+export type HandlerResult = { outcome: "processed" | "stale"; incidents?: string[]; opened?: string[] };
 type Handler = (ctx: HandlerContext, payload: unknown) => Promise<HandlerResult>;
 
 async function openIncidents(
   ctx: HandlerContext,
   findings: IncidentFinding[],
   order: OrderState | null,
-): Promise<string[]> {
+): Promise<{ incidents: string[]; opened: string[] }> {
   const ids: string[] = [];
+  const opened: string[] = [];
   for (const finding of findings) {
     const contact = {
-      email: order?.customer?.email ?? null,
+      email: order?.customer?.email ?? order?.email ?? null,
       name: [order?.customer?.firstName, order?.customer?.lastName].filter(Boolean).join(" ") || null,
     };
     const recorded = await recordFinding(ctx.db, ctx.shop, finding, `rule:${finding.kind}`, contact);
-    if (recorded.opened) incidentsOpened.inc({ kind: finding.kind });
+    if (recorded.opened) {
+      incidentsOpened.inc({ kind: finding.kind });
+      opened.push(recorded.incidentId);
+    }
     ctx.log.info({ incidentId: recorded.incidentId, kind: finding.kind, opened: recorded.opened }, finding.summary);
     ids.push(recorded.incidentId);
   }
-  return ids;
+  return { incidents: ids, opened };
 }
 
 /**
@@ -99,7 +105,7 @@ const orders: Handler = async (ctx, raw) => {
   const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
   if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
   const findings = detectStockOutCancellation(state, settings, ctx.now);
-  return { outcome: "processed", incidents: await openIncidents(ctx, findings, state) };
+  return { outcome: "processed", ...(await openIncidents(ctx, findings, state)) };
 };
 
 /** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
@@ -180,7 +186,7 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   const next = applyEvent(state, fulfillmentId, event);
   await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
   const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
-  return { outcome: "processed", incidents: await openIncidents(ctx, findings, next) };
+  return { outcome: "processed", ...(await openIncidents(ctx, findings, next)) };
 };
 
 const inventoryLevels: Handler = async (ctx, raw) => {
@@ -199,9 +205,13 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     ctx.now,
   );
   const byId = new Map(waiting.map((o) => [o.id, o]));
-  const ids: string[] = [];
-  for (const finding of findings) ids.push(...(await openIncidents(ctx, [finding], byId.get(finding.orderId) ?? null)));
-  return { outcome: "processed", incidents: ids };
+  const result = { incidents: [] as string[], opened: [] as string[] };
+  for (const finding of findings) {
+    const recorded = await openIncidents(ctx, [finding], byId.get(finding.orderId) ?? null);
+    result.incidents.push(...recorded.incidents);
+    result.opened.push(...recorded.opened);
+  }
+  return { outcome: "processed", ...result };
 };
 
 const refunds: Handler = async (ctx, raw) => {

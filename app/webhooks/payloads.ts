@@ -222,6 +222,7 @@ export function normaliseOrder(payload: OrderPayload, previous?: OrderState): Or
     paidAt: PAID.has(payload.financial_status ?? "") ? (payload.processed_at ?? payload.created_at) : null,
     cancelledAt: payload.cancelled_at ?? null,
     cancelReason: payload.cancelled_at ? cancelReason(payload.cancel_reason) : null,
+    email: payload.email,
     customer: customerRecord
       ? {
           id: customerRecord.admin_graphql_api_id ?? gid("Customer", customerRecord.id),
@@ -235,13 +236,18 @@ export function normaliseOrder(payload: OrderPayload, previous?: OrderState): Or
       variantId: line.variant_id ? gid("ProductVariant", line.variant_id) : null,
       title: line.title,
       sku: line.sku,
-      quantity: line.current_quantity ?? line.quantity,
+      // A cancel with restock sets current_quantity to 0; the cancelled items are still what
+      // the customer ordered (and what a stock-out incident is about).
+      quantity: payload.cancelled_at ? line.quantity : (line.current_quantity ?? line.quantity),
       unfulfilledQuantity: line.fulfillable_quantity ?? line.quantity,
       unitPrice: moneyOf(line.price_set, line.price, payload.currency),
     })),
-    fulfillments: payload.fulfillments.map((f) =>
-      normaliseFulfillment(f, previousFulfillments.get(f.admin_graphql_api_id ?? "")),
-    ),
+    fulfillments: payload.fulfillments.map((f) => {
+      const known = previousFulfillments.get(f.admin_graphql_api_id ?? "");
+      // A fulfilment Amends heard of more recently than this order copy stays as it is.
+      if (known?.updatedAt && f.updated_at && Date.parse(known.updatedAt) > Date.parse(f.updated_at)) return known;
+      return normaliseFulfillment(f, known);
+    }),
     totalPrice: moneyOf(payload.total_price_set, payload.total_price, payload.currency),
   };
 }
@@ -266,11 +272,13 @@ export function applyEvent(order: OrderState, fulfillmentId: Gid, event: Fulfill
       if (f.id !== fulfillmentId || f.events.some((e) => e.id === event.id)) return f;
       const events = [...f.events, event].sort((a, b) => a.happenedAt.localeCompare(b.happenedAt));
       const latest = events[events.length - 1] ?? event;
+      // The newest estimate by when the carrier made it, not by when its webhook arrived.
+      const estimate = events.filter((e) => e.estimatedDeliveryAt).at(-1)?.estimatedDeliveryAt;
       return {
         ...f,
         events,
         shipmentStatus: latest.status,
-        estimatedDeliveryAt: event.estimatedDeliveryAt ?? f.estimatedDeliveryAt,
+        estimatedDeliveryAt: estimate ?? f.estimatedDeliveryAt,
         deliveredAt: event.status === "DELIVERED" ? event.happenedAt : f.deliveredAt,
       };
     }),

@@ -21,6 +21,8 @@ export interface ProcessorDeps {
   lookups: ShopifyLookups;
   log: Logger;
   clock?: () => Date;
+  /** Told of incidents a delivery opened, once it is processed (automatic remediation). */
+  onIncidentsOpened?: (shop: string, incidentIds: string[]) => void;
 }
 
 export function describeInvalid(error: ZodError): string {
@@ -97,7 +99,9 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
   try {
     const result = await handler(ctx, payload);
     log.info({ outcome: result.outcome, incidents: result.incidents ?? [] }, "delivery processed");
-    return finish("processed", result.outcome);
+    await finish("processed", result.outcome);
+    if (result.opened?.length) deps.onIncidentsOpened?.(delivery.shop, result.opened);
+    return;
   } catch (error) {
     if (error instanceof ZodError) {
       const reason = describeInvalid(error);

@@ -6,7 +6,9 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { webhookDeliveries } from "../metrics.server";
+import { AutoRemediator } from "../remediation/auto.server";
 import { sweepDueOrders } from "../scheduler/sweep.server";
+import { adminClientFor } from "../shopify/admin.server";
 import { shopifyLookups } from "../shopify/lookups.server";
 import { openDeliveryStore } from "./delivery-store.server";
 import { WebhookIntake } from "./intake.server";
@@ -68,9 +70,7 @@ export class DueSweeper {
   private running: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock">,
-  ) {}
+  constructor(private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock" | "onIncidentsOpened">) {}
 
   start(intervalMs = 60_000): void {
     this.timer ??= setInterval(() => void this.sweep(), intervalMs);
@@ -84,6 +84,9 @@ export class DueSweeper {
 
   sweep(): Promise<unknown> {
     this.running ??= sweepDueOrders(this.deps.db, this.deps.clock?.() ?? new Date(), this.deps.log)
+      .then((result) => {
+        for (const { shop, incidentId } of result.opened) this.deps.onIncidentsOpened?.(shop, [incidentId]);
+      })
       .catch((error: unknown) => this.deps.log.error({ err: error }, "due sweep failed; retrying next minute"))
       .finally(() => (this.running = null));
     return this.running;
@@ -101,16 +104,20 @@ export interface WebhookRuntime {
 export interface WebhookWorker {
   processor: DeliveryProcessor;
   sweeper: DueSweeper;
+  remediator: AutoRemediator;
   stop(): Promise<void>;
 }
 
 /** The processor and the due sweep. The production server runs them in a worker process of
  * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
 export function startWebhookWorker(): WebhookWorker {
-  const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger });
-  const sweeper = new DueSweeper({ db: db(), log: logger });
+  const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger });
+  const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
+  const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
+  const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened });
   processor.start();
   sweeper.start();
+  remediator.start();
   // SQLite: fold the write-ahead log back into the database here, off the intake's hot path
   // (see delivery-store.server.ts). PASSIVE never blocks a writer.
   const checkpoints = isPostgresUrl(env().DATABASE_URL)
@@ -123,11 +130,14 @@ export function startWebhookWorker(): WebhookWorker {
   return {
     processor,
     sweeper,
+    remediator,
     async stop() {
       clearInterval(checkpoints);
       processor.stop();
       sweeper.stop();
+      remediator.stop();
       await processor.idle();
+      await remediator.idle();
     },
   };
 }

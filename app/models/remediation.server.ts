@@ -1,0 +1,227 @@
+// Remediation rows: one per action Amends takes on Shopify, keyed by a deterministic
+// idempotency key and written BEFORE the call. The unique key is the lock: a second attempt
+// (a retry, a second merchant clicking approve) cannot insert it and does not act; it waits for
+// the first one's result, or takes the row over once its owner has gone quiet (a crash).
+import type { Database } from "../db.server";
+import type { IncidentStatus } from "../incidents/model";
+import { ACTIVE_STATUSES } from "../incidents/model";
+import { toMinor } from "../remediation/policy";
+import { activeKey } from "./incident.server";
+import { isUniqueViolation } from "./order.server";
+
+export type RemediationRow = Awaited<ReturnType<Database["remediation"]["findUniqueOrThrow"]>>;
+export type RemediationStatus = "pending" | "succeeded" | "failed";
+
+export interface ClaimInput {
+  shop: string;
+  incidentId: string;
+  action: string;
+  idempotencyKey: string;
+  request: unknown;
+  actor: string;
+}
+
+/**
+ * owned: this caller inserted the row or took it over, and must act.
+ * Otherwise `row` is someone else's: succeeded (use its result) or pending (wait for it).
+ */
+export type Claim = { owned: true; row: RemediationRow } | { owned: false; row: RemediationRow };
+
+export interface ClaimOptions {
+  now: Date;
+  /** A pending row untouched for this long is taken to be abandoned by a crashed owner. */
+  leaseMs: number;
+}
+
+export async function claimRemediation(db: Database, input: ClaimInput, options: ClaimOptions): Promise<Claim> {
+  try {
+    const row = await db.remediation.create({
+      data: {
+        shop: input.shop,
+        incidentId: input.incidentId,
+        action: input.action,
+        idempotencyKey: input.idempotencyKey,
+        request: toJson(input.request),
+        actor: input.actor,
+        attempts: 1,
+      },
+    });
+    return { owned: true, row };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const existing = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
+  if (existing.status === "succeeded") return { owned: false, row: existing };
+  const abandoned = existing.status === "pending" && existing.updatedAt.getTime() < options.now.getTime() - options.leaseMs;
+  if (existing.status === "failed" || abandoned) {
+    // Compare-and-set on `attempts`: of two callers taking over, only one matches.
+    const taken = await db.remediation.updateMany({
+      where: { idempotencyKey: input.idempotencyKey, attempts: existing.attempts, status: existing.status },
+      data: { status: "pending", attempts: { increment: 1 }, error: null, actor: input.actor },
+    });
+    const row = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
+    return { owned: taken.count === 1, row };
+  }
+  return { owned: false, row: existing };
+}
+
+/** Progress an owner must not lose in a crash (the exact refund input, the draft's id). */
+export async function saveRequest(db: Database, id: string, request: unknown): Promise<RemediationRow> {
+  return db.remediation.update({ where: { id }, data: { request: toJson(request) } });
+}
+
+export interface Success {
+  shopifyId: string | null;
+  result: unknown;
+  amount: string | null;
+  currencyCode: string | null;
+}
+
+export async function markSucceeded(db: Database, id: string, success: Success): Promise<RemediationRow> {
+  return db.remediation.update({
+    where: { id },
+    data: {
+      status: "succeeded",
+      shopifyId: success.shopifyId,
+      result: toJson(success.result),
+      amount: success.amount,
+      currencyCode: success.currencyCode,
+      error: null,
+    },
+  });
+}
+
+export async function markFailed(db: Database, id: string, error: string): Promise<RemediationRow> {
+  return db.remediation.update({ where: { id }, data: { status: "failed", error } });
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Waits for another caller's pending row to settle; returns it as it is at the end. */
+export async function waitForSettled(db: Database, idempotencyKey: string, options: WaitOptions): Promise<RemediationRow> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const row = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey } });
+    if (row.status !== "pending" || Date.now() >= deadline) return row;
+    await options.sleep(options.intervalMs);
+  }
+}
+
+export async function remediationsForIncident(db: Database, incidentId: string): Promise<RemediationRow[]> {
+  return db.remediation.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } });
+}
+
+/** Sum of amounts in `currencyCode`, in minor units; rows in other currencies are left out. */
+function sumMinor(rows: { amount: string | null; currencyCode: string | null }[], currencyCode: string): number {
+  return rows.reduce(
+    (sum, row) => (row.amount && row.currencyCode === currencyCode ? sum + toMinor(row.amount, row.currencyCode) : sum),
+    0,
+  );
+}
+
+export interface CustomerRemediationHistory {
+  /** Other incidents of the customer since `since`. */
+  incidents: number;
+  /** Money Amends refunded them since `since`, minor units of `currencyCode`. */
+  refundedMinor: number;
+}
+
+export async function customerRemediationHistory(
+  db: Database,
+  args: {
+    shop: string;
+    customerId: string;
+    since: Date;
+    excludeIncidentId: string;
+    excludeOrderId: string;
+    currencyCode: string;
+  },
+): Promise<CustomerRemediationHistory> {
+  const [orders, refunds] = await Promise.all([
+    // Trouble on other orders: one late parcel can be late, silent and delayed at once (three
+    // incidents), which says nothing about the customer.
+    db.incident.groupBy({
+      by: ["orderId"],
+      where: {
+        shop: args.shop,
+        customerId: args.customerId,
+        createdAt: { gte: args.since },
+        id: { not: args.excludeIncidentId },
+        orderId: { not: args.excludeOrderId },
+      },
+    }),
+    db.remediation.findMany({
+      where: {
+        shop: args.shop,
+        action: { in: ["refund", "cancel"] },
+        status: "succeeded",
+        createdAt: { gte: args.since },
+        incident: { customerId: args.customerId },
+      },
+      select: { amount: true, currencyCode: true },
+    }),
+  ]);
+  return { incidents: orders.length, refundedMinor: sumMinor(refunds, args.currencyCode) };
+}
+
+/** What other incidents' remedies cost since `since` (pending ones too: they are on their way). */
+export async function remediatedSince(
+  db: Database,
+  args: { shop: string; since: Date; currencyCode: string; excludeIncidentId: string },
+): Promise<number> {
+  const rows = await db.remediation.findMany({
+    where: {
+      shop: args.shop,
+      createdAt: { gte: args.since },
+      status: { in: ["pending", "succeeded"] },
+      incidentId: { not: args.excludeIncidentId },
+    },
+    select: { amount: true, currencyCode: true },
+  });
+  return sumMinor(rows, args.currencyCode);
+}
+
+/**
+ * Moves the incident to `to` only if it is in one of `from`, and writes the status event only
+ * then: two concurrent runs make one transition and one timeline entry.
+ */
+export async function transitionIncident(
+  db: Database,
+  args: { incidentId: string; from: IncidentStatus[]; to: IncidentStatus; actor: string; message: string; data?: unknown },
+): Promise<boolean> {
+  const incident = await db.incident.findUniqueOrThrow({ where: { id: args.incidentId } });
+  if (!args.from.includes(incident.status as IncidentStatus)) return false;
+  const active = ACTIVE_STATUSES.includes(args.to);
+  const moved = await db.incident.updateMany({
+    where: { id: args.incidentId, status: incident.status },
+    data: {
+      status: args.to,
+      activeKey: active ? activeKey(incident.shop, incident.orderId, incident.kind) : null,
+      resolvedAt: active ? null : new Date(),
+    },
+  });
+  if (moved.count === 0) return false;
+  await db.incidentEvent.create({
+    data: {
+      incidentId: args.incidentId,
+      type: "status",
+      actor: args.actor,
+      message: args.message,
+      data: toJson({ from: incident.status, to: args.to, ...(isObject(args.data) ? args.data : {}) }),
+    },
+  });
+  return true;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Prisma's Json input: plain JSON (dates as strings, no undefined). */
+function toJson(value: unknown): object {
+  return JSON.parse(JSON.stringify(value ?? null)) as object;
+}

@@ -1,0 +1,75 @@
+// Automatic remediation: every incident Amends opens is put to the shop's policy, which either
+// acts (automatic mode, within caps, no abuse signal), asks the merchant (awaiting approval),
+// or leaves it to them. Runs in the webhook worker, after the delivery that opened it.
+//
+// Durable by construction: a catch-up pass puts every open incident that has no recorded
+// decision yet to the policy, so an incident opened just before a crash is not forgotten.
+import type { Database } from "../db.server";
+import type { Logger } from "../logger.server";
+import { remediate } from "./engine/index.server";
+import type { RemediationDeps } from "./engine/index.server";
+
+export class AutoRemediator {
+  private queue: { shop: string; incidentId: string }[] = [];
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: RemediationDeps & { db: Database; log: Logger },
+    /** An incident this old without a decision is picked up by the catch-up pass. */
+    private readonly graceMs = 60_000,
+  ) {}
+
+  enqueue(shop: string, incidentIds: string[]): void {
+    for (const incidentId of incidentIds) this.queue.push({ shop, incidentId });
+    this.running ??= this.drain().finally(() => (this.running = null));
+  }
+
+  start(intervalMs = 60_000): void {
+    this.timer ??= setInterval(() => void this.catchUp(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Open incidents the policy has not seen (no "decision" on their timeline). */
+  async catchUp(now = new Date()): Promise<void> {
+    const waiting = await this.deps.db.incident.findMany({
+      where: {
+        status: "open",
+        createdAt: { lt: new Date(now.getTime() - this.graceMs) },
+        events: { none: { type: "decision" } },
+      },
+      select: { id: true, shop: true },
+      take: 200,
+    });
+    for (const incident of waiting) this.queue.push({ shop: incident.shop, incidentId: incident.id });
+    if (waiting.length) this.running ??= this.drain().finally(() => (this.running = null));
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      const log = this.deps.log.child({ shop: next.shop, incidentId: next.incidentId });
+      try {
+        const report = await remediate(this.deps, {
+          shop: next.shop,
+          incidentId: next.incidentId,
+          trigger: "automatic",
+          actor: "rule:policy",
+        });
+        log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
+      } catch (error) {
+        // Left open without a decision: the catch-up pass tries again.
+        log.error({ err: error }, "automatic remediation failed; will retry");
+      }
+    }
+  }
+}

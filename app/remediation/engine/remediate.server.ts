@@ -1,0 +1,290 @@
+// remediate(): decides what to do about an incident with the shop's policy and does it on
+// Shopify, exactly once. An automatic run that the policy sends for approval parks the
+// incident in awaiting_approval; the merchant's approval is the same call with trigger
+// "merchant". Failures stay visible: the incident keeps status remediating with the error on
+// its timeline, and running remediate again resumes where the plan stopped.
+import type { IncidentStatus } from "../../incidents/model";
+import { logger } from "../../logger.server";
+import { addEvent } from "../../models/incident.server";
+import { transitionIncident } from "../../models/remediation.server";
+import { orderForRemediation } from "../../shopify/operations/order.server";
+import type { PlannedRemedy, RemediationDecision } from "../policy";
+import { TemplateError, decideRemediation, describeRemedies, messageValues, renderMessage, templateFor } from "../policy";
+import * as actions from "./actions.server";
+import type { EngineContext } from "./context";
+import type { IncidentRow } from "./context.server";
+import { customerHistory, incidentForRemediation, remediatedToday, shopSettings } from "./context.server";
+import { runStep } from "./steps.server";
+import type { RemediateRequest, RemediationDeps, RemediationReport, RemedyAction, RemedyReport } from "./types";
+
+const DEFAULT_LEASE_MS = 5 * 60_000;
+const DEFAULT_WAIT_MS = 30_000;
+
+/** Money moves first, then what depends on it: the note names the refund, the message the code. */
+const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "discount_code", "message"];
+
+export async function remediate(deps: RemediationDeps, request: RemediateRequest): Promise<RemediationReport> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? logger;
+  const incident = await db.incident.findFirst({ where: { id: request.incidentId, shop: request.shop } });
+  if (!incident) throw new Error(`Incident ${request.incidentId} not found for ${request.shop}`);
+  const status = incident.status as IncidentStatus;
+  if (status === "resolved" || status === "dismissed") {
+    return { status: "closed", decision: null, remedies: [], message: null };
+  }
+  // Waiting for the merchant: another automatic pass must not re-ask or act.
+  if (status === "awaiting_approval" && request.trigger === "automatic") {
+    return { status: "awaiting_approval", decision: null, remedies: [], message: null };
+  }
+
+  const client = await deps.clientFor(request.shop);
+  const order = await orderForRemediation(client, incident.orderId);
+  if (!order) {
+    await addEvent(db, incident.id, {
+      type: "remedy_failed",
+      actor: request.actor,
+      message: `Shopify no longer has order ${incident.orderName}: nothing can be remediated on it.`,
+      data: { orderId: incident.orderId },
+    });
+    return { status: "failed", decision: null, remedies: [], message: null };
+  }
+  const settings = await shopSettings(db, request.shop);
+  const at = now();
+  const currency = settings.policy.currencyCode;
+
+  // Resuming a plan already under way: it was authorised then (by the rule or the merchant),
+  // so it is finished as it was chosen, whatever today's caps now say.
+  const resuming = status === "remediating";
+  const option = resuming ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
+  const decision = decideRemediation({
+    incident: incidentForRemediation(incident, order),
+    policy: settings.policy,
+    customerHistory: await customerHistory(db, incident, order, at, currency),
+    shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
+    trigger: resuming ? "merchant" : request.trigger,
+    now: at,
+    ...(option === undefined ? {} : { option }),
+    locale: deps.locale ?? "en-US",
+  });
+  await recordDecision(deps, incident, request, decision, resuming, settings.policyProblem);
+
+  if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
+  if (decision.outcome === "needs_approval") {
+    await transitionIncident(db, {
+      incidentId: incident.id,
+      from: ["open"],
+      to: "awaiting_approval",
+      actor: request.actor,
+      message: `Waiting for your approval: ${decision.reasons.join(" ")}`,
+      data: { reasons: decision.reasons, flags: decision.flags },
+    });
+    return { status: "awaiting_approval", decision, remedies: [], message: null };
+  }
+
+  await transitionIncident(db, {
+    incidentId: incident.id,
+    from: ["open", "awaiting_approval"],
+    to: "remediating",
+    actor: request.actor,
+    message: `Remediating: ${describeRemedies(decision.remedies, deps.locale ?? "en-US") || "an apology message"}.`,
+    data: { option: decision.option, trigger: request.trigger },
+  });
+
+  const ctx: EngineContext = {
+    db,
+    client,
+    incident,
+    order,
+    settings,
+    actor: request.actor,
+    now,
+    sleep: deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    log,
+    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+    waitMs: deps.waitMs ?? DEFAULT_WAIT_MS,
+    jobPollIntervalMs: deps.jobPollIntervalMs ?? 1000,
+    locale: deps.locale ?? "en-US",
+  };
+  const { reports, message } = await carryOut(ctx, decision);
+
+  const failed = reports.filter((r) => r.status === "failed");
+  const running = reports.filter((r) => r.status === "in_progress");
+  if (failed.length > 0) {
+    await addEvent(db, incident.id, {
+      type: "remediation_failed",
+      actor: request.actor,
+      message: `Remediation is incomplete: ${failed.map((r) => r.error).join("; ")}. Retry it from the incident.`,
+      data: { failed: failed.map((r) => ({ action: r.action, error: r.error, key: r.idempotencyKey })) },
+    });
+    return { status: "failed", decision, remedies: reports, message };
+  }
+  if (running.length > 0) return { status: "in_progress", decision, remedies: reports, message };
+  await transitionIncident(db, {
+    incidentId: incident.id,
+    from: ["remediating"],
+    to: "resolved",
+    actor: request.actor,
+    message: "Resolved: every remedy was applied.",
+    data: { remedies: reports.map((r) => ({ action: r.action, shopifyId: r.shopifyId, amount: r.amount })) },
+  });
+  return { status: "resolved", decision, remedies: reports, message };
+}
+
+async function carryOut(
+  ctx: EngineContext,
+  decision: RemediationDecision,
+): Promise<{ reports: RemedyReport[]; message: string | null }> {
+  const reports: RemedyReport[] = [];
+  const remedies = [...decision.remedies].sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
+  const planned = (remedy: PlannedRemedy) => ({ remedy: JSON.parse(JSON.stringify(remedy)) as unknown });
+  for (const remedy of remedies) {
+    switch (remedy.type) {
+      case "cancel":
+        reports.push(await runStep(ctx, "cancel", planned(remedy), (row) => actions.cancel(ctx, row, remedy)));
+        break;
+      case "refund":
+        reports.push(await runStep(ctx, "refund", planned(remedy), (row) => actions.refund(ctx, row, remedy)));
+        break;
+      case "replacement":
+        reports.push(await runStep(ctx, "replacement", planned(remedy), (row) => actions.replacement(ctx, row, remedy)));
+        break;
+      case "discount_code":
+        reports.push(await runStep(ctx, "discount_code", planned(remedy), (row) => actions.discountCode(ctx, row, remedy)));
+        break;
+      case "message":
+        break; // last, once the code is known
+    }
+  }
+  if (reports.some((r) => r.status !== "succeeded")) return { reports, message: null };
+
+  const done = reports.map((r) => doneSentence(r)).filter((s) => s !== "");
+  if (done.length > 0) {
+    reports.push(await runStep(ctx, "annotate", { done }, () => actions.annotate(ctx, done)));
+  }
+  let message: string | null = null;
+  if (remedies.some((r) => r.type === "message")) {
+    const rendered = renderApology(ctx, remedies, reports);
+    const report = await runStep(ctx, "message", { template: rendered.template }, async () => {
+      await addEvent(ctx.db, ctx.incident.id, {
+        type: "message",
+        actor: ctx.actor,
+        message: rendered.text,
+        data: { template: rendered.template, code: rendered.code },
+      });
+      return {
+        shopifyId: null,
+        // Kept on the row for the order-status extension to show the customer.
+        result: { message: rendered.text, template: rendered.template, code: rendered.code },
+        amount: null,
+        currencyCode: null,
+        reused: false,
+        summary: "Prepared the apology message for the customer.",
+      };
+    });
+    reports.push(report);
+    const result = report.result as { message?: unknown } | null;
+    message = typeof result?.message === "string" ? result.message : null;
+  }
+  return { reports, message };
+}
+
+function doneSentence(report: RemedyReport): string {
+  const result = (report.result ?? {}) as Record<string, unknown>;
+  switch (report.action) {
+    case "refund":
+      return report.amount ? `Refunded ${report.amount} ${report.currencyCode ?? ""} (${report.shopifyId ?? ""}).` : "";
+    case "cancel":
+      return "Cancelled for stock-out.";
+    case "replacement":
+      return `Replacement order ${String(result.orderName ?? report.shopifyId)}.`;
+    case "discount_code":
+      return `Discount code ${String(result.code ?? "")}.`;
+    default:
+      return "";
+  }
+}
+
+function renderApology(
+  ctx: EngineContext,
+  remedies: PlannedRemedy[],
+  reports: RemedyReport[],
+): { text: string; template: "custom" | "default"; code: string | null } {
+  const codeResult = reports.find((r) => r.action === "discount_code")?.result as { code?: string; endsAt?: string } | undefined;
+  const code = codeResult?.code ?? null;
+  // The message states the code's real end date (an earlier attempt's, when it was reused).
+  const described = remedies.map((r) =>
+    r.type === "discount_code" && codeResult?.endsAt ? { ...r, expiresAt: codeResult.endsAt } : r,
+  );
+  const kind = ctx.incident.kind as keyof typeof ctx.settings.policy.kinds;
+  const custom = ctx.settings.policy.kinds[kind]?.messageTemplate ?? null;
+  const values = messageValues({
+    remedies: described,
+    orderName: ctx.order.name,
+    customerFirstName: ctx.order.customer?.firstName ?? null,
+    code,
+    locale: ctx.locale,
+    timeZone: ctx.settings.timeZone,
+  });
+  if (custom) {
+    try {
+      return { text: renderMessage(custom, values), template: "custom", code };
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      ctx.log.warn({ incidentId: ctx.incident.id, err: error }, "custom apology template unusable; default used");
+    }
+  }
+  return { text: renderMessage(templateFor(ctx.incident.kind as Parameters<typeof templateFor>[0], null), values), template: "default", code };
+}
+
+async function recordDecision(
+  deps: RemediationDeps,
+  incident: IncidentRow,
+  request: RemediateRequest,
+  decision: RemediationDecision,
+  resuming: boolean,
+  policyProblem: string | null,
+): Promise<void> {
+  const locale = deps.locale ?? "en-US";
+  const what = describeRemedies(decision.remedies, locale) || "an apology message";
+  const message = resuming
+    ? `Resuming the remediation: ${what}.`
+    : decision.outcome === "apply"
+      ? `Decided to apply ${what}.`
+      : decision.outcome === "needs_approval"
+        ? `Proposed ${what}; it needs your approval.`
+        : `No remediation: ${decision.reasons.join(" ")}`;
+  await addEvent(deps.db, incident.id, {
+    type: "decision",
+    actor: request.actor,
+    message,
+    data: {
+      trigger: request.trigger,
+      outcome: decision.outcome,
+      option: decision.option,
+      estimatedCost: decision.estimatedCost,
+      reasons: decision.reasons,
+      flags: decision.flags,
+      remedies: decision.remedies,
+      resuming,
+      ...(policyProblem ? { policyProblem: `The saved policy is invalid (${policyProblem}); the default policy was used.` } : {}),
+    },
+  });
+}
+
+/** The plan an earlier run chose to apply, so a resumed run finishes that one. */
+async function chosenOption(db: RemediationDeps["db"], incidentId: string): Promise<number | undefined> {
+  const events = await db.incidentEvent.findMany({
+    where: { incidentId, type: "decision" },
+    orderBy: { at: "desc" },
+    select: { data: true },
+    take: 20,
+  });
+  for (const event of events) {
+    const data = event.data as { outcome?: unknown; option?: unknown } | null;
+    if (data?.outcome === "apply" && typeof data.option === "number") return data.option;
+  }
+  return undefined;
+}
+
+export type { RemedyAction };

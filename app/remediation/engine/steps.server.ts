@@ -1,0 +1,146 @@
+// One remedy, exactly once. Each action has a deterministic key (`<incident>:<action>`); its
+// Remediation row is written before Shopify is called. The first run to insert the row acts;
+// another run waits for its result; a row left pending by a crash is taken over after the
+// lease and the action starts with a look-up for what the crashed run may have done.
+import { addEvent } from "../../models/incident.server";
+import type { RemediationRow } from "../../models/remediation.server";
+import { claimRemediation, markFailed, markSucceeded, waitForSettled } from "../../models/remediation.server";
+import { ShopifyError, ShopifyUserError } from "../../shopify/admin.server";
+import type { RemedyAction, RemedyReport } from "./types";
+import type { EngineContext } from "./context";
+
+export interface StepOutcome {
+  shopifyId: string | null;
+  result: Record<string, unknown>;
+  amount: string | null;
+  currencyCode: string | null;
+  /** Found from an earlier attempt rather than done now. */
+  reused: boolean;
+  /** For the timeline, in the merchant's words. */
+  summary: string;
+}
+
+export function idempotencyKey(incidentId: string, action: RemedyAction): string {
+  return `${incidentId}:${action}`;
+}
+
+function report(action: RemedyAction, row: RemediationRow, reused: boolean, status?: RemedyReport["status"]): RemedyReport {
+  return {
+    action,
+    idempotencyKey: row.idempotencyKey,
+    status: status ?? (row.status === "succeeded" ? "succeeded" : row.status === "failed" ? "failed" : "in_progress"),
+    shopifyId: row.shopifyId,
+    amount: row.amount,
+    currencyCode: row.currencyCode,
+    reused,
+    error: row.error,
+    result: row.result,
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof ShopifyUserError || error instanceof ShopifyError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Claims the action's row and, when this run owns it, carries it out with `perform`, which gets
+ * the row (its stored request holds an earlier attempt's progress).
+ */
+export async function runStep(
+  ctx: EngineContext,
+  action: RemedyAction,
+  request: Record<string, unknown>,
+  perform: (row: RemediationRow) => Promise<StepOutcome>,
+): Promise<RemedyReport> {
+  const { db, incident, actor } = ctx;
+  const key = idempotencyKey(incident.id, action);
+  const claim = await claimRemediation(
+    db,
+    { shop: incident.shop, incidentId: incident.id, action, idempotencyKey: key, request, actor },
+    { now: ctx.now(), leaseMs: ctx.leaseMs },
+  );
+  if (!claim.owned) {
+    if (claim.row.status === "succeeded") return report(action, claim.row, true);
+    // Another run is on it (a second approval click): never act twice, wait for its result.
+    const settled = await waitForSettled(db, key, { timeoutMs: ctx.waitMs, intervalMs: 100, sleep: ctx.sleep });
+    return report(action, settled, settled.status === "succeeded");
+  }
+  try {
+    const outcome = await perform(claim.row);
+    const row = await markSucceeded(db, claim.row.id, outcome);
+    await addEvent(db, incident.id, {
+      type: "remedy",
+      actor,
+      message: outcome.summary,
+      data: {
+        action,
+        idempotencyKey: key,
+        shopifyId: outcome.shopifyId,
+        amount: outcome.amount,
+        currencyCode: outcome.currencyCode,
+        reused: outcome.reused,
+        attempt: claim.row.attempts,
+        request: row.request,
+      },
+    });
+    return report(action, row, outcome.reused);
+  } catch (error) {
+    const message = describeError(error);
+    ctx.log.warn({ shop: incident.shop, incidentId: incident.id, action, err: error }, "remedy failed");
+    const row = await markFailed(db, claim.row.id, message);
+    await addEvent(db, incident.id, {
+      type: "remedy_failed",
+      actor,
+      message: `${ACTION_LABELS[action]} failed: ${message}`,
+      data: {
+        action,
+        idempotencyKey: key,
+        error: message,
+        userErrors: error instanceof ShopifyUserError ? error.userErrors : undefined,
+        retryable: error instanceof ShopifyError ? error.retryable : false,
+        attempt: claim.row.attempts,
+      },
+    });
+    return report(action, row, false, "failed");
+  }
+}
+
+export const ACTION_LABELS: Readonly<Record<RemedyAction, string>> = {
+  cancel: "Cancelling the order",
+  refund: "The refund",
+  replacement: "The replacement order",
+  discount_code: "The discount code",
+  annotate: "Noting the remediation on the order",
+  message: "The apology message",
+};
+
+/**
+ * For mutations Shopify cannot deduplicate: look for an earlier attempt's result, create only
+ * when there is none, and after an unknown outcome (lost answer, 5xx) look again before
+ * trying once more. Shopify's refusals (userErrors) are final.
+ */
+export async function createOnce<T>(args: {
+  lookup: () => Promise<T | null>;
+  create: () => Promise<T>;
+  attempts?: number;
+}): Promise<{ value: T; reused: boolean }> {
+  const attempts = args.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const found = await args.lookup();
+    if (found !== null) return { value: found, reused: attempt === 1 };
+    try {
+      return { value: await args.create(), reused: false };
+    } catch (error) {
+      const unknownOutcome = error instanceof ShopifyError && error.retryable;
+      if (!unknownOutcome || attempt >= attempts) {
+        // One last look: the failed call may still have been applied.
+        if (unknownOutcome) {
+          const late = await args.lookup();
+          if (late !== null) return { value: late, reused: false };
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// The remediation engine's inputs and report. Plain types: the engine itself is in
+// remediate.server.ts.
+import type { Database } from "../../db.server";
+import type { Logger } from "../../logger.server";
+import type { AdminClient } from "../../shopify/admin.server";
+import type { RemediationDecision } from "../policy";
+
+export interface RemediationDeps {
+  db: Database;
+  /** The shop's Admin API client (adminClientFor in the app; the emulator in tests). */
+  clientFor: (shop: string) => Promise<AdminClient>;
+  now?: () => Date;
+  log?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** A pending action untouched this long is taken over: its owner crashed. Default 5 min,
+   * above the Admin client's worst case of retries and throttle waits. */
+  leaseMs?: number;
+  /** How long to wait for an action another run is carrying out. Default 30 s. */
+  waitMs?: number;
+  /** Between polls of orderCancel's job. Default 1 s. */
+  jobPollIntervalMs?: number;
+  /** For amounts and dates in messages. Default en-US. */
+  locale?: string;
+}
+
+export interface RemediateRequest {
+  shop: string;
+  incidentId: string;
+  /** automatic: the policy acting alone; merchant: the merchant asked or approved. */
+  trigger: "automatic" | "merchant";
+  /** Who is acting, for the timeline: "rule:<name>", "merchant:<user>". */
+  actor: string;
+  /** Which of the policy's plans: 0 (default) or n for alternatives[n - 1]. */
+  option?: number;
+}
+
+export type RemedyAction = "cancel" | "refund" | "replacement" | "discount_code" | "annotate" | "message";
+
+export interface RemedyReport {
+  action: RemedyAction;
+  idempotencyKey: string;
+  /** succeeded; failed (Shopify refused or failed after retries); in_progress (another run). */
+  status: "succeeded" | "failed" | "in_progress";
+  shopifyId: string | null;
+  amount: string | null;
+  currencyCode: string | null;
+  /** Done by an earlier attempt (this run found it instead of acting again). */
+  reused: boolean;
+  error: string | null;
+  result: unknown;
+}
+
+export type RemediationStatus =
+  /** Everything in the plan is done; the incident is resolved. */
+  | "resolved"
+  /** Automatic trigger, and a cap, signal or manual mode asks for the merchant. */
+  | "awaiting_approval"
+  /** The policy offers nothing here; the incident is left as it was. */
+  | "nothing_to_do"
+  /** At least one action failed; the incident stays remediating with the error on its timeline. */
+  | "failed"
+  /** Another run is still carrying out part of the plan. */
+  | "in_progress"
+  /** The incident was already resolved or dismissed: nothing was done. */
+  | "closed";
+
+export interface RemediationReport {
+  status: RemediationStatus;
+  decision: RemediationDecision | null;
+  remedies: RemedyReport[];
+  /** The apology as rendered, when the plan included one and it was produced. */
+  message: string | null;
+}

@@ -1,0 +1,80 @@
+// Cancelling an order Amends cannot fill (stock-out): restocked, refunded to the original
+// payment methods. orderCancel answers with a job; the order is cancelled once it is done.
+import type { AdminClient } from "../admin.server";
+import { ShopifyError } from "../admin.server";
+import { graphql } from "../documents";
+import { throwOnUserErrors } from "./user-errors.server";
+
+export const CANCEL_FOR_STOCK_OUT = graphql`
+  mutation CancelForStockOut($orderId: ID!, $staffNote: String) {
+    orderCancel(
+      orderId: $orderId
+      reason: INVENTORY
+      restock: true
+      refundMethod: { originalPaymentMethodsRefund: true }
+      notifyCustomer: true
+      staffNote: $staffNote
+    ) {
+      job {
+        id
+        done
+      }
+      orderCancelUserErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const CANCEL_JOB = graphql`
+  query CancelJob($id: ID!) {
+    job(id: $id) {
+      id
+      done
+    }
+  }
+`;
+
+export interface Job {
+  id: string;
+  done: boolean;
+}
+
+/** Starts the cancellation; returns the job to wait for. */
+export async function cancelForStockOut(client: AdminClient, orderId: string, staffNote: string): Promise<Job> {
+  const data = await client.request<{
+    orderCancel: {
+      job: Job | null;
+      orderCancelUserErrors: { field: string[] | null; message: string; code: string | null }[];
+    } | null;
+  }>("CancelForStockOut", CANCEL_FOR_STOCK_OUT, { orderId, staffNote });
+  throwOnUserErrors("CancelForStockOut", data.orderCancel?.orderCancelUserErrors);
+  const job = data.orderCancel?.job;
+  if (!job) throw new Error("CancelForStockOut: Shopify returned no job and no error");
+  return job;
+}
+
+export interface WaitOptions {
+  sleep?: (ms: number) => Promise<void>;
+  intervalMs?: number;
+  maxPolls?: number;
+}
+
+/** Polls job(id) until Shopify reports it done. */
+export async function waitForJob(client: AdminClient, job: Job, options: WaitOptions = {}): Promise<Job> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxPolls = options.maxPolls ?? 30;
+  let current = job;
+  for (let poll = 0; !current.done; poll++) {
+    if (poll >= maxPolls) {
+      throw new ShopifyError(`job ${job.id} not done after ${maxPolls} polls`, "CancelJob", true, "JOB_PENDING");
+    }
+    if (poll > 0) await sleep(options.intervalMs ?? 1000);
+    const data = await client.request<{ job: Job | null }>("CancelJob", CANCEL_JOB, { id: job.id });
+    if (!data.job) throw new ShopifyError(`job ${job.id} not found`, "CancelJob", false, "JOB_NOT_FOUND");
+    current = data.job;
+  }
+  return current;
+}

@@ -1,0 +1,343 @@
+// The remediation engine against the Admin API emulator: each remedy's effect, the decision
+// paths, and exactly-once under THROTTLED storms, 5xx, lost answers, concurrent approvals and
+// a crash between Shopify's answer and Amends' write. Every test ends by counting effects in
+// the emulator's store.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import type { Database } from "../../app/db.server";
+import { remediate } from "../../app/remediation/engine/index.server";
+import { DEFAULT_POLICY } from "../../app/remediation/policy";
+import type { RemediationPolicy } from "../../app/remediation/policy";
+import { apologyCode } from "../../app/shopify/operations/discount.server";
+import type { RunningEmulator } from "../shopify-emulator";
+import { startEmulator } from "../shopify-emulator";
+import { databaseFor, testDatabases } from "../support/databases";
+import type { Fixture } from "./support";
+import { clearRemediationShop, dyingAfter, effects, setUp } from "./support";
+
+let emu: RunningEmulator;
+const sqlite = testDatabases()[0];
+if (!sqlite) throw new Error("no SQLite test database");
+const db: Database = databaseFor(sqlite.url);
+const shops: string[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator({ bucket: { maximumAvailable: 2000, restoreRate: 100 } });
+});
+afterAll(async () => {
+  await emu.close();
+});
+afterEach(async () => {
+  emu.faults.clear();
+  for (const shop of shops.splice(0)) await clearRemediationShop(db, shop);
+});
+
+async function fixture(options: Parameters<typeof setUp>[2] = {}, database: Database = db): Promise<Fixture> {
+  const f = await setUp(database, emu, options);
+  shops.push(f.shop);
+  return f;
+}
+
+const automatic = (f: Fixture) => ({ shop: f.shop, incidentId: f.incidentId, trigger: "automatic" as const, actor: "rule:stock_out" });
+const merchant = (f: Fixture, option?: number) => ({
+  shop: f.shop,
+  incidentId: f.incidentId,
+  trigger: "merchant" as const,
+  actor: "merchant:ada@store",
+  ...(option === undefined ? {} : { option }),
+});
+
+function withKind(kind: keyof RemediationPolicy["kinds"], patch: Partial<NonNullable<RemediationPolicy["kinds"][typeof kind]>>): RemediationPolicy {
+  const policy = structuredClone(DEFAULT_POLICY);
+  const base = policy.kinds[kind];
+  if (!base) throw new Error(`no default for ${kind}`);
+  policy.kinds[kind] = { ...base, ...patch };
+  return policy;
+}
+
+async function timeline(incidentId: string) {
+  return db.incidentEvent.findMany({ where: { incidentId }, orderBy: { at: "asc" } });
+}
+
+describe("remedies on Shopify", () => {
+  it("a stock-out is refunded (cancelling the unshipped units), gets a code, a note and an apology", async () => {
+    const f = await fixture();
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    expect(report.remedies.map((r) => [r.action, r.status])).toEqual([
+      ["refund", "succeeded"],
+      ["discount_code", "succeeded"],
+      ["annotate", "succeeded"],
+      ["message", "succeeded"],
+    ]);
+
+    const { refunds, discounts, order } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "CANCEL"]]);
+    expect(refunds[0]?.note).toContain(f.incidentId);
+    expect(order.transactions.filter((t) => t.kind === "REFUND").map((t) => t.amountCents)).toEqual([2400]);
+
+    expect(discounts).toHaveLength(1);
+    const code = apologyCode(f.shop, f.incidentId);
+    expect(discounts[0]).toMatchObject({ code, usageLimit: 1, appliesOncePerCustomer: true, customerIds: [f.customerId] });
+    expect(discounts[0]?.value).toEqual({ kind: "percentage", percentage: 0.1 });
+
+    expect(order.tags).toEqual(expect.arrayContaining(["amends", "amends-remediated"]));
+    expect(order.note).toContain(`[amends:${f.incidentId}]`);
+
+    expect(report.message).toContain("Hi Ada,");
+    expect(report.message).toContain(code);
+    expect(report.message).toContain(order.name);
+
+    const rows = await db.remediation.findMany({ where: { incidentId: f.incidentId } });
+    expect(rows.every((r) => r.status === "succeeded")).toBe(true);
+    const refundRow = rows.find((r) => r.action === "refund");
+    expect(refundRow).toMatchObject({ shopifyId: refunds[0]?.id, amount: "24.00", currencyCode: "USD" });
+    expect(rows.find((r) => r.action === "message")?.result).toMatchObject({ message: report.message });
+
+    const events = await timeline(f.incidentId);
+    expect(events.map((e) => e.type)).toEqual(["decision", "status", "remedy", "remedy", "remedy", "message", "remedy", "status"]);
+    expect(events.filter((e) => e.type === "remedy").every((e) => e.actor === "rule:stock_out")).toBe(true);
+    const incident = await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } });
+    expect(incident).toMatchObject({ status: "resolved", activeKey: null });
+
+    // Running it again changes nothing.
+    expect((await remediate(f.deps, merchant(f))).status).toBe("closed");
+    expect(effects(emu, f.shop, f.order.id).refunds).toHaveLength(1);
+  });
+
+  it("refunds shipped units with RETURN, or NO_RESTOCK when the goods are gone", async () => {
+    const policy = withKind("damaged", { mode: "automatic", remedies: [{ type: "refund", scope: "affected_items", includeShipping: true }] });
+    const f = await fixture({ kind: "damaged", fulfilled: 1, policy });
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { refunds } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([
+      [1, "CANCEL"],
+      [1, "NO_RESTOCK"],
+    ]);
+    expect(refunds[0]?.shippingCents).toBe(500);
+    expect(report.remedies[0]?.amount).toBe("29.00");
+  });
+
+  it("a manual kind waits for approval; the merchant's approval creates one free replacement", async () => {
+    const f = await fixture({ kind: "damaged", fulfilled: 2 });
+    const waiting = await remediate(f.deps, automatic(f));
+    expect(waiting.status).toBe("awaiting_approval");
+    expect(waiting.decision?.flags).toContain("manual_mode");
+    let incident = await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } });
+    expect(incident.status).toBe("awaiting_approval");
+    expect(await db.remediation.count({ where: { incidentId: f.incidentId } })).toBe(0);
+    // Another automatic pass neither re-asks nor acts.
+    expect((await remediate(f.deps, automatic(f))).status).toBe("awaiting_approval");
+
+    const approved = await remediate(f.deps, merchant(f));
+    expect(approved.status).toBe("resolved");
+    const { replacementOrders, refunds } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(0);
+    expect(replacementOrders).toHaveLength(1);
+    const replacement = replacementOrders[0];
+    expect(replacement?.tags).toEqual(["amends", `amends-incident-${f.incidentId}`]);
+    expect(replacement?.note).toContain(f.order.name);
+    expect(replacement?.lineItems.map((l) => [l.title, l.quantity])).toEqual([["Blue Mug", 2]]);
+    expect(replacement?.shippingAddress?.address1).toBe("1 Analytical Way");
+    expect(replacement?.customerId).toBe(f.customerId);
+    expect(replacement?.discountCents).toBe(2400);
+    expect(replacement?.shippingLines[0]?.priceCents).toBe(0);
+    incident = await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } });
+    expect(incident.status).toBe("resolved");
+    const status = (await timeline(f.incidentId)).filter((e) => e.type === "status").map((e) => e.actor);
+    expect(status).toEqual(["rule:stock_out", "merchant:ada@store", "merchant:ada@store"]);
+  });
+
+  it("the merchant can pick the alternative plan (a refund instead of a replacement)", async () => {
+    const f = await fixture({ kind: "damaged", fulfilled: 2 });
+    const report = await remediate(f.deps, merchant(f, 1));
+    expect(report.status).toBe("resolved");
+    const { replacementOrders, refunds } = effects(emu, f.shop, f.order.id);
+    expect(replacementOrders).toHaveLength(0);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]?.lineItems.map((l) => l.restockType)).toEqual(["NO_RESTOCK"]);
+  });
+
+  it("cancels a stock-out order that cannot be filled: restocked, refunded, through the job", async () => {
+    const policy = withKind("stock_out_cancellation", { remedies: [{ type: "message" }, { type: "cancel" }] });
+    const f = await fixture({ policy });
+    // The whole order is out of stock.
+    await db.incident.update({
+      where: { id: f.incidentId },
+      data: { lines: f.order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity })) },
+    });
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { order, refunds } = effects(emu, f.shop, f.order.id);
+    expect(order.cancelledAt).not.toBeNull();
+    expect(order.cancelReason).toBe("INVENTORY");
+    expect(refunds).toHaveLength(1);
+    expect(order.transactions.filter((t) => t.kind === "REFUND").map((t) => t.amountCents)).toEqual([3700]);
+  });
+
+  it("a partial stock-out cancels only the affected units", async () => {
+    const policy = withKind("stock_out_cancellation", { remedies: [{ type: "cancel" }] });
+    const f = await fixture({ policy });
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { order, refunds } = effects(emu, f.shop, f.order.id);
+    expect(order.cancelledAt).toBeNull();
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "CANCEL"]]);
+  });
+
+  it("nothing planned: the incident is left as it was", async () => {
+    const policy = structuredClone(DEFAULT_POLICY);
+    delete policy.kinds.stock_out_cancellation;
+    const f = await fixture({ policy });
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("nothing_to_do");
+    expect(report.decision?.flags).toEqual(["no_policy"]);
+    expect((await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } })).status).toBe("open");
+  });
+});
+
+describe("faults", () => {
+  it("a THROTTLED storm: the client waits, and each remedy happens once", async () => {
+    const f = await fixture();
+    emu.faults.throttleNext(4, "RefundIncident");
+    emu.faults.throttleNext(3, "CreateApologyCode");
+    emu.faults.throttleNext(2, "OrderForRemediation");
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    expect(emu.faults.pending()).toBe(0);
+    const { refunds, discounts } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+  });
+
+  it("5xx: the refund is resent with its key, the code is looked up before it is created again", async () => {
+    const f = await fixture();
+    emu.faults.failNext(2, "RefundIncident");
+    emu.faults.failNext(1, "CreateApologyCode");
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { refunds, discounts } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+  });
+
+  it("Shopify failing after every retry: surfaced on the timeline, and a later run finishes once", async () => {
+    const f = await fixture();
+    emu.faults.failNext(20, "RefundIncident");
+    const failed = await remediate(f.deps, automatic(f));
+    expect(failed.status).toBe("failed");
+    expect(failed.remedies.find((r) => r.action === "refund")).toMatchObject({ status: "failed", error: "RefundIncident: HTTP 503" });
+    const incident = await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } });
+    expect(incident.status).toBe("remediating");
+    const events = await timeline(f.incidentId);
+    expect(events.find((e) => e.type === "remedy_failed")?.message).toBe("The refund failed: RefundIncident: HTTP 503");
+    expect(events.some((e) => e.type === "remediation_failed")).toBe(true);
+    expect(effects(emu, f.shop, f.order.id).refunds).toHaveLength(0);
+
+    emu.faults.clear();
+    const retried = await remediate(f.deps, automatic(f));
+    expect(retried.status).toBe("resolved");
+    const { refunds, discounts } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+    const row = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey: `${f.incidentId}:refund` } });
+    expect(row).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
+  it("a lost answer after the refund was applied: resent with the same key, one refund", async () => {
+    const f = await fixture();
+    emu.faults.dropAfterApplyNext(1, "RefundIncident");
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { refunds } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(report.remedies.find((r) => r.action === "refund")?.shopifyId).toBe(refunds[0]?.id);
+  });
+
+  it("a lost answer after the code was created: the look-up finds it, one code", async () => {
+    const f = await fixture();
+    emu.faults.dropAfterApplyNext(1, "CreateApologyCode");
+    const report = await remediate(f.deps, automatic(f));
+    expect(report.status).toBe("resolved");
+    const { discounts } = effects(emu, f.shop, f.order.id);
+    expect(discounts).toHaveLength(1);
+    expect(report.remedies.find((r) => r.action === "discount_code")?.shopifyId).toBe(discounts[0]?.nodeId);
+  });
+
+  it("a lost answer after the draft was completed: the draft is looked up, one replacement order", async () => {
+    const f = await fixture({ kind: "damaged", fulfilled: 2 });
+    emu.faults.dropAfterApplyNext(1, "CompleteReplacementDraft");
+    const report = await remediate(f.deps, merchant(f));
+    expect(report.status).toBe("resolved");
+    const { replacementOrders, drafts } = effects(emu, f.shop, f.order.id);
+    expect(replacementOrders).toHaveLength(1);
+    expect(drafts).toHaveLength(1);
+    expect(report.remedies.find((r) => r.action === "replacement")?.shopifyId).toBe(replacementOrders[0]?.id);
+  });
+
+  it("a lost answer after the draft was created: an unused draft stays, still one replacement order", async () => {
+    const f = await fixture({ kind: "damaged", fulfilled: 2 });
+    emu.faults.dropAfterApplyNext(1, "CreateReplacementDraft");
+    const report = await remediate(f.deps, merchant(f));
+    expect(report.status).toBe("resolved");
+    const { replacementOrders, drafts } = effects(emu, f.shop, f.order.id);
+    expect(replacementOrders).toHaveLength(1);
+    expect(drafts.filter((d) => d.status === "OPEN")).toHaveLength(1);
+  });
+});
+
+describe("crash between Shopify's answer and Amends' write", () => {
+  const later = () => new Date(Date.now() + 10 * 60_000);
+
+  it.each([
+    ["RefundIncident", "stock_out_cancellation"],
+    ["CreateApologyCode", "stock_out_cancellation"],
+    ["CompleteReplacementDraft", "damaged"],
+  ] as const)("after %s: the next run finds the effect instead of repeating it", async (operation, kind) => {
+    const dying = dyingAfter(operation);
+    const f = await fixture({ kind, fulfilled: kind === "damaged" ? 2 : 0, fetch: dying.fetch });
+    const request = kind === "damaged" ? merchant(f) : automatic(f);
+    remediate(f.deps, request).catch(() => {}); // never settles: the process "died"
+    await dying.died;
+    const pending = await db.remediation.findMany({ where: { incidentId: f.incidentId, status: "pending" } });
+    expect(pending).toHaveLength(1);
+
+    // A run within the lease leaves the action to its owner.
+    const { clientFactory } = await import("./support");
+    const healthy = { ...f.deps, clientFor: clientFactory(db, emu), waitMs: 200 };
+    expect((await remediate(healthy, automatic(f))).status).toBe("in_progress");
+
+    // After the lease, the next run (the sweep, or the merchant retrying) takes over.
+    const resumed = await remediate({ ...healthy, now: later }, automatic(f));
+    expect(resumed.status).toBe("resolved");
+    const { refunds, discounts, replacementOrders } = effects(emu, f.shop, f.order.id);
+    if (kind === "damaged") expect(replacementOrders).toHaveLength(1);
+    else {
+      expect(refunds).toHaveLength(1);
+      expect(discounts).toHaveLength(1);
+    }
+  });
+});
+
+describe.each(testDatabases())("concurrent approvals on $name", ({ url }) => {
+  it("two merchants approving at once: one refund, one code", async () => {
+    const database = databaseFor(url);
+    const f = await fixture({ status: "awaiting_approval" }, database);
+    const [a, b] = await Promise.all([
+      remediate(f.deps, { ...merchant(f), actor: "merchant:ada" }),
+      remediate(f.deps, { ...merchant(f), actor: "merchant:grace" }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(["resolved", "resolved"]);
+    const { refunds, discounts } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+    expect(await database.remediation.count({ where: { incidentId: f.incidentId } })).toBe(4);
+    const statuses = await database.incidentEvent.findMany({ where: { incidentId: f.incidentId, type: "status" } });
+    expect(statuses.map((e) => (e.data as { to: string }).to).sort()).toEqual(["remediating", "resolved"]);
+    await clearRemediationShop(database, f.shop);
+  });
+});
