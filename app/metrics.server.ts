@@ -25,3 +25,30 @@ export const incidentsOpened = new Counter({
   labelNames: ["kind"] as const,
   registers: [registry],
 });
+
+export const remediations = new Counter({
+  name: "amends_remediations_total",
+  help: "Remedies carried out on Shopify, by action and outcome (succeeded, reused, failed).",
+  labelNames: ["action", "outcome"] as const,
+  registers: [registry],
+});
+
+export const moneyRefunded = new Counter({
+  name: "amends_money_refunded_total",
+  help: "Money refunded by Amends, in the shop's currency.",
+  labelNames: ["currency"] as const,
+  registers: [registry],
+});
+
+export const adminApiPoints = new Counter({
+  name: "amends_admin_api_points_total",
+  help: "Admin API cost points used (Shopify's actualQueryCost), by operation.",
+  labelNames: ["operation"] as const,
+  registers: [registry],
+});
+
+export const adminApiThrottleWaits = new Counter({
+  name: "amends_admin_api_throttle_wait_seconds_total",
+  help: "Seconds spent waiting for the Admin API's rate limit (pacing and THROTTLED retries).",
+  registers: [registry],
+});

@@ -9,6 +9,7 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
+import { adminApiPoints, adminApiThrottleWaits } from "../metrics.server";
 import { API_VERSION } from "./version";
 
 export interface ThrottleStatus {
@@ -56,7 +57,7 @@ export interface AdminClientOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
-  onCost?: (points: number) => void;
+  onCost?: (operation: string, points: number) => void;
   onThrottleWait?: (ms: number) => void;
 }
 
@@ -167,7 +168,7 @@ export class AdminClient {
     // Shopify checks the bucket against the requested cost, before refunding the difference.
     if (typeof cost?.requestedQueryCost === "number") this.costs.set(operation, cost.requestedQueryCost);
     const points = cost?.actualQueryCost;
-    if (typeof points === "number") this.opts.onCost?.(points);
+    if (typeof points === "number") this.opts.onCost?.(operation, points);
   }
 
   /** Waits until the bucket should hold `cost` points, so the request is not refused. */
@@ -210,7 +211,13 @@ export async function adminClientFor(shop: string): Promise<AdminClient> {
   const key = `${shop} ${session.accessToken}`;
   let client = clients.get(key);
   if (!client) {
-    client = new AdminClient({ shop, accessToken: session.accessToken, endpoint: adminEndpoint(shop) });
+    client = new AdminClient({
+      shop,
+      accessToken: session.accessToken,
+      endpoint: adminEndpoint(shop),
+      onCost: (operation, points) => adminApiPoints.inc({ operation }, points),
+      onThrottleWait: (ms) => adminApiThrottleWaits.inc(ms / 1000),
+    });
     clients.set(key, client);
   }
   return client;

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../../app/db.server";
+import { registry } from "../../app/metrics.server";
 import { remediate } from "../../app/remediation/engine/index.server";
 import { DEFAULT_POLICY } from "../../app/remediation/policy";
 import type { RemediationPolicy } from "../../app/remediation/policy";
@@ -55,6 +56,19 @@ function withKind(kind: keyof RemediationPolicy["kinds"], patch: Partial<NonNull
   return policy;
 }
 
+async function metricValues() {
+  const metrics = await registry.getMetricsAsJSON();
+  const value = (name: string, labels: Record<string, string>) =>
+    metrics
+      .find((m) => m.name === name)
+      ?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+  return {
+    refunds: value("amends_remediations_total", { action: "refund", outcome: "succeeded" }),
+    codes: value("amends_remediations_total", { action: "discount_code", outcome: "succeeded" }),
+    refundedUsd: value("amends_money_refunded_total", { currency: "USD" }),
+  };
+}
+
 async function timeline(incidentId: string) {
   return db.incidentEvent.findMany({ where: { incidentId }, orderBy: { at: "asc" } });
 }
@@ -62,6 +76,7 @@ async function timeline(incidentId: string) {
 describe("remedies on Shopify", () => {
   it("a stock-out is refunded (cancelling the unshipped units), gets a code, a note and an apology", async () => {
     const f = await fixture();
+    const before = await metricValues();
     const report = await remediate(f.deps, automatic(f));
     expect(report.status).toBe("resolved");
     expect(report.remedies.map((r) => [r.action, r.status])).toEqual([
@@ -93,6 +108,12 @@ describe("remedies on Shopify", () => {
     expect(rows.every((r) => r.status === "succeeded")).toBe(true);
     const refundRow = rows.find((r) => r.action === "refund");
     expect(refundRow).toMatchObject({ shopifyId: refunds[0]?.id, amount: "24.00", currencyCode: "USD" });
+
+    // /metrics: remediations by action and outcome, and the money refunded.
+    const after = await metricValues();
+    expect(after.refunds - before.refunds).toBe(1);
+    expect(after.codes - before.codes).toBe(1);
+    expect(after.refundedUsd - before.refundedUsd).toBeCloseTo(24, 2);
     expect(rows.find((r) => r.action === "message")?.result).toMatchObject({ message: report.message });
 
     const events = await timeline(f.incidentId);

@@ -2,6 +2,7 @@
 // Remediation row is written before Shopify is called. The first run to insert the row acts;
 // another run waits for its result; a row left pending by a crash is taken over after the
 // lease and the action starts with a look-up for what the crashed run may have done.
+import { moneyRefunded, remediations } from "../../metrics.server";
 import { addEvent } from "../../models/incident.server";
 import type { RemediationRow } from "../../models/remediation.server";
 import { claimRemediation, markFailed, markSucceeded, waitForSettled } from "../../models/remediation.server";
@@ -69,6 +70,10 @@ export async function runStep(
   try {
     const outcome = await perform(claim.row);
     const row = await markSucceeded(db, claim.row.id, outcome);
+    remediations.inc({ action, outcome: outcome.reused ? "reused" : "succeeded" });
+    if (action === "refund" && outcome.amount && !outcome.reused) {
+      moneyRefunded.inc({ currency: outcome.currencyCode ?? "unknown" }, Number(outcome.amount));
+    }
     await addEvent(db, incident.id, {
       type: "remedy",
       actor,
@@ -89,6 +94,7 @@ export async function runStep(
     const message = describeError(error);
     ctx.log.warn({ shop: incident.shop, incidentId: incident.id, action, err: error }, "remedy failed");
     const row = await markFailed(db, claim.row.id, message);
+    remediations.inc({ action, outcome: "failed" });
     await addEvent(db, incident.id, {
       type: "remedy_failed",
       actor,
