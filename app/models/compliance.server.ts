@@ -96,6 +96,7 @@ export async function eraseShop(db: Database, shop: string) {
     db.remediation.deleteMany({ where: { shop } }),
     db.incident.deleteMany({ where: { shop } }),
     db.waitingLine.deleteMany({ where: { shop } }),
+    db.inventoryShortfall.deleteMany({ where: { shop } }),
     db.orderRecord.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),

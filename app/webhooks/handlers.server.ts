@@ -104,9 +104,41 @@ const orders: Handler = async (ctx, raw) => {
   const state = normaliseOrder(payload, previous?.state);
   const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
   if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
-  const findings = detectStockOutCancellation(state, settings, ctx.now);
+  const findings = [
+    ...detectStockOutCancellation(state, settings, ctx.now),
+    ...(await oversellFromKnownShortfalls(ctx, settings, state)),
+  ];
   return { outcome: "processed", ...(await openIncidents(ctx, findings, state)) };
 };
+
+/**
+ * Shopify sends the inventory level a sale drove below zero about when it sends the order, and
+ * either may arrive first. A level heard before the order is kept (InventoryShortfall), and
+ * each order that waits on that variant is checked against it when it arrives.
+ */
+async function oversellFromKnownShortfalls(
+  ctx: HandlerContext,
+  settings: DetectionSettings,
+  order: OrderState,
+): Promise<IncidentFinding[]> {
+  if (order.cancelledAt) return [];
+  const variants = [...new Set(order.lines.flatMap((l) => (l.variantId && l.unfulfilledQuantity > 0 ? [l.variantId] : [])))];
+  if (variants.length === 0) return [];
+  const shortfalls = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, variantId: { in: variants } } });
+  const findings: IncidentFinding[] = [];
+  for (const level of shortfalls) {
+    const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
+    findings.push(
+      ...detectOversellRisk(
+        { variantId: level.variantId, locationId: level.locationId, available: level.available },
+        waiting,
+        settings,
+        ctx.now,
+      ).filter((finding) => finding.orderId === order.id),
+    );
+  }
+  return findings;
+}
 
 /** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
  * about starts a minimal record (its line items come with the next order update). */
@@ -191,15 +223,31 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
 
 const inventoryLevels: Handler = async (ctx, raw) => {
   const payload = inventoryLevelPayload.parse(raw);
-  if (payload.available === null || payload.available >= 0) return { outcome: "processed" };
+  const locationId = gid("Location", payload.location_id);
+  const updatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
+  if (payload.available === null || payload.available >= 0) {
+    // Back in stock: forget the shortfall, unless what is stored is newer than this copy.
+    await ctx.db.inventoryShortfall.deleteMany({
+      where: { shop: ctx.shop, inventoryItemId: gid("InventoryItem", payload.inventory_item_id), locationId, updatedAt: { lte: updatedAt } },
+    });
+    return { outcome: "processed" };
+  }
   await ensureShop(ctx.db, ctx.shop);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
   const variantId = await ctx.lookups.variantForInventoryItem(ctx.shop, inventoryItemId);
   if (!variantId) return { outcome: "processed" };
+  const key = { shop_variantId_locationId: { shop: ctx.shop, variantId, locationId } };
+  const stored = await ctx.db.inventoryShortfall.findUnique({ where: key });
+  if (stored && stored.updatedAt > updatedAt) return { outcome: "stale" };
+  await ctx.db.inventoryShortfall.upsert({
+    where: key,
+    create: { shop: ctx.shop, variantId, inventoryItemId, locationId, available: payload.available, updatedAt },
+    update: { available: payload.available, updatedAt },
+  });
   const waiting = await ordersWaitingFor(ctx.db, ctx.shop, variantId);
   const findings = detectOversellRisk(
-    { variantId, locationId: gid("Location", payload.location_id), available: payload.available },
+    { variantId, locationId, available: payload.available },
     waiting,
     settings,
     ctx.now,

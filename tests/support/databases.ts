@@ -37,6 +37,7 @@ export async function clearShop(database: Database, shop: string): Promise<void>
   await database.webhookDelivery.deleteMany({ where: { shop } });
   await database.orderRecord.deleteMany({ where: { shop } });
   await database.waitingLine.deleteMany({ where: { shop } });
+  await database.inventoryShortfall.deleteMany({ where: { shop } });
   await database.dataRequest.deleteMany({ where: { shop } });
   await database.session.deleteMany({ where: { shop } });
   await database.shop.deleteMany({ where: { domain: shop } });
