@@ -26,9 +26,12 @@ async function main() {
   } else if (kind === "amends") {
     // @ts-expect-error -- plain ESM script without declarations
     const { createServer } = (await import("../scripts/server.mjs")) as {
-      createServer: () => Promise<{ server: http.Server }>;
+      createServer: () => Promise<{ server: http.Server; close: () => Promise<void> }>;
     };
-    server = (await createServer()).server;
+    const amends = await createServer();
+    server = amends.server;
+    // Stop the webhook worker with the server, as `npm start` does on SIGTERM.
+    process.once("SIGTERM", () => void amends.close().then(() => process.exit(0)));
   } else {
     throw new Error(`unknown server kind ${kind}`);
   }

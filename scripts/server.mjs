@@ -155,8 +155,11 @@ export async function createServer() {
   }
 
   async function close() {
-    await new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections?.();
+    // Stop accepting, let requests in flight finish (their deliveries are being stored), and
+    // drop idle keep-alive connections so close() does not wait on them.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections?.();
+    await closed;
     await runtime.intake.drain();
     await new Promise((resolve) => {
       if (!worker.worker || worker.worker.exitCode !== null) return resolve();

@@ -18,12 +18,14 @@ import { processPendingDeliveries } from "./process.server";
 export class DeliveryProcessor {
   private running = false;
   private again = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ProcessorDeps) {}
 
   /** Runs the processor now (or right after the current run): single-flight per process. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -34,12 +36,15 @@ export class DeliveryProcessor {
 
   /** Polls for deliveries left by a crash or another process. */
   start(intervalMs = 5_000): void {
+    this.stopped = false;
     this.timer ??= setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
     this.kick();
   }
 
+  /** Stops after the delivery in hand; what is still stored waits for the next start. */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -53,10 +58,10 @@ export class DeliveryProcessor {
     try {
       do {
         this.again = false;
-        while ((await processPendingDeliveries(this.deps)) > 0) {
+        while (!this.stopped && (await processPendingDeliveries(this.deps, 50)) > 0) {
           // keep going while there is work
         }
-      } while (this.again);
+      } while (this.again && !this.stopped);
     } catch (error) {
       this.deps.log.error({ err: error }, "webhook processor failed; retrying on the next tick");
     } finally {
