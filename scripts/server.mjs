@@ -165,6 +165,9 @@ export async function createServer() {
       if (!worker.worker || worker.worker.exitCode !== null) return resolve();
       worker.worker.once("exit", resolve);
       worker.worker.kill("SIGTERM");
+      // The worker finishes the delivery in hand; one that takes longer is ended. Nothing is
+      // lost: an unfinished delivery is stored and is taken up again at the next start.
+      setTimeout(() => worker.worker.kill("SIGKILL"), 5_000).unref();
     });
   }
 

@@ -9,6 +9,7 @@ import { incidentsOpened } from "../metrics.server";
 import { recordFinding } from "../models/incident.server";
 import { dueOrders, setDueAt } from "../models/order.server";
 import { detectionSettings } from "../models/shop.server";
+import { yieldToEventLoop } from "../webhooks/process.server";
 
 export interface SweepResult {
   checked: number;
@@ -28,6 +29,7 @@ export async function sweepDueOrders(
     const due = await dueOrders(db, now, batchSize);
     if (due.length === 0) return result;
     for (const row of due) {
+      await yieldToEventLoop(); // see process.server.ts
       let settings = settingsByShop.get(row.shop);
       if (!settings) {
         settings = await detectionSettings(db, row.shop);

@@ -48,6 +48,9 @@ export async function processPendingDeliveries(deps: ProcessorDeps, limit = 100)
   });
   let handled = 0;
   for (const { id } of waiting) {
+    // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
+    // microtasks and starve timers, signals and IPC (the server could not stop its worker).
+    await yieldToEventLoop();
     const claimed = await db.webhookDelivery.updateMany({
       where: { id, status: "received" },
       data: { status: "processing", attempts: { increment: 1 } },
@@ -116,4 +119,8 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn({ err: error, attempt: delivery.attempts }, "delivery failed; will retry");
     await db.webhookDelivery.update({ where: { id }, data: { status: "received", error: message } });
   }
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
