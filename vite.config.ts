@@ -30,6 +30,8 @@ export default defineConfig({
   },
   plugins: [
     remix({
+      // The browser tests build into their run's own folder, never over `npm run build`'s.
+      buildDirectory: process.env.AMENDS_BUILD_DIR ?? "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.ts", "**/*.test.tsx"],
       future: {
         v3_fetcherPersist: true,

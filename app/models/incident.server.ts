@@ -1,7 +1,7 @@
 // Incidents and their timelines. One active incident per order and kind: a second finding
 // of the same kind joins the first one's timeline instead of opening another.
 import type { Database } from "../db.server";
-import type { IncidentFinding, IncidentStatus } from "../incidents/model";
+import type { IncidentFinding, IncidentStatus, ResponsibleParty, RootCause } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
 import { isUniqueViolation } from "./order.server";
 
@@ -154,4 +154,38 @@ function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   );
+}
+
+export interface IncidentAssignment {
+  owner: string | null;
+  rootCause: RootCause | null;
+  responsibleParty: ResponsibleParty;
+}
+
+/** The merchant's own reading of an incident: who works it, why it happened, whose fault it
+ * was. Each change goes on the timeline. */
+export async function assignIncident(db: Database, incidentId: string, next: IncidentAssignment, actor: string): Promise<boolean> {
+  const current = await db.incident.findUniqueOrThrow({
+    where: { id: incidentId },
+    select: { owner: true, rootCause: true, responsibleParty: true },
+  });
+  const changes = (Object.keys(next) as (keyof IncidentAssignment)[]).filter((field) => (current[field] ?? null) !== next[field]);
+  if (changes.length === 0) return false;
+  const labels: Record<keyof IncidentAssignment, string> = { owner: "owner", rootCause: "root cause", responsibleParty: "responsible party" };
+  const message = changes.map((field) => `${labels[field]}: ${next[field]?.replaceAll("_", " ") ?? "none"}`).join(", ");
+  await db.incident.update({
+    where: { id: incidentId },
+    data: {
+      ...next,
+      events: {
+        create: {
+          type: "assigned",
+          actor,
+          message: `Set ${message}.`,
+          data: Object.fromEntries(changes.map((field) => [field, { from: current[field] ?? null, to: next[field] }])),
+        },
+      },
+    },
+  });
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 
 import { requireAdmin } from "../admin-auth.server";
@@ -83,9 +83,11 @@ export default function IncidentsIndex() {
                 {incidents.map((incident, index) => (
                   <IndexTable.Row id={incident.id} key={incident.id} position={index}>
                     <IndexTable.Cell>
-                      <Text as="span" fontWeight="semibold">
-                        {incident.orderName}
-                      </Text>
+                      <Link to={`/app/incidents/${incident.id}`}>
+                        <Text as="span" fontWeight="semibold">
+                          {incident.orderName}
+                        </Text>
+                      </Link>
                     </IndexTable.Cell>
                     <IndexTable.Cell>{KIND_LABELS[incident.kind] ?? incident.kind}</IndexTable.Cell>
                     <IndexTable.Cell>

@@ -1,37 +1,23 @@
 // The admin in a real browser (Debian's Chromium, driven by playwright-core): the production
 // build on the production server, in demo mode, showing incidents and deliveries that need
 // the merchant's attention, with no console errors.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import type { Server } from "node:http";
-
 import type { Browser } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDatabase } from "../../app/db.server";
 import { recordFinding } from "../../app/models/incident.server";
+import type { RunningAdmin } from "./app-server";
+import { chromiumAvailable, startAdmin } from "./app-server";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOP = "e2e-demo.myshopify.com";
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM}); .ci/run installs it`);
+const available = chromiumAvailable;
 
 describe.skipIf(!available)("admin pages in Chromium", () => {
-  let server: Server;
-  let close: () => Promise<void>;
+  let admin: RunningAdmin;
   let browser: Browser;
   let base = "";
 
   beforeAll(async () => {
-    Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: SHOP, AMENDS_WORKER: "off", NODE_ENV: "test" });
-    // The production build, exactly as `npm run build` makes it.
-    const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], {
-      encoding: "utf8",
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`);
-
     const db = createDatabase(process.env.DATABASE_URL ?? "");
     await recordFinding(
       db,
@@ -55,26 +41,15 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     });
     await db.$disconnect();
 
-    // @ts-expect-error -- plain ESM script without declarations
-    const started = (await import("../../scripts/server.mjs")) as {
-      createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
-    };
-    ({ server, close } = await started.createServer());
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-    });
-  }, 120_000);
+    admin = await startAdmin(SHOP);
+    ({ browser, base } = admin);
+  }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await close?.();
+    await admin?.close();
   });
 
-  it("lists incidents and the deliveries Amends could not act on", async () => {
+  it("lists incidents and the deliveries Amends could not act on, and works an incident", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
@@ -88,6 +63,29 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await expect(page.getByText("Webhooks Amends could not act on").isVisible()).resolves.toBe(true);
     await expect(page.getByText(/orders\/create \(invalid.*not valid JSON/).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: "tests/.tmp/admin-incidents.png", fullPage: true });
-    expect(errors).toEqual([]);
+
+    // The incident's page: what went wrong and its timeline, with the merchant's actions.
+    await page.getByRole("link", { name: "#1042" }).click();
+    await page.waitForURL(/\/app\/incidents\//);
+    await page.getByText("#1042 was cancelled because items were out of stock", { exact: true }).waitFor();
+    await expect(page.getByRole("button", { name: "Approve remedy" }).isVisible()).resolves.toBe(true);
+
+    // A dismissal needs a reason: the field says so, and nothing changes.
+    await page.getByRole("button", { name: "Dismiss" }).click();
+    await page.getByText("Say why, in a few words").waitFor();
+
+    // The merchant records the root cause and who was responsible; the timeline shows it.
+    await page.getByLabel("Owner").fill("Sam");
+    await page.getByLabel("Root cause").selectOption("inventory_out_of_sync");
+    await page.getByLabel("Responsible").selectOption("warehouse");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Set owner: Sam, root cause: inventory out of sync, responsible party: warehouse.").waitFor();
+    await page.screenshot({ path: "tests/.tmp/admin-incident.png", fullPage: true });
+
+    await page.getByLabel("Reason to dismiss").fill("Customer already re-ordered");
+    await page.getByRole("button", { name: "Dismiss" }).click();
+    await page.getByText("Dismissed: Customer already re-ordered").waitFor();
+    await expect(page.getByRole("button", { name: "Approve remedy" }).count()).resolves.toBe(0);
+    expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
   });
 });

@@ -266,6 +266,8 @@ async function recordDecision(
       reasons: decision.reasons,
       flags: decision.flags,
       remedies: decision.remedies,
+      // Every plan the policy offers, costed, so the approval screen can offer the others.
+      options: decision.options,
       resuming,
       ...(policyProblem ? { policyProblem: `The saved policy is invalid (${policyProblem}); the default policy was used.` } : {}),
     },

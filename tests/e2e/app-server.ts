@@ -1,0 +1,78 @@
+// The production build on the production server (scripts/server.mjs) in demo mode, for the
+// browser tests. The build goes to this test run's own folder, made once per run however many
+// browser test files ask for it (they run in parallel processes, so a lock file decides who
+// builds and the others wait for it).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+
+import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
+import { inject } from "vitest";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumAvailable = existsSync(CHROMIUM);
+if (!chromiumAvailable && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM}); .ci/run installs it`);
+
+const buildDir = path.relative(process.cwd(), path.join(path.dirname(inject("baseSqlite")), "build"));
+
+async function buildOnce(): Promise<void> {
+  const done = `${buildDir}.done`;
+  const lock = `${buildDir}.lock`;
+  let owner = false;
+  try {
+    closeSync(openSync(lock, "wx"));
+    owner = true;
+  } catch {
+    // Another test file is building.
+  }
+  if (owner) {
+    mkdirSync(buildDir, { recursive: true });
+    const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production", AMENDS_BUILD_DIR: buildDir },
+    });
+    writeFileSync(done, build.status === 0 ? "ok" : `build failed:\n${build.stderr}`);
+  }
+  const deadline = Date.now() + 180_000;
+  while (!existsSync(done)) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the production build");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const outcome = readFileSync(done, "utf8");
+  if (outcome !== "ok") throw new Error(outcome);
+}
+
+export interface RunningAdmin {
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Builds (once per run), starts the production server in demo mode for `shop` and a browser. */
+export async function startAdmin(shop: string): Promise<RunningAdmin> {
+  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: "off", NODE_ENV: "test" });
+  await buildOnce();
+  process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
+  // @ts-expect-error -- plain ESM script without declarations
+  const started = (await import("../../scripts/server.mjs")) as {
+    createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
+  };
+  const { server, close } = await started.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  return {
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      await close();
+    },
+  };
+}
