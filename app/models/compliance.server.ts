@@ -105,3 +105,17 @@ export async function eraseShop(db: Database, shop: string) {
     db.webhookDelivery.deleteMany({ where: { shop, topic: { not: "shop/redact" } } }),
   ]);
 }
+
+/** Data requests of the last 30 days (Shopify's deadline for the merchant's answer), newest first. */
+export async function recentDataRequests(db: Database, shop: string, now = new Date()) {
+  return db.dataRequest.findMany({
+    where: { shop, createdAt: { gte: new Date(now.getTime() - 30 * 86_400_000) } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, email: true, customerId: true, createdAt: true },
+    take: 50,
+  });
+}
+
+export async function dataRequest(db: Database, shop: string, id: string) {
+  return db.dataRequest.findFirst({ where: { id, shop } });
+}

@@ -5,31 +5,19 @@ import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } f
 import { requireAdmin } from "../admin-auth.server";
 import { db } from "../db.server";
 import { deliveriesNeedingAttention } from "../models/delivery.server";
+import { recentDataRequests } from "../models/compliance.server";
 import { countOpenIncidents, listIncidents } from "../models/incident.server";
+import { kindTitle } from "../remediation/policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [incidents, open, deliveries] = await Promise.all([
+  const [incidents, open, deliveries, dataRequests] = await Promise.all([
     listIncidents(db(), shop),
     countOpenIncidents(db(), shop),
     deliveriesNeedingAttention(db(), shop),
+    recentDataRequests(db(), shop),
   ]);
-  return { shop, open, incidents, deliveries };
-};
-
-const KIND_LABELS: Record<string, string> = {
-  stock_out_cancellation: "Stock-out cancellation",
-  oversell_risk: "Oversell risk",
-  late_fulfilment: "Late fulfilment",
-  late_delivery: "Late delivery",
-  possibly_lost: "Possibly lost",
-  carrier_exception: "Carrier exception",
-  wrong_item: "Wrong item",
-  wrong_quantity: "Wrong quantity",
-  missing_item: "Missing item",
-  damaged: "Damaged",
-  lost: "Lost",
-  wrong_address: "Wrong address",
+  return { shop, open, incidents, deliveries, dataRequests };
 };
 
 const STATUS_TONES: Record<string, "attention" | "warning" | "info" | "success" | undefined> = {
@@ -40,7 +28,7 @@ const STATUS_TONES: Record<string, "attention" | "warning" | "info" | "success" 
 };
 
 export default function IncidentsIndex() {
-  const { shop, open, incidents, deliveries } = useLoaderData<typeof loader>();
+  const { shop, open, incidents, deliveries, dataRequests } = useLoaderData<typeof loader>();
   return (
     <Page title="Incidents" subtitle={`${open} open · ${shop}`}>
       <Layout>
@@ -54,6 +42,28 @@ export default function IncidentsIndex() {
                 {deliveries.map((d) => (
                   <Text as="p" key={d.id} tone="critical">
                     {d.topic} ({d.status}, {new Date(d.receivedAt).toLocaleString()}): {d.error}
+                  </Text>
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+        {dataRequests.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Customer data requests
+                </Text>
+                <Text as="p" tone="subdued">
+                  Shopify asks you to send each customer their data within 30 days.
+                </Text>
+                {dataRequests.map((request) => (
+                  <Text as="p" key={request.id}>
+                    {new Date(request.createdAt).toUTCString()} · {request.email ?? request.customerId ?? "unknown customer"} ·{" "}
+                    <a href={`/app/data-requests/${request.id}`} download>
+                      Download their data
+                    </a>
                   </Text>
                 ))}
               </BlockStack>
@@ -89,7 +99,7 @@ export default function IncidentsIndex() {
                         </Text>
                       </Link>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>{KIND_LABELS[incident.kind] ?? incident.kind}</IndexTable.Cell>
+                    <IndexTable.Cell>{kindTitle(incident.kind)}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <Badge tone={STATUS_TONES[incident.status]}>{incident.status.replace("_", " ")}</Badge>
                     </IndexTable.Cell>

@@ -15,7 +15,7 @@ import { incidentDetail } from "../models/incident-detail.server";
 import { assignIncident } from "../models/incident.server";
 import { transitionIncident } from "../models/remediation.server";
 import { remediate } from "../remediation/engine/index.server";
-import { KIND_LABELS } from "../remediation/policy";
+import { kindTitle } from "../remediation/policy";
 import { adminClientFor } from "../shopify/admin.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -119,7 +119,7 @@ export default function IncidentPage() {
   const plans = incident.proposal?.plans ?? [];
   return (
     <Page
-      title={`${incident.orderName}: ${KIND_LABELS[incident.kind as keyof typeof KIND_LABELS] ?? label(incident.kind)}`}
+      title={`${incident.orderName}: ${kindTitle(incident.kind)}`}
       titleMetadata={<Badge tone={STATUS_TONES[incident.status]}>{label(incident.status)}</Badge>}
       backAction={{ content: "Incidents", url: "/app" }}
     >

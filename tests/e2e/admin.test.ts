@@ -39,6 +39,16 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await db.webhookDelivery.create({
       data: { id: "bad-1", shop: SHOP, topic: "orders/create", webhookId: "w", eventId: "e", payload: "{", status: "invalid", error: "The body is not valid JSON" },
     });
+    await db.dataRequest.create({
+      data: {
+        id: "dr-1",
+        shop: SHOP,
+        customerId: "gid://shopify/Customer/1",
+        email: "ava@example.com",
+        ordersAsked: ["820982911946154508"],
+        report: { customer: { email: "ava@example.com" }, incidents: [{ order: "#1042", kind: "stock_out_cancellation" }] },
+      },
+    });
     await db.$disconnect();
 
     admin = await startAdmin(SHOP);
@@ -63,6 +73,12 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await expect(page.getByText("Webhooks Amends could not act on").isVisible()).resolves.toBe(true);
     await expect(page.getByText(/orders\/create \(invalid.*not valid JSON/).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: "tests/.tmp/admin-incidents.png", fullPage: true });
+
+    // A customer's data request, ready for the merchant to send on.
+    await expect(page.getByText("Customer data requests").isVisible()).resolves.toBe(true);
+    const download = await page.request.get(`${base}/app/data-requests/dr-1`);
+    expect(download.headers()["content-disposition"]).toContain("attachment");
+    await expect(download.json()).resolves.toMatchObject({ shop: SHOP, incidents: [{ order: "#1042" }] });
 
     // The incident's page: what went wrong and its timeline, with the merchant's actions.
     await page.getByRole("link", { name: "#1042" }).click();

@@ -41,6 +41,12 @@ export const KIND_LABELS: Readonly<Record<IncidentKind, string>> = {
   wrong_address: "wrong address",
 };
 
+/** The kind as a heading or table cell: "Stock-out cancellation". */
+export function kindTitle(kind: string): string {
+  const label = (KIND_LABELS as Readonly<Record<string, string>>)[kind] ?? kind.replaceAll("_", " ");
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
 const DAY_MS = 86_400_000;
 
 /** The value of the affected lines, in the incident's currency. Bad data is a caller bug. */
