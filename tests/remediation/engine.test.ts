@@ -197,6 +197,9 @@ describe("remedies on Shopify", () => {
     expect(order.cancelReason).toBe("INVENTORY");
     expect(refunds).toHaveLength(1);
     expect(order.transactions.filter((t) => t.kind === "REFUND").map((t) => t.amountCents)).toEqual([3700]);
+    // What the cancellation refunded is recorded, for the caps, the metrics and the timeline.
+    const row = await db.remediation.findFirstOrThrow({ where: { incidentId: f.incidentId, action: "cancel" } });
+    expect(row).toMatchObject({ status: "succeeded", amount: "37.00", currencyCode: "USD" });
   });
 
   it("a partial stock-out cancels only the affected units", async () => {
@@ -313,6 +316,26 @@ describe("faults", () => {
 
 describe("crash between Shopify's answer and Amends' write", () => {
   const later = () => new Date(Date.now() + 10 * 60_000);
+
+  it("after CancelForStockOut: the order is cancelled once and what it refunded is still recorded", async () => {
+    const dying = dyingAfter("CancelForStockOut");
+    const policy = withKind("stock_out_cancellation", { remedies: [{ type: "cancel" }] });
+    const f = await fixture({ policy, fetch: dying.fetch });
+    await db.incident.update({
+      where: { id: f.incidentId },
+      data: { lines: f.order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity })) },
+    });
+    remediate(f.deps, automatic(f)).catch(() => {}); // never settles: the process "died"
+    await dying.died;
+    const { clientFactory } = await import("./support");
+    const resumed = await remediate({ ...f.deps, clientFor: clientFactory(db, emu), now: later }, automatic(f));
+    expect(resumed.status).toBe("resolved");
+    const { refunds, order } = effects(emu, f.shop, f.order.id);
+    expect(order.cancelledAt).not.toBeNull();
+    expect(refunds).toHaveLength(1);
+    const row = await db.remediation.findFirstOrThrow({ where: { incidentId: f.incidentId, action: "cancel" } });
+    expect(row).toMatchObject({ status: "succeeded", amount: "37.00", currencyCode: "USD" });
+  });
 
   it.each([
     ["RefundIncident", "stock_out_cancellation"],

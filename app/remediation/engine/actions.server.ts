@@ -5,7 +5,7 @@ import { saveRequest } from "../../models/remediation.server";
 import type { RemediationRow } from "../../models/remediation.server";
 import type { RefundInput, RefundLine, RestockType } from "../../shopify/operations/refund.server";
 import { refundIncident, refundInputFrom, suggestedRefund } from "../../shopify/operations/refund.server";
-import { cancelForStockOut, waitForJob } from "../../shopify/operations/cancel.server";
+import { cancelForStockOut, orderRefunds, waitForJob } from "../../shopify/operations/cancel.server";
 import type { ApologyCodeArgs, ApologyCodeNode } from "../../shopify/operations/discount.server";
 import { apologyCode, createApologyCode, findApologyCode } from "../../shopify/operations/discount.server";
 import type { ReplacementOrder } from "../../shopify/operations/replacement.server";
@@ -17,7 +17,7 @@ import {
 } from "../../shopify/operations/replacement.server";
 import { appendOrderNote, tagOrder } from "../../shopify/operations/annotate.server";
 import type { PlannedRemedy, PricedLine } from "../policy";
-import { KIND_LABELS, formatMoney } from "../policy";
+import { KIND_LABELS, formatMoney, fromMinor, toMinor } from "../policy";
 import type { EngineContext } from "./context";
 import type { StepOutcome } from "./steps.server";
 import { createOnce } from "./steps.server";
@@ -37,6 +37,15 @@ const GOODS_NOT_RETURNED: ReadonlySet<IncidentKind> = new Set([
 function stored<T>(row: RemediationRow, field: string): T | undefined {
   const request = row.request as Record<string, unknown> | null;
   return (request?.[field] ?? undefined) as T | undefined;
+}
+
+/** What the refunds added since `priorRefundIds` total, or null when there are none. */
+async function refundedSince(ctx: EngineContext, priorRefundIds: string[]) {
+  const added = (await orderRefunds(ctx.client, ctx.order.id)).filter((refund) => !priorRefundIds.includes(refund.id));
+  const currencyCode = added[0]?.currencyCode;
+  if (!currencyCode) return null;
+  const minor = added.reduce((sum, refund) => sum + toMinor(refund.amount, refund.currencyCode), 0);
+  return { ids: added.map((refund) => refund.id), amount: fromMinor(minor, currencyCode).amount, currencyCode };
 }
 
 function money(amount: string, currencyCode: string, locale: string): string {
@@ -124,7 +133,8 @@ export async function refund(ctx: EngineContext, row: RemediationRow, remedy: Re
  * the whole order is cancelled (restocked, refunded to the original payment); otherwise only
  * the affected units are cancelled, through a refund with CANCEL restocking.
  */
-export async function cancel(ctx: EngineContext, row: RemediationRow, remedy: Remedy<"cancel">): Promise<StepOutcome> {
+export async function cancel(ctx: EngineContext, claimed: RemediationRow, remedy: Remedy<"cancel">): Promise<StepOutcome> {
+  let row = claimed;
   const { order } = ctx;
   const jobId = stored<string>(row, "jobId");
   const wanted = new Map(remedy.lines.map((line) => [line.lineItemId, line.quantity]));
@@ -134,29 +144,41 @@ export async function cancel(ctx: EngineContext, row: RemediationRow, remedy: Re
     open.every((line) => line.unfulfilledQuantity === line.refundableQuantity && (wanted.get(line.id) ?? 0) >= line.refundableQuantity);
 
   if (jobId || wholeOrder || order.cancelledAt) {
+    // The refunds on the order before Amends cancels it, so the ones the cancellation adds
+    // can be told apart and their total recorded (for the caps, the metrics and the timeline).
+    let priorRefundIds = stored<string[]>(row, "priorRefundIds");
     if (order.cancelledAt && !jobId) {
+      // Cancelled already: by someone else, or by an earlier run whose answer was lost.
+      const refunded = priorRefundIds ? await refundedSince(ctx, priorRefundIds) : null;
       return {
         shopifyId: order.id,
         result: { cancelledAt: order.cancelledAt },
-        amount: null,
-        currencyCode: null,
+        amount: refunded?.amount ?? null,
+        currencyCode: refunded?.currencyCode ?? null,
         reused: true,
-        summary: `${order.name} was already cancelled.`,
+        summary: refunded
+          ? `${order.name} was cancelled and ${money(refunded.amount, refunded.currencyCode, ctx.locale)} refunded.`
+          : `${order.name} was already cancelled.`,
       };
     }
     let job = jobId ? { id: jobId, done: false } : null;
     if (!job) {
+      priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
+      row = await saveRequest(ctx.db, row.id, { ...(row.request as object), priorRefundIds });
       job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
       await saveRequest(ctx.db, row.id, { ...(row.request as object), jobId: job.id });
     }
     const done = await waitForJob(ctx.client, job, { sleep: ctx.sleep, intervalMs: ctx.jobPollIntervalMs });
+    const refunded = await refundedSince(ctx, priorRefundIds ?? []);
     return {
       shopifyId: order.id,
-      result: { jobId: done.id, wholeOrder: true },
-      amount: null,
-      currencyCode: null,
+      result: { jobId: done.id, wholeOrder: true, refundIds: refunded?.ids ?? [] },
+      amount: refunded?.amount ?? null,
+      currencyCode: refunded?.currencyCode ?? null,
       reused: false,
-      summary: `Cancelled ${order.name}: items restocked and payment refunded to the original method.`,
+      summary: refunded
+        ? `Cancelled ${order.name}: items restocked and ${money(refunded.amount, refunded.currencyCode, ctx.locale)} refunded to the original payment method.`
+        : `Cancelled ${order.name}: items restocked (nothing had been paid to refund).`,
     };
   }
   const lines = refundLines(ctx, remedy.lines).filter((line) => line.restockType === "CANCEL");

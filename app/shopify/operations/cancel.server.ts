@@ -78,3 +78,33 @@ export async function waitForJob(client: AdminClient, job: Job, options: WaitOpt
   }
   return current;
 }
+
+export const ORDER_REFUNDS = graphql`
+  query OrderRefunds($id: ID!) {
+    order(id: $id) {
+      refunds(first: 50) {
+        id
+        totalRefundedSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface RefundTotal {
+  id: string;
+  amount: string;
+  currencyCode: string;
+}
+
+/** The order's refunds with their totals: what a cancellation refunded is the ones it added. */
+export async function orderRefunds(client: AdminClient, orderId: string): Promise<RefundTotal[]> {
+  const data = await client.request<{
+    order: { refunds: { id: string; totalRefundedSet: { shopMoney: { amount: string; currencyCode: string } } }[] } | null;
+  }>("OrderRefunds", ORDER_REFUNDS, { id: orderId });
+  return (data.order?.refunds ?? []).map((refund) => ({ id: refund.id, ...refund.totalRefundedSet.shopMoney }));
+}
