@@ -30,7 +30,7 @@ const STATUS_TONES: Record<string, "attention" | "warning" | "info" | "success" 
 export default function IncidentsIndex() {
   const { shop, open, incidents, deliveries, dataRequests } = useLoaderData<typeof loader>();
   return (
-    <Page title="Incidents" subtitle={`${open} open · ${shop}`}>
+    <Page title="Incidents" subtitle={`${open} open · ${shop}`} secondaryActions={[{ content: "Settings", url: "/app/settings" }]}>
       <Layout>
         {deliveries.length > 0 ? (
           <Layout.Section>

@@ -1,0 +1,72 @@
+// The merchant's settings: the remediation policy and the detection settings, read as the
+// engine and the detection rules read them, and written only once their schemas accept them.
+import type { Database } from "../db.server";
+import type { DetectionSettings } from "../incidents/model";
+import { shopSettings } from "../remediation/engine/context.server";
+import type {
+  EditableDetectionSettings,
+  FieldErrors,
+  FormResult,
+} from "../remediation/policy/form";
+import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
+import type { RemediationPolicy } from "../remediation/policy/schema";
+import { remediationPolicySchema } from "../remediation/policy/schema";
+import { detectionSettings, detectionSettingsSchema } from "./shop.server";
+
+// The time zone is left out: it is the shop's (Shop.timeZone), and a copy stored here would
+// override it after the merchant changes it in Shopify.
+const editableDetectionSchema = detectionSettingsSchema.omit({ timeZone: true }).strict();
+
+export interface Settings {
+  /** The policy the engine uses: the stored one, or the default when none (or an invalid one)
+   * is stored. */
+  policy: RemediationPolicy;
+  /** Why the stored policy was set aside, when it was. */
+  policyProblem: string | null;
+  detection: DetectionSettings;
+}
+
+export async function loadSettings(db: Database, shop: string): Promise<Settings> {
+  // The engine's and the rules' own readers, so the page shows exactly what they act on.
+  const [{ policy, policyProblem }, detection] = await Promise.all([
+    shopSettings(db, shop),
+    detectionSettings(db, shop),
+  ]);
+  return { policy, policyProblem, detection };
+}
+
+/** Field errors keyed "detection.<setting>", or the settings to store. */
+export function validateDetectionSettings(posted: {
+  input: unknown;
+  errors: FieldErrors;
+}): FormResult<EditableDetectionSettings> {
+  const parsed = editableDetectionSchema.safeParse(posted.input, { error: fieldMessage });
+  const errors = {
+    // "holidays.2" is the holidays field: one list, one input.
+    ...issuesToErrors(parsed.error?.issues ?? [], ([setting]) => `detection.${String(setting)}`),
+    ...posted.errors,
+  };
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * Stores the policy and/or detection settings in one write, so a save is all or nothing.
+ * Throws (and stores nothing) when either is invalid: callers validate first and show the
+ * merchant why, so reaching here with bad data is a bug.
+ */
+export async function saveSettings(
+  db: Database,
+  shop: string,
+  settings: { policy?: RemediationPolicy; detection?: EditableDetectionSettings },
+): Promise<void> {
+  const data = {
+    ...(settings.policy ? { policy: remediationPolicySchema.parse(settings.policy) } : {}),
+    ...(settings.detection ? { detection: editableDetectionSchema.parse(settings.detection) } : {}),
+  };
+  await db.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, ...data },
+    update: data,
+  });
+}

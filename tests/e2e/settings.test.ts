@@ -1,0 +1,87 @@
+// The settings page in a real browser (the production build on the production server, demo
+// mode): the merchant changes the late delivery discount and its apology message, saves, and
+// finds them kept after a reload; a message with an unknown placeholder is refused next to that
+// message, and nothing is saved.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { RunningAdmin } from "./app-server";
+import { chromiumAvailable, startAdmin } from "./app-server";
+
+const SHOP = "e2e-settings.myshopify.com";
+const PERCENTAGE = '[name="kinds.late_delivery.discountValue"]';
+const TEMPLATE = 'textarea[name="kinds.late_delivery.messageTemplate"]';
+const MESSAGE =
+  "Hi {{customer_first_name}},\nSorry {{order_name}} is late.{{#code}} Use {{code}}.{{/code}}";
+
+describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
+  let admin: RunningAdmin;
+
+  beforeAll(async () => {
+    admin = await startAdmin(SHOP);
+  }, 240_000);
+
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  /** The error text the field points at with aria-describedby. */
+  async function describedError(page: Page, selector: string): Promise<string> {
+    const field = page.locator(selector);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    const ids = (await field.getAttribute("aria-describedby")) ?? "";
+    const texts = await Promise.all(
+      ids
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => page.locator(`[id="${id}"]`).textContent()),
+    );
+    return texts.join(" ");
+  }
+
+  it("saves the late delivery discount and message, and refuses an unknown placeholder", async () => {
+    const page = await admin.browser.newPage();
+    const errors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+
+    const response = await page.goto(`${admin.base}/app/settings`, { waitUntil: "networkidle" });
+    expect(response?.status()).toBe(200);
+    await page.getByRole("heading", { name: "Late delivery" }).waitFor();
+    expect(await page.locator(PERCENTAGE).inputValue()).toBe("15");
+    // Empty: the default message, shown as the placeholder.
+    expect(await page.locator(TEMPLATE).inputValue()).toBe("");
+    expect(await page.locator(TEMPLATE).getAttribute("placeholder")).toMatch(
+      /^Hi \{\{customer_first_name\}\},\n\nWe're sorry your order \{\{order_name\}\} is taking longer/,
+    );
+
+    await page.locator(PERCENTAGE).fill("20");
+    await page.locator(TEMPLATE).fill(MESSAGE);
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await page.getByText("Settings saved").waitFor();
+    await page.screenshot({ path: "tests/.tmp/admin-settings.png", fullPage: true });
+
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.locator(PERCENTAGE).inputValue()).toBe("20");
+    expect(await page.locator(TEMPLATE).inputValue()).toBe(MESSAGE);
+    expect(await page.getByText("Settings saved").count()).toBe(0);
+
+    await page.locator(TEMPLATE).fill("Sorry about {{foo}}");
+    await page.getByRole("button", { name: "Save" }).first().click();
+    await page.getByText("Nothing was saved").waitFor();
+    await page.getByText("Fix the fields marked in Late delivery, then save again.").waitFor();
+    expect(await describedError(page, TEMPLATE)).toContain("Unknown placeholder {{foo}}.");
+    // What the merchant typed stays in the field to be corrected.
+    expect(await page.locator(TEMPLATE).inputValue()).toBe("Sorry about {{foo}}");
+    await page.screenshot({ path: "tests/.tmp/admin-settings-error.png", fullPage: true });
+
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.locator(TEMPLATE).inputValue()).toBe(MESSAGE);
+
+    // The refused save answers 422, which Chromium also logs; nothing else may go wrong.
+    const expected = (e: string) => e.startsWith("422 ") || /status of 422/.test(e);
+    expect(errors.filter((e) => !expected(e))).toEqual([]);
+    expect(errors.some(expected)).toBe(true);
+  });
+});

@@ -1,0 +1,163 @@
+// The settings page (app/routes/app.settings.tsx): its loader and action called as Remix calls
+// them, on this test file's own SQLite database. A valid save changes what the remediation
+// engine and the detection rules read; an invalid one answers 422 field by field and stores
+// nothing.
+import { beforeAll, describe, expect, it } from "vitest";
+
+import type { FormValues } from "../app/remediation/policy/form";
+import { CHECKED, kindField } from "../app/remediation/policy/form";
+// Types only: the modules load in beforeAll, once the environment names the shop.
+import type * as Database from "../app/db.server";
+import type * as SettingsRoute from "../app/routes/app.settings";
+
+const SHOP = "settings-route.myshopify.com";
+let route: typeof SettingsRoute;
+let database: typeof Database;
+
+beforeAll(async () => {
+  // The app's configuration is read once, on first use: demo mode acts as this shop.
+  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: SHOP });
+  route = await import("../app/routes/app.settings");
+  database = await import("../app/db.server");
+  await database.db().shop.create({
+    data: { domain: SHOP, currencyCode: "EUR", timeZone: "Europe/Paris" },
+  });
+});
+
+const PAGE = "http://127.0.0.1/app/settings";
+
+async function shown(): Promise<FormValues> {
+  const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+  return page.values;
+}
+
+const CHECKBOXES = ["message", "refund", "refundShipping", "replacement", "cancel", "discount"];
+
+/** Posts the page's fields as a browser does: an unticked checkbox sends nothing. */
+async function save(values: FormValues) {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    const checkbox = CHECKBOXES.includes(name.split(".").pop() ?? "");
+    if (!checkbox || value === CHECKED) body.append(name, value);
+  }
+  return route.action({
+    request: new Request(PAGE, { method: "POST", body }),
+    params: {},
+    context: {},
+  });
+}
+
+async function storedRow() {
+  return database.db().shop.findUniqueOrThrow({
+    where: { domain: SHOP },
+    select: { policy: true, detection: true },
+  });
+}
+
+const late = (field: Parameters<typeof kindField>[1]) => kindField("late_delivery", field);
+const TEMPLATE =
+  "Hi {{customer_first_name}},\n\n{{order_name}} is running late, sorry.{{#code}} Here is {{code}}.{{/code}}";
+
+describe("the settings page", () => {
+  it("shows the default policy, in the shop's currency, before anything is saved", async () => {
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.currencyCode).toBe("EUR");
+    expect(page.policyProblem).toBeNull();
+    expect(page.values[late("discountValue")]).toBe("15");
+    expect(page.values[late("minDaysLate")]).toBe("6");
+    expect(page.values[late("messageTemplate")]).toBe("");
+    expect(page.values["detection.responseHours"]).toBe("24");
+    expect(page.alternatives.damaged).toEqual(["apology message + refund"]);
+  });
+
+  it("saves a valid post, and the engine and the detection rules then use it", async () => {
+    const result = await save({
+      ...(await shown()),
+      [late("discountValue")]: "20",
+      [late("messageTemplate")]: TEMPLATE.replaceAll("\n", "\r\n"),
+      "caps.maxPerIncident": "",
+      "detection.deliveryGraceDays": "3",
+      "detection.holidays": "2026-12-25\n2026-12-26",
+    });
+    expect(result).toEqual({ errors: {}, saved: true });
+
+    const { shopSettings } = await import("../app/remediation/engine/context.server");
+    const settings = await shopSettings(database.db(), SHOP);
+    expect(settings.policyProblem).toBeNull();
+    expect(settings.policy.currencyCode).toBe("EUR");
+    expect(settings.policy.kinds.late_delivery).toEqual({
+      mode: "automatic",
+      remedies: [
+        { type: "message" },
+        { type: "discount_code", value: { percentage: 20 }, expiresInDays: 30 },
+      ],
+      alternatives: [],
+      conditions: { minDaysLate: 6 },
+      messageTemplate: TEMPLATE,
+    });
+    expect(settings.policy.caps.maxPerIncident).toBeNull();
+    // What the page does not edit is kept.
+    expect(settings.policy.kinds.damaged?.alternatives).toEqual([
+      [{ type: "message" }, { type: "refund", scope: "affected_items", includeShipping: false }],
+    ]);
+
+    const { detectionSettings } = await import("../app/models/shop.server");
+    expect(await detectionSettings(database.db(), SHOP)).toEqual({
+      fulfilmentSlaBusinessDays: 3,
+      deliveryGraceDays: 3,
+      trackingSilenceDays: 7,
+      holidays: ["2026-12-25", "2026-12-26"],
+      // The shop's own time zone still applies: the page does not store one.
+      timeZone: "Europe/Paris",
+      responseHours: 24,
+    });
+
+    const again = await shown();
+    expect(again[late("discountValue")]).toBe("20");
+    expect(again[late("messageTemplate")]).toBe(TEMPLATE);
+    expect(again["caps.maxPerIncident"]).toBe("");
+  });
+
+  it("answers 422 with field errors for an invalid post, and stores nothing", async () => {
+    const before = await storedRow();
+    const result = await save({
+      ...(await shown()),
+      // Valid on its own, but nothing is saved while another field is wrong.
+      [late("discountValue")]: "25",
+      [late("messageTemplate")]: "Sorry about {{foo}}",
+      [kindField("wrong_item", "refund")]: CHECKED,
+      "caps.maxPerDayStoreWide": "lots",
+      "detection.deliveryGraceDays": "99",
+    });
+    expect(result).toBeInstanceOf(Response);
+    const response = result as Response;
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      saved: false,
+      errors: {
+        [late("messageTemplate")]:
+          "Unknown placeholder {{foo}}. Use {{customer_first_name}}, {{order_name}}, {{remedy}}, {{code}} or {{expiry}}.",
+        [kindField("wrong_item", "remedies")]:
+          "Offer a refund or a replacement, not both: make one of them an alternative",
+        "caps.maxPerDayStoreWide": "Enter an amount such as 5.00",
+        "detection.deliveryGraceDays": "Enter 60 or less",
+      },
+    });
+    expect(await storedRow()).toEqual(before);
+    expect((await shown())[late("discountValue")]).toBe("20");
+  });
+
+  it("says so when the stored policy is unusable, and a save replaces it", async () => {
+    await database.db().shop.update({
+      where: { domain: SHOP },
+      data: { policy: { currencyCode: "EUR", kinds: "broken" } },
+    });
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.policyProblem).toMatch(/kinds/);
+    // The defaults are shown, and saved as they are.
+    expect(page.values[late("discountValue")]).toBe("15");
+    expect(await save(page.values)).toEqual({ errors: {}, saved: true });
+    const { shopSettings } = await import("../app/remediation/engine/context.server");
+    expect((await shopSettings(database.db(), SHOP)).policyProblem).toBeNull();
+  });
+});
