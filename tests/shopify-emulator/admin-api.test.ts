@@ -330,6 +330,23 @@ describe("other mutations", () => {
     expect(dig(order, "totalPriceSet", "shopMoney", "amount")).toBe("0.00");
   });
 
+  it("searches draft orders by tag and status, and refuses filters it does not implement", async () => {
+    const search = (query: string) =>
+      post(`query Drafts($query: String!) { draftOrders(first: 10, query: $query) { nodes { id status tags } } }`, { query });
+    const variant = seeded.variants[3];
+    if (!variant) throw new Error("seed");
+    await post(`mutation Draft($input: DraftOrderInput!) { draftOrderCreate(input: $input) { draftOrder { id } userErrors { message } } }`, {
+      input: { lineItems: [{ variantId: variant.id, quantity: 1 }], tags: ["amends-incident-x1"] },
+    });
+    expect(dig((await search("tag:'amends-incident-x1' status:open")).body.data, "draftOrders", "nodes")).toEqual([
+      expect.objectContaining({ status: "OPEN", tags: ["amends-incident-x1"] }),
+    ]);
+    expect(dig((await search("tag:'amends-incident-x1' status:completed")).body.data, "draftOrders", "nodes")).toEqual([]);
+    expect(dig((await search("tag:'amends-incident-x2'")).body.data, "draftOrders", "nodes")).toEqual([]);
+    const unknown = await search("source:web");
+    expect(unknown.body.errors?.[0]?.message).toBe("draftOrders(query:) filter source is not implemented by the emulator");
+  });
+
   it("creates unique discount codes and finds them by code", async () => {
     const customer = seeded.customers[1];
     if (!customer) throw new Error("seed");

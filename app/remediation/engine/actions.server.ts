@@ -4,14 +4,27 @@ import type { IncidentKind } from "../../incidents/model";
 import { saveRequest } from "../../models/remediation.server";
 import type { RemediationRow } from "../../models/remediation.server";
 import type { RefundInput, RefundLine, RestockType } from "../../shopify/operations/refund.server";
-import { refundIncident, refundInputFrom, suggestedRefund } from "../../shopify/operations/refund.server";
-import { cancelForStockOut, orderRefunds, waitForJob } from "../../shopify/operations/cancel.server";
+import {
+  refundIncident,
+  refundInputFrom,
+  suggestedRefund,
+} from "../../shopify/operations/refund.server";
+import {
+  cancelForStockOut,
+  orderRefunds,
+  waitForJob,
+} from "../../shopify/operations/cancel.server";
 import type { ApologyCodeArgs, ApologyCodeNode } from "../../shopify/operations/discount.server";
-import { apologyCode, createApologyCode, findApologyCode } from "../../shopify/operations/discount.server";
+import {
+  apologyCode,
+  createApologyCode,
+  findApologyCode,
+} from "../../shopify/operations/discount.server";
 import type { ReplacementOrder } from "../../shopify/operations/replacement.server";
 import {
   completeReplacementDraft,
   createReplacementDraft,
+  findOpenReplacementDraft,
   findReplacementOrder,
   replacementDraft,
 } from "../../shopify/operations/replacement.server";
@@ -41,11 +54,17 @@ function stored<T>(row: RemediationRow, field: string): T | undefined {
 
 /** What the refunds added since `priorRefundIds` total, or null when there are none. */
 async function refundedSince(ctx: EngineContext, priorRefundIds: string[]) {
-  const added = (await orderRefunds(ctx.client, ctx.order.id)).filter((refund) => !priorRefundIds.includes(refund.id));
+  const added = (await orderRefunds(ctx.client, ctx.order.id)).filter(
+    (refund) => !priorRefundIds.includes(refund.id),
+  );
   const currencyCode = added[0]?.currencyCode;
   if (!currencyCode) return null;
   const minor = added.reduce((sum, refund) => sum + toMinor(refund.amount, refund.currencyCode), 0);
-  return { ids: added.map((refund) => refund.id), amount: fromMinor(minor, currencyCode).amount, currencyCode };
+  return {
+    ids: added.map((refund) => refund.id),
+    amount: fromMinor(minor, currencyCode).amount,
+    currencyCode,
+  };
 }
 
 function money(amount: string, currencyCode: string, locale: string): string {
@@ -58,15 +77,19 @@ function money(amount: string, currencyCode: string, locale: string): string {
  */
 export function refundLines(ctx: EngineContext, lines: PricedLine[]): RefundLine[] {
   const byId = new Map(ctx.order.lineItems.nodes.map((line) => [line.id, line]));
-  const shipped: RestockType = GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind) ? "NO_RESTOCK" : "RETURN";
+  const shipped: RestockType = GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind)
+    ? "NO_RESTOCK"
+    : "RETURN";
   return lines.flatMap((line) => {
     const current = byId.get(line.lineItemId);
     if (!current) return [];
     const quantity = Math.min(line.quantity, current.refundableQuantity);
     const cancel = Math.min(quantity, current.unfulfilledQuantity);
     const out: RefundLine[] = [];
-    if (cancel > 0) out.push({ lineItemId: line.lineItemId, quantity: cancel, restockType: "CANCEL" });
-    if (quantity - cancel > 0) out.push({ lineItemId: line.lineItemId, quantity: quantity - cancel, restockType: shipped });
+    if (cancel > 0)
+      out.push({ lineItemId: line.lineItemId, quantity: cancel, restockType: "CANCEL" });
+    if (quantity - cancel > 0)
+      out.push({ lineItemId: line.lineItemId, quantity: quantity - cancel, restockType: shipped });
     return out;
   });
 }
@@ -86,11 +109,20 @@ async function refundThrough(
   row: RemediationRow,
   lines: RefundLine[],
   includeShipping: boolean,
-): Promise<{ refund: { id: string; amount: string; currencyCode: string } | null; input: RefundInput | null }> {
+): Promise<{
+  refund: { id: string; amount: string; currencyCode: string } | null;
+  input: RefundInput | null;
+}> {
   let input = stored<RefundInput>(row, "refundInput") ?? null;
   if (!input) {
-    const suggestion = await suggestedRefund(ctx.client, { orderId: ctx.order.id, lines, refundShipping: includeShipping });
-    input = suggestion ? refundInputFrom({ orderId: ctx.order.id, note: refundNote(ctx), lines, suggestion }) : null;
+    const suggestion = await suggestedRefund(ctx.client, {
+      orderId: ctx.order.id,
+      lines,
+      refundShipping: includeShipping,
+    });
+    input = suggestion
+      ? refundInputFrom({ orderId: ctx.order.id, note: refundNote(ctx), lines, suggestion })
+      : null;
     if (!input) return { refund: null, input: null };
     await saveRequest(ctx.db, row.id, { ...(row.request as object), refundInput: input });
   }
@@ -105,7 +137,11 @@ async function refundThrough(
   };
 }
 
-export async function refund(ctx: EngineContext, row: RemediationRow, remedy: Remedy<"refund">): Promise<StepOutcome> {
+export async function refund(
+  ctx: EngineContext,
+  row: RemediationRow,
+  remedy: Remedy<"refund">,
+): Promise<StepOutcome> {
   const lines = refundLines(ctx, remedy.lines);
   const { refund: done, input } = await refundThrough(ctx, row, lines, remedy.includeShipping);
   if (!done) {
@@ -120,7 +156,12 @@ export async function refund(ctx: EngineContext, row: RemediationRow, remedy: Re
   }
   return {
     shopifyId: done.id,
-    result: { refundId: done.id, amount: done.amount, currencyCode: done.currencyCode, lines: input?.refundLineItems ?? [] },
+    result: {
+      refundId: done.id,
+      amount: done.amount,
+      currencyCode: done.currencyCode,
+      lines: input?.refundLineItems ?? [],
+    },
     amount: done.amount,
     currencyCode: done.currencyCode,
     reused: false,
@@ -133,7 +174,11 @@ export async function refund(ctx: EngineContext, row: RemediationRow, remedy: Re
  * the whole order is cancelled (restocked, refunded to the original payment); otherwise only
  * the affected units are cancelled, through a refund with CANCEL restocking.
  */
-export async function cancel(ctx: EngineContext, claimed: RemediationRow, remedy: Remedy<"cancel">): Promise<StepOutcome> {
+export async function cancel(
+  ctx: EngineContext,
+  claimed: RemediationRow,
+  remedy: Remedy<"cancel">,
+): Promise<StepOutcome> {
   let row = claimed;
   const { order } = ctx;
   const jobId = stored<string>(row, "jobId");
@@ -141,7 +186,11 @@ export async function cancel(ctx: EngineContext, claimed: RemediationRow, remedy
   const open = order.lineItems.nodes.filter((line) => line.refundableQuantity > 0);
   const wholeOrder =
     open.length > 0 &&
-    open.every((line) => line.unfulfilledQuantity === line.refundableQuantity && (wanted.get(line.id) ?? 0) >= line.refundableQuantity);
+    open.every(
+      (line) =>
+        line.unfulfilledQuantity === line.refundableQuantity &&
+        (wanted.get(line.id) ?? 0) >= line.refundableQuantity,
+    );
 
   if (jobId || wholeOrder || order.cancelledAt) {
     // The refunds on the order before Amends cancels it, so the ones the cancellation adds
@@ -168,7 +217,10 @@ export async function cancel(ctx: EngineContext, claimed: RemediationRow, remedy
       job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
       await saveRequest(ctx.db, row.id, { ...(row.request as object), jobId: job.id });
     }
-    const done = await waitForJob(ctx.client, job, { sleep: ctx.sleep, intervalMs: ctx.jobPollIntervalMs });
+    const done = await waitForJob(ctx.client, job, {
+      sleep: ctx.sleep,
+      intervalMs: ctx.jobPollIntervalMs,
+    });
     const refunded = await refundedSince(ctx, priorRefundIds ?? []);
     return {
       shopifyId: order.id,
@@ -218,20 +270,22 @@ export async function replacement(
   };
   const create = async (): Promise<ReplacementOrder> => {
     if (!draftId) {
-      const draft = await createReplacementDraft(ctx.client, {
-        incidentId: incident.id,
-        originalOrderName: order.name,
-        customerId: order.customer?.id ?? null,
-        email: order.email,
-        shippingAddress: order.shippingAddress,
-        currencyCode: order.currencyCode,
-        lines: remedy.lines.map((line) => ({
-          variantId: byId.get(line.lineItemId)?.variant?.id ?? null,
-          title: line.title,
-          quantity: line.quantity,
-          unitPrice: line.unitPrice,
-        })),
-      });
+      const draft =
+        (await findOpenReplacementDraft(ctx.client, incident.id)) ??
+        (await createReplacementDraft(ctx.client, {
+          incidentId: incident.id,
+          originalOrderName: order.name,
+          customerId: order.customer?.id ?? null,
+          email: order.email,
+          shippingAddress: order.shippingAddress,
+          currencyCode: order.currencyCode,
+          lines: remedy.lines.map((line) => ({
+            variantId: byId.get(line.lineItemId)?.variant?.id ?? null,
+            title: line.title,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+          })),
+        }));
       draftId = draft.id;
       await saveRequest(ctx.db, row.id, { ...(row.request as object), draftId });
     }
@@ -269,7 +323,8 @@ export async function discountCode(
     startsAt: ctx.now().toISOString(),
     endsAt: remedy.expiresAt,
   };
-  if (!stored(row, "code")) await saveRequest(ctx.db, row.id, { ...(row.request as object), code: args });
+  if (!stored(row, "code"))
+    await saveRequest(ctx.db, row.id, { ...(row.request as object), code: args });
   const { value, reused } = await createOnce<ApologyCodeNode>({
     lookup: () => findApologyCode(ctx.client, args.code),
     create: () => createApologyCode(ctx.client, args),

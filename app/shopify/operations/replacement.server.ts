@@ -75,6 +75,19 @@ export const FIND_REPLACEMENT_ORDER = graphql`
   }
 `;
 
+export const FIND_REPLACEMENT_DRAFT = graphql`
+  query FindReplacementDraft($query: String!) {
+    draftOrders(first: 5, query: $query) {
+      nodes {
+        id
+        name
+        status
+        tags
+      }
+    }
+  }
+`;
+
 export interface ReplacementLine {
   variantId: string | null;
   title: string;
@@ -146,7 +159,10 @@ export interface ReplacementDraft {
   status: string;
 }
 
-export async function createReplacementDraft(client: AdminClient, args: ReplacementDraftArgs): Promise<ReplacementDraft> {
+export async function createReplacementDraft(
+  client: AdminClient,
+  args: ReplacementDraftArgs,
+): Promise<ReplacementDraft> {
   const data = await client.request<{
     draftOrderCreate: { draftOrder: ReplacementDraft | null; userErrors: MutationErrors } | null;
   }>("CreateReplacementDraft", CREATE_REPLACEMENT_DRAFT, { input: replacementDraftInput(args) });
@@ -161,7 +177,10 @@ export interface ReplacementOrder {
   name: string;
 }
 
-export async function completeReplacementDraft(client: AdminClient, draftId: string): Promise<ReplacementOrder> {
+export async function completeReplacementDraft(
+  client: AdminClient,
+  draftId: string,
+): Promise<ReplacementOrder> {
   const data = await client.request<{
     draftOrderComplete: {
       draftOrder: { id: string; status: string; order: ReplacementOrder | null } | null;
@@ -183,7 +202,10 @@ export interface ReplacementDraftState {
 }
 
 /** A draft by id: whether an earlier attempt already completed it, and into which order. */
-export async function replacementDraft(client: AdminClient, draftId: string): Promise<ReplacementDraftState | null> {
+export async function replacementDraft(
+  client: AdminClient,
+  draftId: string,
+): Promise<ReplacementDraftState | null> {
   const data = await client.request<{ draftOrder: ReplacementDraftState | null }>(
     "ReplacementDraft",
     REPLACEMENT_DRAFT,
@@ -199,14 +221,29 @@ export async function findReplacementOrder(
   originalOrderId: string,
 ): Promise<ReplacementOrder | null> {
   const tag = incidentTag(incidentId);
-  const data = await client.request<{ orders: { nodes: { id: string; name: string; tags: string[] }[] } }>(
-    "FindReplacementOrder",
-    FIND_REPLACEMENT_ORDER,
-    { query: `tag:'${tag}'` },
-  );
+  const data = await client.request<{
+    orders: { nodes: { id: string; name: string; tags: string[] }[] };
+  }>("FindReplacementOrder", FIND_REPLACEMENT_ORDER, { query: `tag:'${tag}'` });
   // Search matches loosely; only an order carrying exactly our tag, and never the original.
   const found = data.orders.nodes.find(
     (order) => order.id !== originalOrderId && order.tags.some((t) => t.toLowerCase() === tag),
   );
   return found ? { id: found.id, name: found.name } : null;
+}
+
+/** The open draft an earlier attempt created for the incident but did not complete (its answer
+ * was lost before the draft's id was written down), so it is completed instead of a second one
+ * being made and left behind. */
+export async function findOpenReplacementDraft(
+  client: AdminClient,
+  incidentId: string,
+): Promise<ReplacementDraft | null> {
+  const tag = incidentTag(incidentId);
+  const data = await client.request<{
+    draftOrders: { nodes: (ReplacementDraft & { tags: string[] })[] };
+  }>("FindReplacementDraft", FIND_REPLACEMENT_DRAFT, { query: `tag:'${tag}' status:open` });
+  const found = data.draftOrders.nodes.find(
+    (draft) => draft.status === "OPEN" && draft.tags.some((t) => t.toLowerCase() === tag),
+  );
+  return found ? { id: found.id, name: found.name, status: found.status } : null;
 }

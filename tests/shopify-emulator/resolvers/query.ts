@@ -2,7 +2,7 @@
 // of being ignored, so a query that would behave differently on Shopify is noticed.
 import { GraphQLError } from "graphql";
 
-import type { OrderRecord } from "../store";
+import type { DraftOrderRecord, OrderRecord } from "../store";
 import { financialStatus, fulfillmentStatus } from "../store";
 import { legacyId, parseGid } from "../util";
 import type { Args, ResolverContext, RootResolver, View } from "./core";
@@ -210,6 +210,30 @@ function nodeById(ctx: ResolverContext, id: string): View | null {
   }
 }
 
+/** Shopify's draft order search filters that Amends uses: tag, status, customer_id. */
+function draftOrderMatches(d: DraftOrderRecord, term: Term): boolean {
+  const v = term.value.toLowerCase();
+  let result: boolean;
+  switch (term.key) {
+    case "tag":
+      result = d.tags.some((t) => t.toLowerCase() === v);
+      break;
+    case "status":
+      result = d.status.toLowerCase() === v;
+      break;
+    case "customer_id":
+      result =
+        d.customerId !== null &&
+        legacyId(d.customerId) === Number(parseGid(term.value)?.id ?? term.value);
+      break;
+    default:
+      throw new GraphQLError(
+        `draftOrders(query:) filter ${term.key ?? "(default search)"} is not implemented by the emulator`,
+      );
+  }
+  return term.negate ? !result : result;
+}
+
 export const queryResolvers: Record<string, RootResolver> = {
   shop: (_args, ctx) => shopView(ctx.shop),
   order: (args, ctx) => {
@@ -246,6 +270,22 @@ export const queryResolvers: Record<string, RootResolver> = {
     return v ? inventoryItemView(ctx, v) : null;
   },
   fulfillment: (args, ctx) => nodeById(ctx, str(args, "id")),
+  draftOrders: (args, ctx) => {
+    let list = [...ctx.shop.draftOrders.values()];
+    if (typeof args.query === "string" && args.query.trim()) {
+      const terms = parseSearch(args.query);
+      list = list.filter((d) => terms.every((t) => draftOrderMatches(d, t)));
+    }
+    if (args.savedSearchId !== undefined && args.savedSearchId !== null) {
+      throw new GraphQLError("draftOrders(savedSearchId:) is not implemented by the emulator");
+    }
+    const sortKey = typeof args.sortKey === "string" ? args.sortKey : "ID";
+    if (sortKey !== "ID")
+      throw new GraphQLError(`draftOrders(sortKey: ${sortKey}) is not implemented by the emulator`);
+    list.sort((a, b) => legacyId(a.id) - legacyId(b.id));
+    if (args.reverse === true) list.reverse();
+    return connection("DraftOrderConnection", list, args, (d) => draftOrderView(ctx, d));
+  },
   draftOrder: (args, ctx) => {
     const d = ctx.shop.draftOrders.get(str(args, "id"));
     return d ? draftOrderView(ctx, d) : null;
