@@ -186,6 +186,35 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
     expect(await db.incident.count({ where: { shop: SHOP } })).toBe(2);
   });
 
+  it("stock caught up: the risks the level no longer supports are resolved, newest order last", async () => {
+    const wednesday = orders.wednesday;
+    const tuesdayAfternoon = orders["tuesday-afternoon"];
+    if (!wednesday || !tuesdayAfternoon) throw new Error("orders");
+    // One unit found: one unit short, which falls on the newest order only.
+    clock.set(utc(18, 15));
+    emu.store.setAvailable(SHOP, variant.id, -1);
+    await settle(utc(18, 15));
+    const status = async () =>
+      Object.fromEntries(
+        (await db.incident.findMany({ where: { shop: SHOP, kind: "oversell_risk" } })).map((i) => [i.orderName, i.status]),
+      );
+    expect(await status()).toEqual({ [wednesday.name]: "open", [tuesdayAfternoon.name]: "resolved" });
+    const cleared = await db.incidentEvent.findFirstOrThrow({
+      where: { incident: { shop: SHOP, orderId: tuesdayAfternoon.id }, type: "status" },
+    });
+    expect(cleared).toMatchObject({
+      actor: "rule:oversell_risk",
+      message: "No longer at risk: -1 available at the location, so the order can be served.",
+    });
+
+    // Back in stock: nothing is at risk.
+    clock.set(utc(18, 16));
+    emu.store.setAvailable(SHOP, variant.id, 0);
+    await settle(utc(18, 16));
+    expect(await status()).toEqual({ [wednesday.name]: "resolved", [tuesdayAfternoon.name]: "resolved" });
+    expect(await db.inventoryShortfall.count({ where: { shop: SHOP } })).toBe(0);
+  });
+
   it("every delivery was accepted and processed", async () => {
     const refused = emu.webhooks.deliveries.filter(
       (d) => d.state !== "delivered" || d.attempts.some((a) => a.status !== 200),

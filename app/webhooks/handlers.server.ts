@@ -3,6 +3,7 @@
 // is idempotent (redeliveries and replays change nothing), and never rolls state back.
 import type { Database } from "../db.server";
 import {
+  clearedOversellRisks,
   detectCarrierException,
   detectOversellRisk,
   detectStockOutCancellation,
@@ -14,6 +15,7 @@ import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop } from "../models/shop.server";
 import {
   applyEvent,
@@ -226,10 +228,14 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   const locationId = gid("Location", payload.location_id);
   const updatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
   if (payload.available === null || payload.available >= 0) {
-    // Back in stock: forget the shortfall, unless what is stored is newer than this copy.
-    await ctx.db.inventoryShortfall.deleteMany({
-      where: { shop: ctx.shop, inventoryItemId: gid("InventoryItem", payload.inventory_item_id), locationId, updatedAt: { lte: updatedAt } },
-    });
+    // Back in stock: forget the shortfall, unless what is stored is newer than this copy, and
+    // close the oversell risks it had raised.
+    const where = { shop: ctx.shop, inventoryItemId: gid("InventoryItem", payload.inventory_item_id), locationId, updatedAt: { lte: updatedAt } };
+    const cleared = await ctx.db.inventoryShortfall.findMany({ where, select: { variantId: true } });
+    await ctx.db.inventoryShortfall.deleteMany({ where });
+    for (const { variantId } of cleared) {
+      await clearOversellRisks(ctx, { variantId, locationId, available: payload.available ?? 0 }, new Set());
+    }
     return { outcome: "processed" };
   }
   await ensureShop(ctx.db, ctx.shop);
@@ -252,6 +258,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     settings,
     ctx.now,
   );
+  await clearOversellRisks(ctx, { variantId, locationId, available: payload.available }, new Set(findings.map((f) => f.orderId)));
   const byId = new Map(waiting.map((o) => [o.id, o]));
   const result = { incidents: [] as string[], opened: [] as string[] };
   for (const finding of findings) {
@@ -261,6 +268,31 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   }
   return { outcome: "processed", ...result };
 };
+
+/** Resolves the oversell risks the level no longer supports, open or waiting for the merchant's
+ * approval: there is nothing left to warn the customer about. A risk already being remedied is
+ * left to finish. */
+async function clearOversellRisks(ctx: HandlerContext, level: { variantId: Gid; locationId: Gid; available: number }, stillShort: Set<Gid>) {
+  const active = await ctx.db.incident.findMany({
+    where: { shop: ctx.shop, kind: "oversell_risk", status: { in: ["open", "awaiting_approval"] } },
+    select: { id: true, orderId: true, evidence: true },
+  });
+  const cleared = clearedOversellRisks(
+    level,
+    active.map((incident) => ({ incidentId: incident.id, orderId: incident.orderId, evidence: incident.evidence })),
+    stillShort,
+  );
+  for (const risk of cleared) {
+    await transitionIncident(ctx.db, {
+      incidentId: risk.incidentId,
+      from: ["open", "awaiting_approval"],
+      to: "resolved",
+      actor: "rule:oversell_risk",
+      message: `No longer at risk: ${level.available} available at the location, so the order can be served.`,
+      data: { available: level.available, variantId: level.variantId, locationId: level.locationId },
+    });
+  }
+}
 
 const refunds: Handler = async (ctx, raw) => {
   const payload = refundPayload.parse(raw);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { OrderState } from "../model";
 import {
+  clearedOversellRisks,
   detectCarrierException,
   detectLateDelivery,
   detectLateFulfilment,
@@ -489,5 +490,25 @@ describe("detectCarrierException", () => {
     );
     expect(found?.lines).toEqual([]);
     expect(found?.summary).toBe("The carrier reported a delay for #1001");
+  });
+});
+
+describe("clearedOversellRisks", () => {
+  const level = { variantId: "gid://shopify/ProductVariant/1", locationId: "gid://shopify/Location/1" };
+  const risk = (incidentId: string, orderId: string, evidence: unknown) => ({ incidentId, orderId, evidence });
+  const active = [
+    risk("a", "gid://shopify/Order/1", { variantId: level.variantId, locationId: level.locationId }),
+    risk("b", "gid://shopify/Order/2", { variantId: level.variantId, locationId: level.locationId }),
+    risk("c", "gid://shopify/Order/3", { variantId: level.variantId, locationId: "gid://shopify/Location/2" }),
+    risk("d", "gid://shopify/Order/4", { variantId: "gid://shopify/ProductVariant/9", locationId: level.locationId }),
+    risk("e", "gid://shopify/Order/5", null),
+  ];
+
+  it("clears the variant's risks at the location that the level no longer flags", () => {
+    expect(clearedOversellRisks(level, active, new Set(["gid://shopify/Order/2"])).map((r) => r.incidentId)).toEqual(["a"]);
+  });
+
+  it("back in stock: every risk of the variant at the location, and no other", () => {
+    expect(clearedOversellRisks(level, active, new Set()).map((r) => r.incidentId)).toEqual(["a", "b"]);
   });
 });

@@ -179,6 +179,33 @@ export function detectOversellRisk(
   return findings;
 }
 
+export interface ActiveOversellRisk {
+  incidentId: string;
+  orderId: Gid;
+  evidence: unknown;
+}
+
+/**
+ * Oversell risks the latest level no longer supports: stock came back, or the shortfall now
+ * falls on other orders (an order ahead was cancelled, a count found units). `stillShort` is
+ * the orders the level's own findings flag; the rest of the variant's risks at the location
+ * are cleared.
+ */
+export function clearedOversellRisks(
+  update: Pick<InventoryLevelUpdate, "variantId" | "locationId">,
+  active: readonly ActiveOversellRisk[],
+  stillShort: ReadonlySet<Gid>,
+): ActiveOversellRisk[] {
+  return active.filter((risk) => {
+    const evidence = (risk.evidence ?? {}) as { variantId?: unknown; locationId?: unknown };
+    return (
+      evidence.variantId === update.variantId &&
+      evidence.locationId === update.locationId &&
+      !stillShort.has(risk.orderId)
+    );
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Late fulfilment
 
