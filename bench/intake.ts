@@ -138,6 +138,7 @@ async function main() {
     ["Remix route, authenticate.webhook + prisma.create", "remix", 4102],
     ["Amends intake (scripts/server.mjs)", "amends", 4103],
   ] as const;
+  const loadBefore = os.loadavg();
   const rounds: Result[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const results: Result[] = [];
@@ -145,7 +146,10 @@ async function main() {
     rounds.push(results);
   }
   console.log(`\nWebhook intake — orders/create (${body.length} B), ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}\n`);
+  const loadText = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}`);
+  // Other work on the machine moves every figure; the ratios within a round hold up better.
+  console.log(`load average (1, 5, 15 min): before ${loadText(loadBefore)}, after ${loadText(os.loadavg())}\n`);
   console.log("| round | server | req/s | p50 ms | p99 ms | 2xx | errors | stored | req/s vs bare | p99 vs bare |");
   console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const ratios = targets.map(() => ({ rps: [] as number[], p99: [] as number[] }));

@@ -13,6 +13,9 @@ const worker = build.entry.module.startWebhookWorker();
 
 process.on("message", (message) => {
   if (message === "kick") worker.processor.kick();
+  // The intake is saturated (a burst): hold off until it is not; the backlog is stored.
+  if (message === "pause") worker.pause();
+  if (message === "resume") worker.resume();
   if (message === "sweep") {
     // On demand (the demo, an operator): the due sweep, then the remediation it started.
     void worker.sweeper

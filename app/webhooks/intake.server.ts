@@ -36,12 +36,18 @@ export type IntakeOutcome = "stored" | "forged" | "bad_request" | "storage_error
 
 export class WebhookIntake {
   private queue: { delivery: PendingDelivery; done: (error?: unknown) => void }[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private scheduled = false;
+  private writingSince = 0;
+  private writing = 0;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: IntakeOptions) {
     this.maxBatch = options.maxBatch ?? 200;
+    // A store that takes the next batch while one is being written (the SQLite writer thread)
+    // has it in line as soon as the current one commits.
+    this.maxInFlight = options.store.pipeline ?? 1;
   }
 
   async receive(request: WebhookRequest): Promise<WebhookResponse> {
@@ -60,7 +66,7 @@ export class WebhookIntake {
     const triggeredAtHeader = request.header("x-shopify-triggered-at");
     const triggeredAt = triggeredAtHeader ? new Date(triggeredAtHeader) : null;
     const delivery: PendingDelivery = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       shop,
       topic: topic.toLowerCase(),
       webhookId,
@@ -68,7 +74,7 @@ export class WebhookIntake {
       eventId: request.header("x-shopify-event-id") ?? webhookId,
       triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
       apiVersion: request.header("x-shopify-api-version") ?? null,
-      payload: request.body.toString("utf8"),
+      payload: request.body,
       receivedAt: new Date(),
     };
     try {
@@ -82,9 +88,17 @@ export class WebhookIntake {
     return { status: 200, body: "" };
   }
 
+  /**
+   * Milliseconds spent with a write in hand since the intake started: sampled over an interval,
+   * the share of it the store was busy (near 1: deliveries arrive as fast as they can be stored).
+   */
+  writeTime(): number {
+    return this.writing + (this.inFlight > 0 ? performance.now() - this.writingSince : 0);
+  }
+
   /** Waits for every queued delivery to be written (for shutdown and tests). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) {
+    while (this.queue.length > 0 || this.inFlight > 0) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
@@ -97,7 +111,7 @@ export class WebhookIntake {
   }
 
   private schedule() {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     // Let the deliveries already read in this turn of the event loop join the batch.
     setImmediate(() => {
@@ -107,8 +121,8 @@ export class WebhookIntake {
   }
 
   private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.inFlight++ === 0) this.writingSince = performance.now();
     const batch = this.queue.splice(0, this.maxBatch);
     try {
       await this.write(batch.map((item) => item.delivery));
@@ -117,7 +131,7 @@ export class WebhookIntake {
     } catch (error) {
       for (const item of batch) item.done(error);
     } finally {
-      this.flushing = false;
+      if (--this.inFlight === 0) this.writing += performance.now() - this.writingSince;
       if (this.queue.length > 0) this.schedule();
     }
   }
@@ -125,4 +139,15 @@ export class WebhookIntake {
   private write(rows: PendingDelivery[]): Promise<void> {
     return this.options.store.insert(rows);
   }
+}
+
+/**
+ * A UUID (version 7) that starts with the time in milliseconds: deliveries' ids then arrive in
+ * order, so each insert extends the primary-key index at its end instead of dirtying a page at a
+ * random place in it (a random UUID costs one more page written per delivery, ~12 % of a write).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, y = variant
+  const time = now.toString(16).padStart(12, "0");
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
 }

@@ -32,8 +32,16 @@ export function describeInvalid(error: ZodError): string {
     .join("; ");
 }
 
-/** Processes up to `limit` waiting deliveries; returns how many it handled. */
-export async function processPendingDeliveries(deps: ProcessorDeps, limit = 100): Promise<number> {
+/**
+ * Processes up to `limit` waiting deliveries; returns how many it handled. `holdOff` is asked
+ * before each one: true stops after the delivery in hand (shutdown, or the intake needs the
+ * machine); the rest stay stored for the next call.
+ */
+export async function processPendingDeliveries(
+  deps: ProcessorDeps,
+  limit = 100,
+  holdOff: () => boolean = () => false,
+): Promise<number> {
   const { db } = deps;
   const now = deps.clock?.() ?? new Date();
   await db.webhookDelivery.updateMany({
@@ -51,6 +59,7 @@ export async function processPendingDeliveries(deps: ProcessorDeps, limit = 100)
     // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
     // microtasks and starve timers, signals and IPC (the server could not stop its worker).
     await yieldToEventLoop();
+    if (holdOff()) break;
     const claimed = await db.webhookDelivery.updateMany({
       where: { id, status: "received" },
       data: { status: "processing", attempts: { increment: 1 } },

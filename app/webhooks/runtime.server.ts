@@ -1,7 +1,6 @@
 // The webhook machinery of one app process: the intake (hot path) and the processor that acts
 // on stored deliveries after the answer. Both servers use it — the lean one in front of Remix
 // (scripts/server.mjs) and the Remix route app/routes/webhooks.tsx used by `shopify app dev`.
-import { isPostgresUrl } from "../../prisma/database-url";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
@@ -19,13 +18,14 @@ export class DeliveryProcessor {
   private running = false;
   private again = false;
   private stopped = false;
+  private paused = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ProcessorDeps) {}
 
   /** Runs the processor now (or right after the current run): single-flight per process. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.paused) return;
     if (this.running) {
       this.again = true;
       return;
@@ -49,19 +49,34 @@ export class DeliveryProcessor {
     this.timer = undefined;
   }
 
+  /**
+   * Holds off after the delivery in hand, while the intake needs the machine (a burst): what
+   * arrives meanwhile is stored and waits, and resume() takes it all up.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.kick();
+  }
+
   /** Resolves once nothing is waiting (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   private async loop(): Promise<void> {
+    const holdOff = () => this.stopped || this.paused;
     try {
       do {
         this.again = false;
-        while (!this.stopped && (await processPendingDeliveries(this.deps, 50)) > 0) {
+        while (!holdOff() && (await processPendingDeliveries(this.deps, 50, holdOff)) > 0) {
           // keep going while there is work
         }
-      } while (this.again && !this.stopped);
+      } while (this.again && !holdOff());
     } catch (error) {
       this.deps.log.error({ err: error }, "webhook processor failed; retrying on the next tick");
     } finally {
@@ -77,14 +92,32 @@ export class DueSweeper {
 
   constructor(private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock" | "onIncidentsOpened">) {}
 
+  private paused = false;
+  private missed = false;
+
   start(intervalMs = 60_000): void {
-    this.timer ??= setInterval(() => void this.sweep(), intervalMs);
+    this.timer ??= setInterval(() => {
+      if (this.paused) this.missed = true;
+      else void this.sweep();
+    }, intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Skips the timed sweeps while the intake needs the machine; resume() runs a missed one. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.missed) return;
+    this.missed = false;
+    void this.sweep();
   }
 
   sweep(): Promise<unknown> {
@@ -110,6 +143,9 @@ export interface WebhookWorker {
   processor: DeliveryProcessor;
   sweeper: DueSweeper;
   remediator: AutoRemediator;
+  /** Holds off processing and timed sweeps while the intake is saturated (see scripts/server.mjs). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -123,21 +159,22 @@ export function startWebhookWorker(): WebhookWorker {
   processor.start();
   sweeper.start();
   remediator.start();
-  // SQLite: fold the write-ahead log back into the database here, off the intake's hot path
-  // (see delivery-store.server.ts). PASSIVE never blocks a writer.
-  const checkpoints = isPostgresUrl(env().DATABASE_URL)
-    ? undefined
-    : setInterval(() => {
-        db()
-          .$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)")
-          .catch((error: unknown) => logger.warn({ err: error }, "WAL checkpoint failed"));
-      }, 1_000).unref();
+  // SQLite: the write-ahead log is folded back into the database by the intake's delivery store
+  // (its checkpointer thread, see delivery-store.server.ts), which writes nearly all of it; what
+  // this process writes is folded back as it commits (SQLite's wal_autocheckpoint).
   return {
     processor,
     sweeper,
     remediator,
+    pause() {
+      processor.pause();
+      sweeper.pause();
+    },
+    resume() {
+      processor.resume();
+      sweeper.resume();
+    },
     async stop() {
-      clearInterval(checkpoints);
       processor.stop();
       sweeper.stop();
       remediator.stop();
