@@ -82,13 +82,17 @@ export async function migrate(databaseUrl = process.env.DATABASE_URL) {
     console.log(applied.length ? `applied ${applied.join(", ")}` : "PostgreSQL schema is up to date");
     return;
   }
-  prisma(["migrate", "deploy"], databaseUrl ? { DATABASE_URL: databaseUrl } : {});
-  // WAL is a property of the database file: set once here, every connection then uses it.
+  // WAL and the page size are properties of the database file: set once, before anything is
+  // written, and every connection then uses them. 8 KB pages: a webhook delivery (~10 KB) is
+  // written and checkpointed in fewer pages (bench/RESULTS.md); a page size cannot change
+  // once the file is in WAL mode, so an existing database keeps its own.
   const { default: Database } = await import("better-sqlite3");
-  const file = (databaseUrl || "file:./prisma/dev.sqlite").replace(/^file:/, "");
-  const sqlite = new Database(path.resolve(root, file));
+  const file = path.resolve(root, (databaseUrl || "file:./prisma/dev.sqlite").replace(/^file:/, ""));
+  const sqlite = new Database(file);
+  sqlite.pragma("page_size = 8192");
   sqlite.pragma("journal_mode = WAL");
   sqlite.close();
+  prisma(["migrate", "deploy"], databaseUrl ? { DATABASE_URL: databaseUrl } : {});
 }
 
 /**
