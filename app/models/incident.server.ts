@@ -172,7 +172,9 @@ export async function assignIncident(db: Database, incidentId: string, next: Inc
   const changes = (Object.keys(next) as (keyof IncidentAssignment)[]).filter((field) => (current[field] ?? null) !== next[field]);
   if (changes.length === 0) return false;
   const labels: Record<keyof IncidentAssignment, string> = { owner: "owner", rootCause: "root cause", responsibleParty: "responsible party" };
-  const message = changes.map((field) => `${labels[field]}: ${next[field]?.replaceAll("_", " ") ?? "none"}`).join(", ");
+  // Taxonomy values read as words; the owner's name is shown as typed.
+  const shown = (field: keyof IncidentAssignment) => (field === "owner" ? next.owner : next[field]?.replaceAll("_", " ")) ?? "none";
+  const message = changes.map((field) => `${labels[field]}: ${shown(field)}`).join(", ");
   await db.incident.update({
     where: { id: incidentId },
     data: {
