@@ -25,7 +25,7 @@ import { db } from "../db.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
 import { loadSettings, saveSettings, validateDetectionSettings } from "../models/settings.server";
-import { KIND_LABELS } from "../remediation/policy/decide";
+import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
   CHECKED,
@@ -97,8 +97,6 @@ function remedyName(remedy: RemedyTemplate, currencyCode: string): string {
   }
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
 const SECTION_TITLES: Record<string, string> = {
   caps: "Caps",
   abuse: "Abuse checks",
@@ -111,7 +109,7 @@ function sectionsWithErrors(errors: FieldErrors): string {
     const [section = "", kind] = field.split(".");
     const known = INCIDENT_KINDS.find((k) => k === kind);
     return section === "kinds" && known
-      ? capitalise(KIND_LABELS[known])
+      ? kindTitle(known)
       : (SECTION_TITLES[section] ?? section);
   });
   return new Intl.ListFormat("en", { type: "conjunction" }).format([...new Set(titles)]);
@@ -387,7 +385,7 @@ function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          {capitalise(KIND_LABELS[kind])}
+          {kindTitle(kind)}
         </Text>
         <Select
           label="Remedies are applied"
