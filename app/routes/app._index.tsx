@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 
 import { requireAdmin } from "../admin-auth.server";
+import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
 import { db } from "../db.server";
 import { deliveriesNeedingAttention } from "../models/delivery.server";
 import { recentDataRequests } from "../models/compliance.server";
@@ -18,13 +19,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     recentDataRequests(db(), shop),
   ]);
   return { shop, open, incidents, deliveries, dataRequests };
-};
-
-const STATUS_TONES: Record<string, "attention" | "warning" | "info" | "success" | undefined> = {
-  open: "attention",
-  awaiting_approval: "warning",
-  remediating: "info",
-  resolved: "success",
 };
 
 export default function IncidentsIndex() {
@@ -101,7 +95,7 @@ export default function IncidentsIndex() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{kindTitle(incident.kind)}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Badge tone={STATUS_TONES[incident.status]}>{incident.status.replace("_", " ")}</Badge>
+                      <IncidentStatusBadge status={incident.status} />
                     </IndexTable.Cell>
                     <IndexTable.Cell>{incident.customerName ?? "—"}</IndexTable.Cell>
                     <IndexTable.Cell>{incident.responsibleParty}</IndexTable.Cell>
