@@ -81,7 +81,7 @@ describe("the settings page", () => {
     });
     expect(result).toEqual({ errors: {}, saved: true });
 
-    const { shopSettings } = await import("../app/remediation/engine/context.server");
+    const { shopSettings } = await import("../app/models/shop.server");
     const settings = await shopSettings(database.db(), SHOP);
     expect(settings.policyProblem).toBeNull();
     expect(settings.policy.currencyCode).toBe("EUR");
@@ -157,7 +157,7 @@ describe("the settings page", () => {
     // The defaults are shown, and saved as they are.
     expect(page.values[late("discountValue")]).toBe("15");
     expect(await save(page.values)).toEqual({ errors: {}, saved: true });
-    const { shopSettings } = await import("../app/remediation/engine/context.server");
+    const { shopSettings } = await import("../app/models/shop.server");
     expect((await shopSettings(database.db(), SHOP)).policyProblem).toBeNull();
   });
 });

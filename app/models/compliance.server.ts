@@ -1,11 +1,13 @@
 // Shopify's mandatory privacy webhooks: what Amends holds about a customer, erasing it, and
 // erasing a shop 48 hours after it uninstalled.
-import type { z } from "zod";
-
 import type { Database } from "../db.server";
 import type { OrderState } from "../incidents/model";
-import type { customerDataRequestPayload, customerRedactPayload } from "../webhooks/payloads";
-import { gid } from "../webhooks/payloads";
+import { gid } from "../incidents/model";
+
+// The customers/data_request and customers/redact payloads as the webhook handlers parse them.
+type PrivacyCustomer = { id?: string | null; email: string | null; phone: string | null };
+type DataRequestPayload = { customer: PrivacyCustomer; orders_requested: string[] };
+type RedactPayload = { customer: PrivacyCustomer; orders_to_redact: string[] };
 
 type Who = { customer: { id?: string | null; email: string | null }; orders: string[] };
 
@@ -23,7 +25,7 @@ function incidentsOf(shop: string, who: Who) {
 export async function exportCustomerData(
   db: Database,
   shop: string,
-  payload: z.infer<typeof customerDataRequestPayload>,
+  payload: DataRequestPayload,
 ) {
   const who = { customer: payload.customer, orders: payload.orders_requested };
   const incidents = await db.incident.findMany({
@@ -61,7 +63,7 @@ export async function exportCustomerData(
 }
 
 /** customers/redact: the incidents stay (the merchant's records) but no longer say who. */
-export async function eraseCustomer(db: Database, shop: string, payload: z.infer<typeof customerRedactPayload>) {
+export async function eraseCustomer(db: Database, shop: string, payload: RedactPayload) {
   const who = { customer: payload.customer, orders: payload.orders_to_redact };
   const customerId = payload.customer.id ? gid("Customer", payload.customer.id) : null;
   await db.incident.updateMany({

@@ -2,7 +2,6 @@
 // engine and the detection rules read them, and written only once their schemas accept them.
 import type { Database } from "../db.server";
 import type { DetectionSettings } from "../incidents/model";
-import { shopSettings } from "../remediation/engine/context.server";
 import type {
   EditableDetectionSettings,
   FieldErrors,
@@ -11,7 +10,7 @@ import type {
 import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
 import type { RemediationPolicy } from "../remediation/policy/schema";
 import { remediationPolicySchema } from "../remediation/policy/schema";
-import { detectionSettings, detectionSettingsSchema } from "./shop.server";
+import { detectionSettings, detectionSettingsSchema, shopSettings } from "./shop.server";
 
 // The time zone is left out: it is the shop's (Shop.timeZone), and a copy stored here would
 // override it after the merchant changes it in Shopify.

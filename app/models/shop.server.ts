@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Database } from "../db.server";
 import type { DetectionSettings } from "../incidents/model";
 import { DEFAULT_DETECTION_SETTINGS } from "../incidents/model";
+import type { RemediationPolicy } from "../remediation/policy";
+import { defaultPolicyFor, parsePolicy } from "../remediation/policy";
 
 export const detectionSettingsSchema = z.object({
   fulfilmentSlaBusinessDays: z.number().int().min(0).max(60),
@@ -26,4 +28,25 @@ export async function detectionSettings(db: Database, shop: string): Promise<Det
     timeZone: row?.timeZone ?? DEFAULT_DETECTION_SETTINGS.timeZone,
     ...(stored.success ? stored.data : {}),
   };
+}
+
+export interface ShopSettings {
+  policy: RemediationPolicy;
+  /** Set when the stored policy was invalid and the default was used instead. */
+  policyProblem: string | null;
+  currencyCode: string;
+  timeZone: string;
+}
+
+export async function shopSettings(db: Database, shop: string): Promise<ShopSettings> {
+  const row = await db.shop.findUnique({ where: { domain: shop } });
+  const currencyCode = row?.currencyCode ?? "USD";
+  const timeZone = row?.timeZone ?? "UTC";
+  if (row?.policy === null || row?.policy === undefined) {
+    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, currencyCode, timeZone };
+  }
+  const parsed = parsePolicy(row.policy);
+  if (parsed.success) return { policy: parsed.data, policyProblem: null, currencyCode, timeZone };
+  const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
 }

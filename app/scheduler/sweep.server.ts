@@ -1,6 +1,8 @@
 // The time-based rules (late fulfilment, late delivery, possibly lost) run from here. Each order
 // carries the instant its rules next need a look (OrderRecord.dueAt, indexed); a sweep reads
 // only the orders due by now, so its cost follows the number due, not the number stored.
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+
 import type { Database } from "../db.server";
 import { evaluateTimeRules, nextCheckAt } from "../incidents/detection";
 import type { DetectionSettings, OrderState } from "../incidents/model";
@@ -9,7 +11,6 @@ import { incidentsOpened } from "../metrics.server";
 import { recordFinding } from "../models/incident.server";
 import { dueOrders, setDueAt } from "../models/order.server";
 import { detectionSettings } from "../models/shop.server";
-import { yieldToEventLoop } from "../webhooks/process.server";
 
 export interface SweepResult {
   checked: number;

@@ -1,6 +1,5 @@
 // Questions the webhook handlers ask Shopify's Admin API.
 import type { Gid } from "../incidents/model";
-import type { ShopifyLookups } from "../webhooks/handlers.server";
 import type { AdminClient } from "./admin.server";
 import { adminClientFor } from "./admin.server";
 import { graphql } from "./documents";
@@ -15,6 +14,12 @@ export const VARIANT_FOR_INVENTORY_ITEM = graphql`
     }
   }
 `;
+
+/** What the webhook handlers may ask Shopify. */
+export interface ShopifyLookups {
+  /** The variant an inventory item belongs to, or null if Shopify does not know it. */
+  variantForInventoryItem(shop: string, inventoryItemId: Gid): Promise<Gid | null>;
+}
 
 interface VariantForInventoryItem {
   inventoryItem: { id: string; variant: { id: string } | null } | null;

@@ -11,12 +11,14 @@ import {
   nextCheckAt,
 } from "../incidents/detection";
 import type { DetectionSettings, Gid, IncidentFinding, OrderState } from "../incidents/model";
+import { gid } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop } from "../models/shop.server";
+import type { ShopifyLookups } from "../shopify/lookups.server";
 import {
   applyEvent,
   applyFulfillment,
@@ -24,7 +26,6 @@ import {
   customerRedactPayload,
   fulfillmentEventPayload,
   fulfillmentPayload,
-  gid,
   inventoryLevelPayload,
   normaliseEvent,
   normaliseOrder,
@@ -34,12 +35,6 @@ import {
   shopRedactPayload,
 } from "./payloads";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
-
-/** What a handler may ask Shopify (the Admin API, at the edge). */
-export interface ShopifyLookups {
-  /** The variant an inventory item belongs to, or null if Shopify does not know it. */
-  variantForInventoryItem(shop: string, inventoryItemId: Gid): Promise<Gid | null>;
-}
 
 export interface HandlerContext {
   db: Database;

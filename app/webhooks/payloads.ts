@@ -12,15 +12,12 @@ import type {
   Money,
   OrderState,
 } from "../incidents/model";
+import { gid } from "../incidents/model";
 
 const id = z.union([z.string(), z.number()]).transform((value) => String(value));
 const nullableString = z.string().nullish().transform((v) => v ?? null);
 const money = z.object({ amount: z.union([z.string(), z.number()]).transform(String), currency_code: z.string() });
 const moneySet = z.object({ shop_money: money }).passthrough();
-
-export function gid(type: string, numericId: string): Gid {
-  return `gid://shopify/${type}/${numericId}`;
-}
 
 const lineItem = z
   .object({

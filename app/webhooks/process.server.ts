@@ -4,12 +4,15 @@
 //   processed – done (or stale: older than what Amends already holds, nothing rolled back)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries; the error is kept
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+
 import { ZodError } from "zod";
 
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
-import type { HandlerContext, ShopifyLookups } from "./handlers.server";
+import type { ShopifyLookups } from "../shopify/lookups.server";
+import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
 
@@ -128,8 +131,4 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn({ err: error, attempt: delivery.attempts }, "delivery failed; will retry");
     await db.webhookDelivery.update({ where: { id }, data: { status: "received", error: message } });
   }
-}
-
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

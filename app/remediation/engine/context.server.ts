@@ -4,32 +4,12 @@ import type { Database } from "../../db.server";
 import type { AffectedLine, IncidentKind } from "../../incidents/model";
 import { INCIDENT_KINDS } from "../../incidents/model";
 import { customerRemediationHistory, remediatedSince } from "../../models/remediation.server";
+import type { ShopSettings } from "../../models/shop.server";
 import type { RemediationOrder } from "../../shopify/operations/order.server";
-import type { CustomerHistory, IncidentForRemediation, PricedLine, RemediationPolicy } from "../policy";
-import { defaultPolicyFor, fromMinor, parsePolicy } from "../policy";
+import type { CustomerHistory, IncidentForRemediation, PricedLine } from "../policy";
+import { fromMinor } from "../policy";
 
 export type IncidentRow = Awaited<ReturnType<Database["incident"]["findUniqueOrThrow"]>>;
-
-export interface ShopSettings {
-  policy: RemediationPolicy;
-  /** Set when the stored policy was invalid and the default was used instead. */
-  policyProblem: string | null;
-  currencyCode: string;
-  timeZone: string;
-}
-
-export async function shopSettings(db: Database, shop: string): Promise<ShopSettings> {
-  const row = await db.shop.findUnique({ where: { domain: shop } });
-  const currencyCode = row?.currencyCode ?? "USD";
-  const timeZone = row?.timeZone ?? "UTC";
-  if (row?.policy === null || row?.policy === undefined) {
-    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, currencyCode, timeZone };
-  }
-  const parsed = parsePolicy(row.policy);
-  if (parsed.success) return { policy: parsed.data, policyProblem: null, currencyCode, timeZone };
-  const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-  return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
-}
 
 export function incidentKind(kind: string): IncidentKind {
   const known = INCIDENT_KINDS.find((k) => k === kind);

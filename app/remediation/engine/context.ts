@@ -1,9 +1,10 @@
 // What every step of one remediation run shares.
 import type { Database } from "../../db.server";
 import type { Logger } from "../../logger.server";
+import type { ShopSettings } from "../../models/shop.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import type { RemediationOrder } from "../../shopify/operations/order.server";
-import type { IncidentRow, ShopSettings } from "./context.server";
+import type { IncidentRow } from "./context.server";
 
 export interface EngineContext {
   db: Database;

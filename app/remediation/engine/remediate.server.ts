@@ -7,13 +7,14 @@ import type { IncidentStatus } from "../../incidents/model";
 import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
 import { transitionIncident } from "../../models/remediation.server";
+import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
 import { TemplateError, decideRemediation, describeRemedies, messageValues, renderMessage, templateFor } from "../policy";
 import * as actions from "./actions.server";
 import type { EngineContext } from "./context";
 import type { IncidentRow } from "./context.server";
-import { customerHistory, incidentForRemediation, remediatedToday, shopSettings } from "./context.server";
+import { customerHistory, incidentForRemediation, remediatedToday } from "./context.server";
 import { runStep } from "./steps.server";
 import type { RemediateRequest, RemediationDeps, RemediationReport, RemedyAction, RemedyReport } from "./types";
 
