@@ -35,6 +35,7 @@ export type {
   WebhookSenderOptions,
 } from "./webhooks";
 export { FaultInjector } from "./faults";
+export { DEFAULT_SEARCH_LAG_MS, SearchIndex } from "./search-index";
 export type { FaultHit, FaultKind, FaultSpec } from "./faults";
 export { LeakyBucket, MAX_SINGLE_QUERY_COST, MUTATION_COST, queryCost } from "./cost";
 export type { BucketOptions, ThrottleStatus } from "./cost";
