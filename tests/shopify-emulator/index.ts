@@ -42,5 +42,5 @@ export type { BucketOptions, ThrottleStatus } from "./cost";
 export type { CostExtension, GraphQLRequestBody, GraphQLResponseBody } from "./graphql";
 export { renderEventPayload, renderFulfillment, renderOrder, renderRefund } from "./payloads";
 export { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
-export { manualClock, systemClock, gid, parseGid, legacyId } from "./util";
+export { manualClock, movableClock, systemClock, gid, parseGid, legacyId } from "./util";
 export type { Clock, ManualClock } from "./util";
