@@ -71,7 +71,7 @@ export async function runStep(
   );
   if (!claim.owned) {
     if (claim.row.status === "succeeded") return report(action, claim.row, true);
-    return waitForOther(ctx, key);
+    return waitForOther(ctx, action);
   }
   const stopRenewing = keepLease(ctx, claim.row);
   try {
@@ -125,16 +125,17 @@ export async function runStep(
 }
 
 /** Another run is on it (a second approval click): never act twice, wait for its result. */
-async function waitForOther(ctx: EngineContext, key: string): Promise<RemedyReport> {
+async function waitForOther(ctx: EngineContext, action: RemedyAction): Promise<RemedyReport> {
+  const key = idempotencyKey(ctx.incident.id, action);
   const settled = await waitForSettled(ctx.db, key, { timeoutMs: ctx.waitMs, intervalMs: 100, sleep: ctx.sleep });
-  return report(settled.action as RemedyAction, settled, settled.status === "succeeded");
+  return report(action, settled, settled.status === "succeeded");
 }
 
 /** This run's lease ran out and another run took the action over: its result is the other
  * run's to record, so this one reports the row as it stands and writes nothing. */
 async function takenOver(ctx: EngineContext, action: RemedyAction, holder: LeaseHolder): Promise<RemedyReport> {
   ctx.log.warn({ shop: ctx.incident.shop, incidentId: ctx.incident.id, action, remediationId: holder.id }, "remedy taken over by another run");
-  return waitForOther(ctx, idempotencyKey(ctx.incident.id, action));
+  return waitForOther(ctx, action);
 }
 
 /**
