@@ -1,7 +1,9 @@
 // Remediation rows: one per action Amends takes on Shopify, keyed by a deterministic
 // idempotency key and written BEFORE the call. The unique key is the lock: a second attempt
 // (a retry, a second merchant clicking approve) cannot insert it and does not act; it waits for
-// the first one's result, or takes the row over once its owner has gone quiet (a crash).
+// the first one's result, or takes the row over once its owner's lease has run out (a crash).
+// The owner renews its lease while it works, and every write it makes is fenced by `attempts`:
+// once another run has taken the row over, the old owner can no longer record anything.
 import type { Database } from "../db.server";
 import type { IncidentStatus } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
@@ -29,11 +31,25 @@ export type Claim = { owned: true; row: RemediationRow } | { owned: false; row: 
 
 export interface ClaimOptions {
   now: Date;
-  /** A pending row untouched for this long is taken to be abandoned by a crashed owner. */
+  /** How long the lease lasts unless renewed: a pending row past it was abandoned (a crash). */
   leaseMs: number;
 }
 
+/** The run that holds a row: only it may write, and only while `attempts` is still its own. */
+export type LeaseHolder = Pick<RemediationRow, "id" | "attempts">;
+
+/** Thrown by a fenced write when another run has taken the row over. */
+export class LeaseLostError extends Error {
+  constructor(readonly remediationId: string) {
+    super(`Remediation ${remediationId} was taken over by another run`);
+    this.name = "LeaseLostError";
+  }
+}
+
+const held = (holder: LeaseHolder) => ({ id: holder.id, attempts: holder.attempts, status: "pending" });
+
 export async function claimRemediation(db: Database, input: ClaimInput, options: ClaimOptions): Promise<Claim> {
+  const leaseExpiresAt = new Date(options.now.getTime() + options.leaseMs);
   try {
     const row = await db.remediation.create({
       data: {
@@ -44,6 +60,7 @@ export async function claimRemediation(db: Database, input: ClaimInput, options:
         request: toJson(input.request),
         actor: input.actor,
         attempts: 1,
+        leaseExpiresAt,
       },
     });
     return { owned: true, row };
@@ -52,12 +69,14 @@ export async function claimRemediation(db: Database, input: ClaimInput, options:
   }
   const existing = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing.status === "succeeded") return { owned: false, row: existing };
-  const abandoned = existing.status === "pending" && existing.updatedAt.getTime() < options.now.getTime() - options.leaseMs;
+  // Rows written before leases were recorded count from their last write.
+  const expires = existing.leaseExpiresAt?.getTime() ?? existing.updatedAt.getTime() + options.leaseMs;
+  const abandoned = existing.status === "pending" && expires < options.now.getTime();
   if (existing.status === "failed" || abandoned) {
     // Compare-and-set on `attempts`: of two callers taking over, only one matches.
     const taken = await db.remediation.updateMany({
       where: { idempotencyKey: input.idempotencyKey, attempts: existing.attempts, status: existing.status },
-      data: { status: "pending", attempts: { increment: 1 }, error: null, actor: input.actor },
+      data: { status: "pending", attempts: { increment: 1 }, error: null, actor: input.actor, leaseExpiresAt },
     });
     const row = await db.remediation.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
     return { owned: taken.count === 1, row };
@@ -65,9 +84,21 @@ export async function claimRemediation(db: Database, input: ClaimInput, options:
   return { owned: false, row: existing };
 }
 
-/** Progress an owner must not lose in a crash (the exact refund input, the draft's id). */
-export async function saveRequest(db: Database, id: string, request: unknown): Promise<RemediationRow> {
-  return db.remediation.update({ where: { id }, data: { request: toJson(request) } });
+/** Extends the holder's lease; false when it no longer holds the row. */
+export async function renewLease(db: Database, holder: LeaseHolder, options: ClaimOptions): Promise<boolean> {
+  const renewed = await db.remediation.updateMany({
+    where: held(holder),
+    data: { leaseExpiresAt: new Date(options.now.getTime() + options.leaseMs) },
+  });
+  return renewed.count === 1;
+}
+
+/** Progress an owner must not lose in a crash (the exact refund input, the draft's id).
+ * Throws LeaseLostError when the row was taken over: the taker's progress is kept. */
+export async function saveRequest(db: Database, holder: LeaseHolder, request: unknown): Promise<RemediationRow> {
+  const saved = await db.remediation.updateMany({ where: held(holder), data: { request: toJson(request) } });
+  if (saved.count !== 1) throw new LeaseLostError(holder.id);
+  return db.remediation.findUniqueOrThrow({ where: { id: holder.id } });
 }
 
 export interface Success {
@@ -77,9 +108,10 @@ export interface Success {
   currencyCode: string | null;
 }
 
-export async function markSucceeded(db: Database, id: string, success: Success): Promise<RemediationRow> {
-  return db.remediation.update({
-    where: { id },
+/** Records the result, only by the holder of the lease: null when another run took over. */
+export async function markSucceeded(db: Database, holder: LeaseHolder, success: Success): Promise<RemediationRow | null> {
+  const marked = await db.remediation.updateMany({
+    where: held(holder),
     data: {
       status: "succeeded",
       shopifyId: success.shopifyId,
@@ -87,12 +119,19 @@ export async function markSucceeded(db: Database, id: string, success: Success):
       amount: success.amount,
       currencyCode: success.currencyCode,
       error: null,
+      leaseExpiresAt: null,
     },
   });
+  return marked.count === 1 ? db.remediation.findUniqueOrThrow({ where: { id: holder.id } }) : null;
 }
 
-export async function markFailed(db: Database, id: string, error: string): Promise<RemediationRow> {
-  return db.remediation.update({ where: { id }, data: { status: "failed", error } });
+/** Records the failure, only by the holder of the lease: null when another run took over. */
+export async function markFailed(db: Database, holder: LeaseHolder, error: string): Promise<RemediationRow | null> {
+  const marked = await db.remediation.updateMany({
+    where: held(holder),
+    data: { status: "failed", error, leaseExpiresAt: null },
+  });
+  return marked.count === 1 ? db.remediation.findUniqueOrThrow({ where: { id: holder.id } }) : null;
 }
 
 export interface WaitOptions {

@@ -1,7 +1,8 @@
 // The remediation engine against the Admin API emulator: each remedy's effect, the decision
-// paths, and exactly-once under THROTTLED storms, 5xx, lost answers, concurrent approvals and
-// a crash between Shopify's answer and Amends' write. Every test ends by counting effects in
-// the emulator's store.
+// paths, and exactly-once under THROTTLED storms, 5xx, lost answers, concurrent approvals,
+// a crash between Shopify's answer and Amends' write, and leases that run out or are renewed.
+// Search lags behind writes as on Shopify; the engine's waits move the shared clock instead of
+// sleeping. Every test ends by counting effects in the emulator's store.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../../app/db.server";
@@ -11,10 +12,10 @@ import { DEFAULT_POLICY } from "../../app/remediation/policy";
 import type { RemediationPolicy } from "../../app/remediation/policy";
 import { apologyCode } from "../../app/shopify/operations/discount.server";
 import type { RunningEmulator } from "../shopify-emulator";
-import { startEmulator } from "../shopify-emulator";
+import { DEFAULT_SEARCH_LAG_MS, movableClock, startEmulator } from "../shopify-emulator";
 import { databaseFor, testDatabases } from "../support/databases";
 import type { Fixture } from "./support";
-import { clearRemediationShop, dyingAfter, effects, setUp } from "./support";
+import { clearRemediationShop, clientFactory, dyingAfter, effects, holdingBefore, setUp } from "./support";
 
 let emu: RunningEmulator;
 const sqlite = testDatabases()[0];
@@ -22,8 +23,12 @@ if (!sqlite) throw new Error("no SQLite test database");
 const db: Database = databaseFor(sqlite.url);
 const shops: string[] = [];
 
+const clock = movableClock();
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 beforeAll(async () => {
-  emu = await startEmulator({ bucket: { maximumAvailable: 2000, restoreRate: 100 } });
+  emu = await startEmulator({ clock, bucket: { maximumAvailable: 2000, restoreRate: 100 } });
+  expect(emu.search.lagMs).toBe(DEFAULT_SEARCH_LAG_MS); // Shopify's lag, on in every test here
 });
 afterAll(async () => {
   await emu.close();
@@ -36,6 +41,16 @@ afterEach(async () => {
 async function fixture(options: Parameters<typeof setUp>[2] = {}, database: Database = db): Promise<Fixture> {
   const f = await setUp(database, emu, options);
   shops.push(f.shop);
+  // The engine's clock is the emulator's: its waits (for a job, for search to catch up) pass
+  // there too, in a few real milliseconds.
+  f.deps = {
+    ...f.deps,
+    now: () => new Date(clock.now()),
+    sleep: async (ms) => {
+      clock.advance(ms);
+      await pause(Math.min(ms, 20));
+    },
+  };
   return f;
 }
 
@@ -316,7 +331,8 @@ describe("faults", () => {
 });
 
 describe("crash between Shopify's answer and Amends' write", () => {
-  const later = () => new Date(Date.now() + 10 * 60_000);
+  /** Past the default lease of 5 minutes. */
+  const later = () => clock.advance(10 * 60_000);
 
   it("after CancelForStockOut: the order is cancelled once and what it refunded is still recorded", async () => {
     const dying = dyingAfter("CancelForStockOut");
@@ -328,8 +344,8 @@ describe("crash between Shopify's answer and Amends' write", () => {
     });
     remediate(f.deps, automatic(f)).catch(() => {}); // never settles: the process "died"
     await dying.died;
-    const { clientFactory } = await import("./support");
-    const resumed = await remediate({ ...f.deps, clientFor: clientFactory(db, emu), now: later }, automatic(f));
+    later();
+    const resumed = await remediate({ ...f.deps, clientFor: clientFactory(db, emu) }, automatic(f));
     expect(resumed.status).toBe("resolved");
     const { refunds, order } = effects(emu, f.shop, f.order.id);
     expect(order.cancelledAt).not.toBeNull();
@@ -342,6 +358,7 @@ describe("crash between Shopify's answer and Amends' write", () => {
     ["RefundIncident", "stock_out_cancellation"],
     ["CreateApologyCode", "stock_out_cancellation"],
     ["CompleteReplacementDraft", "damaged"],
+    ["CreateReplacementDraft", "damaged"],
   ] as const)("after %s: the next run finds the effect instead of repeating it", async (operation, kind) => {
     const dying = dyingAfter(operation);
     const f = await fixture({ kind, fulfilled: kind === "damaged" ? 2 : 0, fetch: dying.fetch });
@@ -352,19 +369,69 @@ describe("crash between Shopify's answer and Amends' write", () => {
     expect(pending).toHaveLength(1);
 
     // A run within the lease leaves the action to its owner.
-    const { clientFactory } = await import("./support");
     const healthy = { ...f.deps, clientFor: clientFactory(db, emu), waitMs: 200 };
     expect((await remediate(healthy, automatic(f))).status).toBe("in_progress");
 
     // After the lease, the next run (the sweep, or the merchant retrying) takes over.
-    const resumed = await remediate({ ...healthy, now: later }, automatic(f));
+    later();
+    const resumed = await remediate(healthy, automatic(f));
     expect(resumed.status).toBe("resolved");
-    const { refunds, discounts, replacementOrders } = effects(emu, f.shop, f.order.id);
-    if (kind === "damaged") expect(replacementOrders).toHaveLength(1);
-    else {
+    const { refunds, discounts, replacementOrders, drafts } = effects(emu, f.shop, f.order.id);
+    if (kind === "damaged") {
+      expect(replacementOrders).toHaveLength(1);
+      expect(drafts).toHaveLength(1);
+    } else {
       expect(refunds).toHaveLength(1);
       expect(discounts).toHaveLength(1);
     }
+  });
+});
+
+describe("leases", () => {
+  const codeRow = (f: Fixture) => db.remediation.findUniqueOrThrow({ where: { idempotencyKey: `${f.incidentId}:discount_code` } });
+
+  it("a holder that stopped renewing is taken over after its lease, and cannot record what it did late", async () => {
+    const held = holdingBefore("CreateApologyCode");
+    const f = await fixture({ fetch: held.fetch });
+    // A paused process: it renews nothing while it is stuck.
+    const slow = remediate({ ...f.deps, leaseRenewMs: 3_600_000 }, automatic(f));
+    await held.reached;
+    clock.advance(10 * 60_000);
+    const other = await remediate({ ...f.deps, clientFor: clientFactory(db, emu) }, automatic(f));
+    expect(other.status).toBe("resolved");
+    expect(await codeRow(f)).toMatchObject({ status: "succeeded", attempts: 2 });
+
+    // The slow holder wakes up: Shopify refuses its code (taken), and that is not recorded.
+    held.release();
+    const late = await slow;
+    expect(late.remedies.find((r) => r.action === "discount_code")?.status).toBe("succeeded");
+    expect(await codeRow(f)).toMatchObject({ status: "succeeded", attempts: 2, error: null });
+    expect(effects(emu, f.shop, f.order.id).discounts).toHaveLength(1);
+    const events = await timeline(f.incidentId);
+    expect(events.filter((e) => e.type === "remedy_failed" || e.type === "remediation_failed")).toEqual([]);
+    expect(events.filter((e) => e.type === "remedy" && (e.data as { action?: string }).action === "discount_code")).toHaveLength(1);
+    expect((await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } })).status).toBe("resolved");
+  });
+
+  it("a long-running holder renews its lease: another run waits instead of taking over", async () => {
+    const held = holdingBefore("CreateApologyCode");
+    const f = await fixture({ fetch: held.fetch });
+    const deps = { ...f.deps, leaseMs: 60_000, leaseRenewMs: 10 };
+    const slow = remediate(deps, automatic(f));
+    await held.reached;
+    // Two minutes pass, twice the lease, while the holder renews it.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(30_000);
+      await pause(60);
+    }
+    const other = await remediate({ ...deps, clientFor: clientFactory(db, emu), waitMs: 50 }, automatic(f));
+    expect(other.status).toBe("in_progress");
+    expect(other.remedies.find((r) => r.action === "discount_code")?.status).toBe("in_progress");
+
+    held.release();
+    expect((await slow).status).toBe("resolved");
+    expect(await codeRow(f)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(effects(emu, f.shop, f.order.id).discounts).toHaveLength(1);
   });
 });
 

@@ -141,6 +141,26 @@ export function dyingAfter(operation: string): { fetch: typeof fetch; died: Prom
   return { fetch: impl, died };
 }
 
+/** A fetch that holds one operation back until `release()`: a run stuck (paused, or waiting
+ * on a slow network) before its call reaches Shopify. */
+export function holdingBefore(operation: string): { fetch: typeof fetch; reached: Promise<void>; release: () => void } {
+  let reachedSignal: () => void = () => {};
+  let release: () => void = () => {};
+  const reached = new Promise<void>((resolve) => (reachedSignal = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding = true;
+  const impl: typeof fetch = async (input, init) => {
+    const body = typeof init?.body === "string" ? init.body : "";
+    if (holding && body.includes(`${operation}(`)) {
+      holding = false;
+      reachedSignal();
+      await released;
+    }
+    return fetch(input, init);
+  };
+  return { fetch: impl, reached, release };
+}
+
 export async function clearRemediationShop(db: Database, shop: string): Promise<void> {
   await db.incidentEvent.deleteMany({ where: { incident: { shop } } });
   await db.remediation.deleteMany({ where: { shop } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { GraphQLResponseBody, RunningEmulator, SeededShop } from "./index";
-import { manualClock, seedDemoShop, startEmulator } from "./index";
+import { DEFAULT_SEARCH_LAG_MS, manualClock, seedDemoShop, startEmulator } from "./index";
 
 const SHOP = "demo-shop.myshopify.com";
 const clock = manualClock(Date.UTC(2026, 10, 20, 12));
@@ -338,6 +338,7 @@ describe("other mutations", () => {
     await post(`mutation Draft($input: DraftOrderInput!) { draftOrderCreate(input: $input) { draftOrder { id } userErrors { message } } }`, {
       input: { lineItems: [{ variantId: variant.id, quantity: 1 }], tags: ["amends-incident-x1"] },
     });
+    clock.advance(DEFAULT_SEARCH_LAG_MS); // search-lag.test.ts shows the draft before that
     expect(dig((await search("tag:'amends-incident-x1' status:open")).body.data, "draftOrders", "nodes")).toEqual([
       expect.objectContaining({ status: "OPEN", tags: ["amends-incident-x1"] }),
     ]);

@@ -35,11 +35,12 @@ export type {
   WebhookSenderOptions,
 } from "./webhooks";
 export { FaultInjector } from "./faults";
+export { DEFAULT_SEARCH_LAG_MS, SearchIndex } from "./search-index";
 export type { FaultHit, FaultKind, FaultSpec } from "./faults";
 export { LeakyBucket, MAX_SINGLE_QUERY_COST, MUTATION_COST, queryCost } from "./cost";
 export type { BucketOptions, ThrottleStatus } from "./cost";
 export type { CostExtension, GraphQLRequestBody, GraphQLResponseBody } from "./graphql";
 export { renderEventPayload, renderFulfillment, renderOrder, renderRefund } from "./payloads";
 export { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
-export { manualClock, systemClock, gid, parseGid, legacyId } from "./util";
+export { manualClock, movableClock, systemClock, gid, parseGid, legacyId } from "./util";
 export type { Clock, ManualClock } from "./util";

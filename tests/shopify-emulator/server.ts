@@ -13,6 +13,7 @@ import type { GraphQLResponseBody } from "./graphql";
 import { executeAdminGraphQL, operationNameOf, throttledResponse } from "./graphql";
 import type { ResolverContext } from "./resolvers/core";
 import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
+import { DEFAULT_SEARCH_LAG_MS, SearchIndex } from "./search-index";
 import type { ShopInput } from "./store";
 import { EmulatorStore } from "./store";
 import type { Clock } from "./util";
@@ -31,6 +32,9 @@ export interface EmulatorOptions {
   jobAutoCompleteMs?: number | null;
   /** Shops to create up front. */
   shops?: ShopInput[];
+  /** How long after a write search (`orders(query:)`, `draftOrders(query:)`) sees it, on
+   * `clock` (default DEFAULT_SEARCH_LAG_MS; 0: search is live, unlike Shopify). */
+  searchLagMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -55,6 +59,7 @@ export interface Emulator {
   readonly clock: Clock;
   readonly schema: GraphQLSchema;
   readonly requests: RequestLogEntry[];
+  readonly search: SearchIndex;
   bucket(shop: string): LeakyBucket;
   /** In-process Admin GraphQL call (cost and throttling apply; faults do not). */
   graphql(
@@ -105,6 +110,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const buckets = new Map<string, LeakyBucket>();
   const requests: RequestLogEntry[] = [];
   const hung = new Set<ServerResponse>();
+  const search = new SearchIndex(clock, options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   for (const shop of options.shops ?? []) store.createShop(shop);
 
   const bucket = (shop: string): LeakyBucket => {
@@ -116,11 +122,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return b;
   };
 
-  const contextFor = (domain: string): ResolverContext => ({
-    store,
-    shop: store.shop(domain),
-    domain,
-  });
+  const contextFor = (domain: string): ResolverContext => {
+    const shop = store.shop(domain);
+    // Every request is a look at the shop: writes since the previous one start indexing.
+    search.observe(shop);
+    return { store, shop, domain, search };
+  };
 
   const scheduleJobs = (domain: string): void => {
     const ms = options.jobAutoCompleteMs;
@@ -240,6 +247,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock,
     schema,
     requests,
+    search,
     bucket,
     graphql,
     handler: (req, res) => {
@@ -254,6 +262,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       buckets.clear();
       faults.clear();
       requests.length = 0;
+      search.forget();
       webhooks.clear();
       for (const res of hung) res.destroy();
       hung.clear();

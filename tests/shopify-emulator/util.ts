@@ -25,6 +25,17 @@ export function manualClock(start: number | Date = Date.UTC(2026, 10, 20, 12)): 
   };
 }
 
+/** Real time, moved on by `advance`: the app and the emulator waiting "seconds" without sleeping. */
+export function movableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

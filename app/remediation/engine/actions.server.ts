@@ -24,8 +24,7 @@ import type { ReplacementOrder } from "../../shopify/operations/replacement.serv
 import {
   completeReplacementDraft,
   createReplacementDraft,
-  findOpenReplacementDraft,
-  findReplacementOrder,
+  findReplacementDraft,
   replacementDraft,
 } from "../../shopify/operations/replacement.server";
 import { appendOrderNote, tagOrder } from "../../shopify/operations/annotate.server";
@@ -124,7 +123,7 @@ async function refundThrough(
       ? refundInputFrom({ orderId: ctx.order.id, note: refundNote(ctx), lines, suggestion })
       : null;
     if (!input) return { refund: null, input: null };
-    await saveRequest(ctx.db, row.id, { ...(row.request as object), refundInput: input });
+    await saveRequest(ctx.db, row, { ...(row.request as object), refundInput: input });
   }
   const refund = await refundIncident(ctx.client, input, row.idempotencyKey);
   return {
@@ -213,9 +212,9 @@ export async function cancel(
     let job = jobId ? { id: jobId, done: false } : null;
     if (!job) {
       priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
-      row = await saveRequest(ctx.db, row.id, { ...(row.request as object), priorRefundIds });
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), priorRefundIds });
       job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
-      await saveRequest(ctx.db, row.id, { ...(row.request as object), jobId: job.id });
+      await saveRequest(ctx.db, row, { ...(row.request as object), jobId: job.id });
     }
     const done = await waitForJob(ctx.client, job, {
       sleep: ctx.sleep,
@@ -248,46 +247,60 @@ export async function cancel(
 }
 
 /**
- * A free replacement. The draft's id is stored as soon as Shopify gives it, so a retry
- * completes or finds that draft; failing that, the incident's tag finds an earlier order.
+ * A free replacement. Shopify cannot deduplicate draftOrderCreate, so the run writes down that
+ * it is asking for a draft before it asks, and the draft's id as soon as Shopify gives it; a
+ * retry then completes (or reads the order of) that draft by id. Only when the answer with the
+ * id was lost is the draft looked for by the incident's tag, and since search lags behind
+ * writes, not before the lag has passed since it was asked for (a bounded wait, `searchLagMs`).
  */
 export async function replacement(
   ctx: EngineContext,
-  row: RemediationRow,
+  claimed: RemediationRow,
   remedy: Remedy<"replacement">,
 ): Promise<StepOutcome> {
   const { order, incident } = ctx;
   const byId = new Map(order.lineItems.nodes.map((line) => [line.id, line]));
+  let row = claimed;
   let draftId = stored<string>(row, "draftId") ?? null;
+  let requestedAt = stored<string>(row, "draftRequestedAt") ?? null;
 
   const lookup = async (): Promise<ReplacementOrder | null> => {
     if (draftId) {
       const draft = await replacementDraft(ctx.client, draftId);
-      if (draft?.order) return draft.order;
-      if (draft) return null; // open: complete it below rather than make another
+      return draft?.order ?? null; // open: completed below rather than another made
     }
-    return findReplacementOrder(ctx.client, incident.id, order.id);
+    // Rows from before draftRequestedAt was kept: a retry may have lost a draft's id too.
+    if (!requestedAt && row.attempts <= 1) return null;
+    if (requestedAt) {
+      const wait = Date.parse(requestedAt) + ctx.searchLagMs - ctx.now().getTime();
+      if (wait > 0) await ctx.sleep(wait);
+    }
+    const found = await findReplacementDraft(ctx.client, incident.id);
+    if (!found) return null;
+    draftId = found.id;
+    row = await saveRequest(ctx.db, row, { ...(row.request as object), draftId });
+    return found.order;
   };
   const create = async (): Promise<ReplacementOrder> => {
     if (!draftId) {
-      const draft =
-        (await findOpenReplacementDraft(ctx.client, incident.id)) ??
-        (await createReplacementDraft(ctx.client, {
-          incidentId: incident.id,
-          originalOrderName: order.name,
-          customerId: order.customer?.id ?? null,
-          email: order.email,
-          shippingAddress: order.shippingAddress,
-          currencyCode: order.currencyCode,
-          lines: remedy.lines.map((line) => ({
-            variantId: byId.get(line.lineItemId)?.variant?.id ?? null,
-            title: line.title,
-            quantity: line.quantity,
-            unitPrice: line.unitPrice,
-          })),
-        }));
+      requestedAt = ctx.now().toISOString();
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftRequestedAt: requestedAt });
+      const draft = await createReplacementDraft(ctx.client, {
+        incidentId: incident.id,
+        originalOrderName: order.name,
+        customerId: order.customer?.id ?? null,
+        email: order.email,
+        shippingAddress: order.shippingAddress,
+        currencyCode: order.currencyCode,
+        lines: remedy.lines.map((line) => ({
+          variantId: byId.get(line.lineItemId)?.variant?.id ?? null,
+          title: line.title,
+          quantity: line.quantity,
+          unitPrice: line.unitPrice,
+        })),
+      });
       draftId = draft.id;
-      await saveRequest(ctx.db, row.id, { ...(row.request as object), draftId });
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftId });
     }
     return completeReplacementDraft(ctx.client, draftId);
   };
@@ -324,7 +337,7 @@ export async function discountCode(
     endsAt: remedy.expiresAt,
   };
   if (!stored(row, "code"))
-    await saveRequest(ctx.db, row.id, { ...(row.request as object), code: args });
+    await saveRequest(ctx.db, row, { ...(row.request as object), code: args });
   const { value, reused } = await createOnce<ApologyCodeNode>({
     lookup: () => findApologyCode(ctx.client, args.code),
     create: () => createApologyCode(ctx.client, args),

@@ -17,6 +17,8 @@ export interface EngineContext {
   sleep: (ms: number) => Promise<void>;
   log: Logger;
   leaseMs: number;
+  leaseRenewMs: number;
+  searchLagMs: number;
   waitMs: number;
   jobPollIntervalMs: number;
   locale: string;

@@ -20,6 +20,9 @@ import type { RemediateRequest, RemediationDeps, RemediationReport, RemedyAction
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_WAIT_MS = 30_000;
+// Shopify indexes writes for search asynchronously, within seconds; after a lost answer the
+// engine waits this long before a search may be trusted to show what the lost call did.
+const DEFAULT_SEARCH_LAG_MS = 15_000;
 
 /** Money moves first, then what depends on it: the note names the refund, the message the code. */
 const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "discount_code", "message"];
@@ -103,6 +106,8 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     sleep: deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     log,
     leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+    leaseRenewMs: deps.leaseRenewMs ?? (deps.leaseMs ?? DEFAULT_LEASE_MS) / 5,
+    searchLagMs: deps.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     waitMs: deps.waitMs ?? DEFAULT_WAIT_MS,
     jobPollIntervalMs: deps.jobPollIntervalMs ?? 1000,
     locale: deps.locale ?? "en-US",

@@ -1,11 +1,19 @@
 // One remedy, exactly once. Each action has a deterministic key (`<incident>:<action>`); its
-// Remediation row is written before Shopify is called. The first run to insert the row acts;
-// another run waits for its result; a row left pending by a crash is taken over after the
-// lease and the action starts with a look-up for what the crashed run may have done.
+// Remediation row is written before Shopify is called. The first run to insert the row acts
+// and renews its lease while it works; another run waits for its result; a row whose lease ran
+// out (a crash) is taken over and the action starts with a look-up for what the crashed run may
+// have done. Only the lease's holder records a result: a run that was taken over stays silent.
 import { moneyRefunded, remediations } from "../../metrics.server";
 import { addEvent } from "../../models/incident.server";
-import type { RemediationRow } from "../../models/remediation.server";
-import { claimRemediation, markFailed, markSucceeded, waitForSettled } from "../../models/remediation.server";
+import type { LeaseHolder, RemediationRow } from "../../models/remediation.server";
+import {
+  LeaseLostError,
+  claimRemediation,
+  markFailed,
+  markSucceeded,
+  renewLease,
+  waitForSettled,
+} from "../../models/remediation.server";
 import { ShopifyError, ShopifyUserError } from "../../shopify/admin.server";
 import type { RemedyAction, RemedyReport } from "./types";
 import type { EngineContext } from "./context";
@@ -63,13 +71,13 @@ export async function runStep(
   );
   if (!claim.owned) {
     if (claim.row.status === "succeeded") return report(action, claim.row, true);
-    // Another run is on it (a second approval click): never act twice, wait for its result.
-    const settled = await waitForSettled(db, key, { timeoutMs: ctx.waitMs, intervalMs: 100, sleep: ctx.sleep });
-    return report(action, settled, settled.status === "succeeded");
+    return waitForOther(ctx, action);
   }
+  const stopRenewing = keepLease(ctx, claim.row);
   try {
     const outcome = await perform(claim.row);
-    const row = await markSucceeded(db, claim.row.id, outcome);
+    const row = await markSucceeded(db, claim.row, outcome);
+    if (!row) return takenOver(ctx, action, claim.row);
     remediations.inc({ action, outcome: outcome.reused ? "reused" : "succeeded" });
     if (action === "refund" && outcome.amount && !outcome.reused) {
       moneyRefunded.inc({ currency: outcome.currencyCode ?? "unknown" }, Number(outcome.amount));
@@ -91,9 +99,11 @@ export async function runStep(
     });
     return report(action, row, outcome.reused);
   } catch (error) {
+    if (error instanceof LeaseLostError) return takenOver(ctx, action, claim.row);
     const message = describeError(error);
     ctx.log.warn({ shop: incident.shop, incidentId: incident.id, action, err: error }, "remedy failed");
-    const row = await markFailed(db, claim.row.id, message);
+    const row = await markFailed(db, claim.row, message);
+    if (!row) return takenOver(ctx, action, claim.row);
     remediations.inc({ action, outcome: "failed" });
     await addEvent(db, incident.id, {
       type: "remedy_failed",
@@ -109,7 +119,43 @@ export async function runStep(
       },
     });
     return report(action, row, false, "failed");
+  } finally {
+    stopRenewing();
   }
+}
+
+/** Another run is on it (a second approval click): never act twice, wait for its result. */
+async function waitForOther(ctx: EngineContext, action: RemedyAction): Promise<RemedyReport> {
+  const key = idempotencyKey(ctx.incident.id, action);
+  const settled = await waitForSettled(ctx.db, key, { timeoutMs: ctx.waitMs, intervalMs: 100, sleep: ctx.sleep });
+  return report(action, settled, settled.status === "succeeded");
+}
+
+/** This run's lease ran out and another run took the action over: its result is the other
+ * run's to record, so this one reports the row as it stands and writes nothing. */
+async function takenOver(ctx: EngineContext, action: RemedyAction, holder: LeaseHolder): Promise<RemedyReport> {
+  ctx.log.warn({ shop: ctx.incident.shop, incidentId: ctx.incident.id, action, remediationId: holder.id }, "remedy taken over by another run");
+  return waitForOther(ctx, action);
+}
+
+/**
+ * Renews the row's lease every `leaseRenewMs` while `perform` runs, so a slow remedy (throttle
+ * waits, a long cancellation job) is not taken for a crash. Returns the function that stops it.
+ */
+function keepLease(ctx: EngineContext, holder: LeaseHolder): () => void {
+  let stopped = false;
+  const timer = setInterval(() => {
+    renewLease(ctx.db, holder, { now: ctx.now(), leaseMs: ctx.leaseMs })
+      .then((held) => {
+        if (!held && !stopped) ctx.log.warn({ remediationId: holder.id }, "remediation lease lost");
+      })
+      .catch((err: unknown) => ctx.log.warn({ remediationId: holder.id, err }, "remediation lease not renewed"));
+  }, ctx.leaseRenewMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 export const ACTION_LABELS: Readonly<Record<RemedyAction, string>> = {

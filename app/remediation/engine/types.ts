@@ -15,6 +15,10 @@ export interface RemediationDeps {
   /** A pending action untouched this long is taken over: its owner crashed. Default 5 min,
    * above the Admin client's worst case of retries and throttle waits. */
   leaseMs?: number;
+  /** How often a run renews the lease of the action it is carrying out. Default leaseMs / 5. */
+  leaseRenewMs?: number;
+  /** How long Shopify's search (draftOrders(query:)) may take to show a write. Default 15 s. */
+  searchLagMs?: number;
   /** How long to wait for an action another run is carrying out. Default 30 s. */
   waitMs?: number;
   /** Between polls of orderCancel's job. Default 1 s. */

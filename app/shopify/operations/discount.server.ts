@@ -1,6 +1,7 @@
 // Apology discount codes: one use, for this customer only, with an end date. Shopify has no
 // idempotency for discounts, so the code is deterministic per incident (apologyCode) and an
-// earlier attempt is found by looking the code up before creating it.
+// earlier attempt is found by looking the code up before creating it: codeDiscountNodeByCode
+// is a direct read, so it sees a code created a moment ago (search would not, for seconds).
 import { createHash } from "node:crypto";
 
 import type { AdminClient } from "../admin.server";

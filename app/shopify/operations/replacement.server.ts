@@ -1,6 +1,8 @@
 // Replacement orders: a draft order at 100 % off with free shipping to the customer's address,
-// completed into a real order. Shopify has no idempotency for drafts, so every replacement
-// carries the tag `amends-incident-<id>` and a previous attempt is looked for before creating.
+// completed into a real order. Shopify has no idempotency for drafts, so the draft's id is
+// kept as soon as Shopify gives it and read back by id. Every replacement also carries the tag
+// `amends-incident-<id>`, which finds a draft whose answer was lost — through search, which
+// lags behind writes, so the caller waits out the lag before trusting it.
 import type { AdminClient } from "../admin.server";
 import { graphql } from "../documents";
 import type { RemediationAddress } from "./order.server";
@@ -63,18 +65,6 @@ export const REPLACEMENT_DRAFT = graphql`
   }
 `;
 
-export const FIND_REPLACEMENT_ORDER = graphql`
-  query FindReplacementOrder($query: String!) {
-    orders(first: 5, query: $query) {
-      nodes {
-        id
-        name
-        tags
-      }
-    }
-  }
-`;
-
 export const FIND_REPLACEMENT_DRAFT = graphql`
   query FindReplacementDraft($query: String!) {
     draftOrders(first: 5, query: $query) {
@@ -83,6 +73,10 @@ export const FIND_REPLACEMENT_DRAFT = graphql`
         name
         status
         tags
+        order {
+          id
+          name
+        }
       }
     }
   }
@@ -214,36 +208,21 @@ export async function replacementDraft(
   return data.draftOrder;
 }
 
-/** The replacement order an earlier attempt created for the incident, if any. */
-export async function findReplacementOrder(
+/**
+ * The draft an earlier attempt created for the incident, open or completed, found by its tag.
+ * Search lags behind writes: call it only once the lag has passed since that attempt.
+ */
+export async function findReplacementDraft(
   client: AdminClient,
   incidentId: string,
-  originalOrderId: string,
-): Promise<ReplacementOrder | null> {
+): Promise<ReplacementDraftState | null> {
   const tag = incidentTag(incidentId);
-  const data = await client.request<{
-    orders: { nodes: { id: string; name: string; tags: string[] }[] };
-  }>("FindReplacementOrder", FIND_REPLACEMENT_ORDER, { query: `tag:'${tag}'` });
-  // Search matches loosely; only an order carrying exactly our tag, and never the original.
-  const found = data.orders.nodes.find(
-    (order) => order.id !== originalOrderId && order.tags.some((t) => t.toLowerCase() === tag),
+  const data = await client.request<{ draftOrders: { nodes: ReplacementDraftState[] } }>(
+    "FindReplacementDraft",
+    FIND_REPLACEMENT_DRAFT,
+    { query: `tag:'${tag}'` },
   );
-  return found ? { id: found.id, name: found.name } : null;
-}
-
-/** The open draft an earlier attempt created for the incident but did not complete (its answer
- * was lost before the draft's id was written down), so it is completed instead of a second one
- * being made and left behind. */
-export async function findOpenReplacementDraft(
-  client: AdminClient,
-  incidentId: string,
-): Promise<ReplacementDraft | null> {
-  const tag = incidentTag(incidentId);
-  const data = await client.request<{
-    draftOrders: { nodes: (ReplacementDraft & { tags: string[] })[] };
-  }>("FindReplacementDraft", FIND_REPLACEMENT_DRAFT, { query: `tag:'${tag}' status:open` });
-  const found = data.draftOrders.nodes.find(
-    (draft) => draft.status === "OPEN" && draft.tags.some((t) => t.toLowerCase() === tag),
-  );
-  return found ? { id: found.id, name: found.name, status: found.status } : null;
+  // Search matches loosely; only a draft carrying exactly our tag. A completed one first.
+  const ours = data.draftOrders.nodes.filter((draft) => draft.tags.some((t) => t.toLowerCase() === tag));
+  return ours.find((draft) => draft.order) ?? ours[0] ?? null;
 }

@@ -6,6 +6,7 @@
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from "graphql";
 import { GraphQLError } from "graphql";
 
+import type { SearchIndex } from "../search-index";
 import type { EmulatorStore, ShopState } from "../store";
 import { formatCents, isRecord } from "../util";
 
@@ -13,6 +14,8 @@ export interface ResolverContext {
   store: EmulatorStore;
   shop: ShopState;
   domain: string;
+  /** Serves search-backed connections with Shopify's indexing lag; absent: search is live. */
+  search?: SearchIndex;
 }
 
 export type Args = Record<string, unknown>;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Remediation" ADD COLUMN "leaseExpiresAt" DATETIME;
+
