@@ -366,7 +366,7 @@ describe("decideRemediation: edge cases", () => {
 
 describe("planRemedies", () => {
   it("adds shipping to a refund when asked and known, and says when it is unknown", () => {
-    const templates = [{ type: "refund", scope: "affected_items", includeShipping: true } as const];
+    const templates = [{ type: "refund", scope: "affected_items", includeShipping: "always" } as const];
     const known = planRemedies(templates, incident({ shippingTotal: usd("4.99") }), "USD", NOW);
     expect(known.remedies).toEqual([
       { type: "refund", lines: [mug], includeShipping: true, amount: usd("16.99") },
