@@ -94,17 +94,17 @@ export function unitsLeft(incident: IncidentForRemediation): {
     if (quantity > 0) lines.push({ ...line, quantity });
     if (quantity === line.quantity) continue;
     const known = byId.get(line.lineItemId);
-    const refunded = known ? known.quantity - known.refundableQuantity : 0;
-    const done = [
-      refunded > 0 ? `${refunded} refunded` : null,
-      known && known.replacedQuantity > 0 ? `${known.replacedQuantity} replaced` : null,
-    ].filter((part): part is string => part !== null);
-    const settled = done.length > 0 ? `already ${done.join(" and ")}` : "no longer on the order";
+    const refunded = known ? known.quantity - known.refundableQuantity > 0 : false;
+    const replaced = known ? known.replacedQuantity > 0 : false;
+    const how = refunded && replaced ? "refunded or replaced" : replaced ? "replaced" : "refunded";
+    const settled = known
+      ? `${line.quantity - quantity} of ${line.quantity} already ${how}`
+      : "no longer on the order";
     notes.push({
       flag: "already_remedied",
       reason:
         quantity === 0
-          ? `${line.title}: ${settled}, so nothing is left to refund or replace for it.`
+          ? `${line.title}: ${settled}, so nothing is left to refund or replace.`
           : `${line.title}: ${settled}; the plan covers the other ${quantity}.`,
     });
   }
