@@ -35,9 +35,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     .then(
       (activity) => orderActivityView(activity, display),
       (error: unknown) => {
+        // Shopify's own words go to the log; the page stays usable without the order's activity.
         logger.warn({ shop, incidentId: incident.id, err: error }, "order activity unavailable");
-        const why = error instanceof Error ? error.message : String(error);
-        return { available: false, reason: `Shopify's payments, refunds and fulfilments could not be read just now (${why}).` };
+        return { available: false, reason: "Shopify's payments, refunds and fulfilments could not be read just now: reload the page to try again." };
       },
     );
   return { incident, order };
