@@ -31,7 +31,7 @@ async function shown(): Promise<FormValues> {
   return page.values;
 }
 
-const CHECKBOXES = ["message", "refund", "refundShipping", "replacement", "cancel", "discount"];
+const CHECKBOXES = ["message", "refund", "replacement", "cancel", "discount"];
 
 /** Posts the page's fields as a browser does: an unticked checkbox sends nothing. */
 async function save(values: FormValues) {
@@ -98,7 +98,7 @@ describe("the settings page", () => {
     expect(settings.policy.caps.maxPerIncident).toBeNull();
     // What the page does not edit is kept.
     expect(settings.policy.kinds.damaged?.alternatives).toEqual([
-      [{ type: "message" }, { type: "refund", scope: "affected_items", includeShipping: false }],
+      [{ type: "message" }, { type: "refund", scope: "affected_items", includeShipping: "never" }],
     ]);
 
     const { detectionSettings } = await import("../app/models/shop.server");

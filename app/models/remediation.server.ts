@@ -4,6 +4,8 @@
 // the first one's result, or takes the row over once its owner's lease has run out (a crash).
 // The owner renews its lease while it works, and every write it makes is fenced by `attempts`:
 // once another run has taken the row over, the old owner can no longer record anything.
+import { z } from "zod";
+
 import type { Database } from "../db.server";
 import type { IncidentStatus } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
@@ -222,6 +224,37 @@ export async function remediatedSince(
     select: { amount: true, currencyCode: true },
   });
   return sumMinor(rows, args.currencyCode);
+}
+
+const unitsSent = z.object({ lines: z.array(z.object({ lineItemId: z.string(), quantity: z.number().int().min(0) })) });
+
+/**
+ * Units of the order's lines that other incidents already sent a replacement for (pending ones
+ * too: they are on their way). What the replacement sent is its result's lines; before the
+ * result is written, the plan's.
+ */
+export async function replacedUnits(
+  db: Database,
+  args: { shop: string; orderId: string; excludeIncidentId: string },
+): Promise<Map<string, number>> {
+  const rows = await db.remediation.findMany({
+    where: {
+      shop: args.shop,
+      action: "replacement",
+      status: { in: ["pending", "succeeded"] },
+      incidentId: { not: args.excludeIncidentId },
+      incident: { orderId: args.orderId },
+    },
+    select: { request: true, result: true },
+  });
+  const units = new Map<string, number>();
+  for (const row of rows) {
+    const sent = unitsSent.safeParse(row.result);
+    const planned = unitsSent.safeParse((row.request as { remedy?: unknown } | null)?.remedy);
+    const lines = sent.success ? sent.data.lines : planned.success ? planned.data.lines : [];
+    for (const line of lines) units.set(line.lineItemId, (units.get(line.lineItemId) ?? 0) + line.quantity);
+  }
+  return units;
 }
 
 /**

@@ -10,20 +10,37 @@ import { z } from "zod";
 
 import { requireAdmin } from "../admin-auth.server";
 import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
+import { OrderActivityCard } from "../components/OrderActivityCard";
 import { db } from "../db.server";
 import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "../incidents/model";
-import { incidentDetail } from "../models/incident-detail.server";
+import { displayPreferences, incidentDetail } from "../models/incident-detail.server";
+import type { OrderActivityView } from "../models/order-activity.server";
+import { orderActivityView } from "../models/order-activity.server";
 import { assignIncident } from "../models/incident.server";
 import { transitionIncident } from "../models/remediation.server";
+import { logger } from "../logger.server";
 import { remediate } from "../remediation/engine/index.server";
 import { kindTitle } from "../remediation/policy";
 import { adminClientFor } from "../shopify/admin.server";
+import { orderActivity } from "../shopify/operations/order-activity.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const incident = await incidentDetail(db(), shop, params.id ?? "");
+  const display = await displayPreferences(db(), shop);
+  const incident = await incidentDetail(db(), shop, params.id ?? "", display.locale);
   if (!incident) throw new Response("Incident not found", { status: 404 });
-  return { incident };
+  // Read from Shopify each time: the page must not show money as refunded before it is.
+  const order: OrderActivityView = await adminClientFor(shop)
+    .then((client) => orderActivity(client, incident.orderId))
+    .then(
+      (activity) => orderActivityView(activity, display),
+      (error: unknown) => {
+        // Shopify's own words go to the log; the page stays usable without the order's activity.
+        logger.warn({ shop, incidentId: incident.id, err: error }, "order activity unavailable");
+        return { available: false, reason: "Shopify's payments, refunds and fulfilments could not be read just now: reload the page to try again." };
+      },
+    );
+  return { incident, order };
 };
 
 const actionInput = z.discriminatedUnion("intent", [
@@ -98,7 +115,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
 const label = (value: string) => value.replaceAll("_", " ");
 
 export default function IncidentPage() {
-  const { incident } = useLoaderData<typeof loader>();
+  const { incident, order } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -144,6 +161,10 @@ export default function IncidentPage() {
               </BlockStack>
             </BlockStack>
           </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <OrderActivityCard activity={order} />
         </Layout.Section>
 
         {canAct ? (

@@ -85,7 +85,11 @@ function remedyName(remedy: RemedyTemplate, currencyCode: string): string {
     case "message":
       return "apology message";
     case "refund":
-      return remedy.includeShipping ? "refund with shipping" : "refund";
+      return remedy.includeShipping === "always"
+        ? "refund with shipping"
+        : remedy.includeShipping === "whole_order"
+          ? "refund (with shipping when it is the whole order)"
+          : "refund";
     case "replacement":
       return "replacement";
     case "cancel":
@@ -410,7 +414,15 @@ function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
           />
           {ticked("refund") ? (
             <div style={{ paddingInlineStart: "1.75rem" }}>
-              <Checkbox label="Include shipping" {...tick(name("refundShipping"))} />
+              <Select
+                label="Refund shipping"
+                options={[
+                  { label: "When the whole order is refunded", value: "whole_order" },
+                  { label: "Always", value: "always" },
+                  { label: "Never", value: "never" },
+                ]}
+                {...choice(name("refundShipping"))}
+              />
             </div>
           ) : null}
           <Checkbox label="Send a replacement" {...tick(name("replacement"))} />

@@ -85,6 +85,8 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await page.waitForURL(/\/app\/incidents\//);
     await page.getByText("#1042 was cancelled because items were out of stock", { exact: true }).waitFor();
     await expect(page.getByRole("button", { name: "Approve remedy" }).isVisible()).resolves.toBe(true);
+    // The order's money and parcels, read from Shopify (not installed here: the page says so).
+    await expect(page.getByRole("heading", { name: "Payments, refunds and fulfilments" }).isVisible()).resolves.toBe(true);
 
     // A dismissal needs a reason: the field says so, and nothing changes.
     await page.getByRole("button", { name: "Dismiss" }).click();

@@ -70,7 +70,8 @@ describe("approving and dismissing from the incident page", () => {
   it("carries out the alternative plan the merchant picked: a refund instead of a replacement", async () => {
     const { db } = await import("../../app/db.server");
     const { activeKey } = await import("../../app/models/incident.server");
-    const mug = fixture.order.lineItems[0];
+    // The tea towel: the mugs were replaced above, and are never refunded on top.
+    const towel = fixture.order.lineItems[1];
     const damaged = await db().incident.create({
       data: {
         shop: fixture.shop,
@@ -80,7 +81,7 @@ describe("approving and dismissing from the incident page", () => {
         orderId: fixture.order.id,
         orderName: fixture.order.name,
         customerId: fixture.customerId,
-        lines: [{ lineItemId: mug?.id ?? "", quantity: 1 }],
+        lines: [{ lineItemId: towel?.id ?? "", quantity: 1 }],
         evidence: {},
         responseDeadline: new Date(Date.now() + 86_400_000),
       },
@@ -101,8 +102,8 @@ describe("approving and dismissing from the incident page", () => {
     const page = await route.loader({ request: new Request(`http://127.0.0.1/app/incidents/${damaged.id}`), params: { id: damaged.id }, context: {} });
     expect(page.incident.proposal?.chosen).toBe(1);
     expect(page.incident.proposal?.plans.map((plan) => plan.description)).toEqual([
-      "a replacement for 1 × Blue Mug",
-      "a refund of $12.00 for 1 × Blue Mug",
+      "a replacement for 1 × Tea Towel",
+      "a refund of $8.00 for 1 × Tea Towel",
     ]);
   });
 

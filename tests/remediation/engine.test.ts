@@ -143,7 +143,7 @@ describe("remedies on Shopify", () => {
   });
 
   it("refunds shipped units with RETURN, or NO_RESTOCK when the goods are gone", async () => {
-    const policy = withKind("damaged", { mode: "automatic", remedies: [{ type: "refund", scope: "affected_items", includeShipping: true }] });
+    const policy = withKind("damaged", { mode: "automatic", remedies: [{ type: "refund", scope: "affected_items", includeShipping: "always" }] });
     const f = await fixture({ kind: "damaged", fulfilled: 1, policy });
     const report = await remediate(f.deps, automatic(f));
     expect(report.status).toBe("resolved");

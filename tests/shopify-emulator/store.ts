@@ -1134,6 +1134,8 @@ export class EmulatorStore {
     order.cancelReason = input.reason;
     order.closedAt = now;
     if (input.refund) {
+      // shopify.dev, orderCancel: the refund gives back "the amount paid by the customer", so
+      // the shipping goes back with the items.
       const totals = orderTotals(order);
       const remaining = totals.receivedCents - totals.refundedCents;
       const sale = order.transactions.find((t) => t.kind === "SALE");

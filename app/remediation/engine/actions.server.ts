@@ -1,7 +1,7 @@
 // What each remedy does on Shopify. Every executor starts from the row's stored progress and
 // looks for an earlier attempt's result before acting, so running it again is safe.
 import type { IncidentKind } from "../../incidents/model";
-import { saveRequest } from "../../models/remediation.server";
+import { replacedUnits, saveRequest } from "../../models/remediation.server";
 import type { RemediationRow } from "../../models/remediation.server";
 import type { RefundInput, RefundLine, RestockType } from "../../shopify/operations/refund.server";
 import {
@@ -20,6 +20,7 @@ import {
   createApologyCode,
   findApologyCode,
 } from "../../shopify/operations/discount.server";
+import { orderUnits } from "../../shopify/operations/order.server";
 import type { ReplacementOrder } from "../../shopify/operations/replacement.server";
 import {
   completeReplacementDraft,
@@ -29,7 +30,7 @@ import {
 } from "../../shopify/operations/replacement.server";
 import { appendOrderNote, tagOrder } from "../../shopify/operations/annotate.server";
 import type { PlannedRemedy, PricedLine } from "../policy";
-import { KIND_LABELS, formatMoney, fromMinor, toMinor } from "../policy";
+import { KIND_LABELS, formatMoney, fromMinor, moneyToMinor, toMinor } from "../policy";
 import type { EngineContext } from "./context";
 import type { StepOutcome } from "./steps.server";
 import { createOnce } from "./steps.server";
@@ -71,19 +72,58 @@ function money(amount: string, currencyCode: string, locale: string): string {
 }
 
 /**
- * Refund lines for the affected units: unfulfilled units are cancelled (CANCEL: removed and
- * restocked), shipped ones RETURN to stock unless the kind means they are gone (NO_RESTOCK).
+ * Each line's units as Shopify has them now, less what other incidents already replaced: the
+ * plan may be minutes old (an approval screen, a resumed run), and a refund or replacement made
+ * since must not be paid for twice.
  */
-export function refundLines(ctx: EngineContext, lines: PricedLine[]): RefundLine[] {
-  const byId = new Map(ctx.order.lineItems.nodes.map((line) => [line.id, line]));
+async function unitsNow(
+  ctx: EngineContext,
+): Promise<Map<string, { left: number; unfulfilled: number }>> {
+  const [units, replaced] = await Promise.all([
+    orderUnits(ctx.client, ctx.order.id),
+    replacedUnits(ctx.db, {
+      shop: ctx.incident.shop,
+      orderId: ctx.order.id,
+      excludeIncidentId: ctx.incident.id,
+    }),
+  ]);
+  return new Map(
+    [...units].map(([id, line]) => [
+      id,
+      {
+        left: Math.max(0, line.refundableQuantity - (replaced.get(id) ?? 0)),
+        unfulfilled: line.unfulfilledQuantity,
+      },
+    ]),
+  );
+}
+
+/** The planned lines cut to the units still left now; lines with none left are dropped. */
+function stillOpen(lines: PricedLine[], units: Map<string, { left: number }>): PricedLine[] {
+  return lines.flatMap((line) => {
+    const quantity = Math.min(line.quantity, units.get(line.lineItemId)?.left ?? 0);
+    return quantity > 0 ? [{ ...line, quantity }] : [];
+  });
+}
+
+/**
+ * Refund lines for the affected units still left: unfulfilled units are cancelled (CANCEL:
+ * removed and restocked), shipped ones RETURN to stock unless the kind means they are gone
+ * (NO_RESTOCK).
+ */
+export function refundLines(
+  ctx: EngineContext,
+  lines: PricedLine[],
+  units: Map<string, { left: number; unfulfilled: number }>,
+): RefundLine[] {
   const shipped: RestockType = GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind)
     ? "NO_RESTOCK"
     : "RETURN";
   return lines.flatMap((line) => {
-    const current = byId.get(line.lineItemId);
+    const current = units.get(line.lineItemId);
     if (!current) return [];
-    const quantity = Math.min(line.quantity, current.refundableQuantity);
-    const cancel = Math.min(quantity, current.unfulfilledQuantity);
+    const quantity = Math.min(line.quantity, current.left);
+    const cancel = Math.min(quantity, current.unfulfilled);
     const out: RefundLine[] = [];
     if (cancel > 0)
       out.push({ lineItemId: line.lineItemId, quantity: cancel, restockType: "CANCEL" });
@@ -106,7 +146,7 @@ function refundNote(ctx: EngineContext): string {
 async function refundThrough(
   ctx: EngineContext,
   row: RemediationRow,
-  lines: RefundLine[],
+  refundable: () => Promise<RefundLine[]>,
   includeShipping: boolean,
 ): Promise<{
   refund: { id: string; amount: string; currencyCode: string } | null;
@@ -114,6 +154,8 @@ async function refundThrough(
 }> {
   let input = stored<RefundInput>(row, "refundInput") ?? null;
   if (!input) {
+    const lines = await refundable();
+    if (lines.length === 0) return { refund: null, input: null };
     const suggestion = await suggestedRefund(ctx.client, {
       orderId: ctx.order.id,
       lines,
@@ -141,8 +183,8 @@ export async function refund(
   row: RemediationRow,
   remedy: Remedy<"refund">,
 ): Promise<StepOutcome> {
-  const lines = refundLines(ctx, remedy.lines);
-  const { refund: done, input } = await refundThrough(ctx, row, lines, remedy.includeShipping);
+  const refundable = async () => refundLines(ctx, remedy.lines, await unitsNow(ctx));
+  const { refund: done, input } = await refundThrough(ctx, row, refundable, remedy.includeShipping);
   if (!done) {
     return {
       shopifyId: null,
@@ -232,11 +274,21 @@ export async function cancel(
         : `Cancelled ${order.name}: items restocked (nothing had been paid to refund).`,
     };
   }
-  const lines = refundLines(ctx, remedy.lines).filter((line) => line.restockType === "CANCEL");
-  const { refund: done } = await refundThrough(ctx, row, lines, false);
+  let lines: RefundLine[] = [];
+  const cancellable = async () => {
+    lines = refundLines(ctx, remedy.lines, await unitsNow(ctx)).filter(
+      (line) => line.restockType === "CANCEL",
+    );
+    return lines;
+  };
+  const { refund: done, input } = await refundThrough(ctx, row, cancellable, false);
   return {
     shopifyId: done?.id ?? null,
-    result: { wholeOrder: false, refundId: done?.id ?? null, lines },
+    result: {
+      wholeOrder: false,
+      refundId: done?.id ?? null,
+      lines: input?.refundLineItems ?? lines,
+    },
     amount: done?.amount ?? null,
     currencyCode: done?.currencyCode ?? null,
     reused: false,
@@ -245,6 +297,9 @@ export async function cancel(
       : "Nothing was left to cancel on the order.",
   };
 }
+
+/** Every unit the plan would replace was refunded or replaced since: no draft is made. */
+class NothingLeft extends Error {}
 
 /**
  * A free replacement. Shopify cannot deduplicate draftOrderCreate, so the run writes down that
@@ -263,6 +318,8 @@ export async function replacement(
   let row = claimed;
   let draftId = stored<string>(row, "draftId") ?? null;
   let requestedAt = stored<string>(row, "draftRequestedAt") ?? null;
+  // The units the draft was made for; the plan's until a draft is made.
+  let lines = stored<PricedLine[]>(row, "lines") ?? remedy.lines;
 
   const lookup = async (): Promise<ReplacementOrder | null> => {
     if (draftId) {
@@ -283,8 +340,10 @@ export async function replacement(
   };
   const create = async (): Promise<ReplacementOrder> => {
     if (!draftId) {
+      lines = stillOpen(remedy.lines, await unitsNow(ctx));
+      if (lines.length === 0) throw new NothingLeft();
       requestedAt = ctx.now().toISOString();
-      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftRequestedAt: requestedAt });
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftRequestedAt: requestedAt, lines });
       const draft = await createReplacementDraft(ctx.client, {
         incidentId: incident.id,
         originalOrderName: order.name,
@@ -292,7 +351,7 @@ export async function replacement(
         email: order.email,
         shippingAddress: order.shippingAddress,
         currencyCode: order.currencyCode,
-        lines: remedy.lines.map((line) => ({
+        lines: lines.map((line) => ({
           variantId: byId.get(line.lineItemId)?.variant?.id ?? null,
           title: line.title,
           quantity: line.quantity,
@@ -300,16 +359,33 @@ export async function replacement(
         })),
       });
       draftId = draft.id;
-      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftId });
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), draftId, lines });
     }
     return completeReplacementDraft(ctx.client, draftId);
   };
-  const { value, reused } = await createOnce({ lookup, create });
+  let made: { value: ReplacementOrder; reused: boolean };
+  try {
+    made = await createOnce({ lookup, create });
+  } catch (error) {
+    if (!(error instanceof NothingLeft)) throw error;
+    return {
+      shopifyId: null,
+      result: { skipped: "nothing left to replace", lines: [] },
+      amount: null,
+      currencyCode: null,
+      reused: false,
+      summary:
+        "Nothing was left to replace: the items were refunded or replaced since the plan was made.",
+    };
+  }
+  const { value, reused } = made;
+  const currency = remedy.estimatedCost.currencyCode;
+  const cost = lines.reduce((sum, line) => sum + moneyToMinor(line.unitPrice) * line.quantity, 0);
   return {
     shopifyId: value.id,
-    result: { orderId: value.id, orderName: value.name, draftId },
-    amount: remedy.estimatedCost.amount,
-    currencyCode: remedy.estimatedCost.currencyCode,
+    result: { orderId: value.id, orderName: value.name, draftId, lines },
+    amount: fromMinor(cost, currency).amount,
+    currencyCode: currency,
     reused,
     summary: `Created replacement order ${value.name} at no charge, shipping free.`,
   };

@@ -28,8 +28,17 @@ function affectedLines(value: unknown): AffectedLine[] {
   });
 }
 
-/** The incident in the policy's terms: affected lines priced at what the customer paid. */
-export function incidentForRemediation(incident: IncidentRow, order: RemediationOrder): IncidentForRemediation {
+/**
+ * The incident in the policy's terms: affected lines priced at what the customer paid and, with
+ * `replaced` (units other incidents already replaced), what is left of each line to remedy.
+ * Without it the plan takes the units as reported: a resumed plan was checked when it was
+ * chosen, its own refunds must not shrink it, and each step checks Shopify again as it acts.
+ */
+export function incidentForRemediation(
+  incident: IncidentRow,
+  order: RemediationOrder,
+  replaced: ReadonlyMap<string, number> | null,
+): IncidentForRemediation {
   const byId = new Map(order.lineItems.nodes.map((line) => [line.id, line]));
   const currency = order.totalPriceSet.shopMoney.currencyCode;
   const lines: PricedLine[] = affectedLines(incident.lines).flatMap((affected) => {
@@ -47,6 +56,18 @@ export function incidentForRemediation(incident: IncidentRow, order: Remediation
     shippingTotal: order.totalShippingPriceSet.shopMoney,
     ...(daysLate === undefined ? {} : { daysLate }),
     currency,
+    ...(replaced
+      ? {
+          shippingRefunded: order.totalRefundedShippingSet.shopMoney,
+          refundable: order.netPaymentSet.shopMoney,
+          orderLines: order.lineItems.nodes.map((line) => ({
+            lineItemId: line.id,
+            quantity: line.quantity,
+            refundableQuantity: line.refundableQuantity,
+            replacedQuantity: replaced.get(line.id) ?? 0,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 import type { IncidentStatus } from "../../incidents/model";
 import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
-import { transitionIncident } from "../../models/remediation.server";
+import { replacedUnits, transitionIncident } from "../../models/remediation.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
@@ -62,7 +62,11 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const resuming = status === "remediating";
   const option = resuming ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
   const decision = decideRemediation({
-    incident: incidentForRemediation(incident, order),
+    incident: incidentForRemediation(
+      incident,
+      order,
+      resuming ? null : await replacedUnits(db, { shop: request.shop, orderId: incident.orderId, excludeIncidentId: incident.id }),
+    ),
     policy: settings.policy,
     customerHistory: await customerHistory(db, incident, order, at, currency),
     shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
@@ -203,7 +207,7 @@ function doneSentence(report: RemedyReport): string {
     case "cancel":
       return "Cancelled for stock-out.";
     case "replacement":
-      return `Replacement order ${String(result.orderName ?? report.shopifyId)}.`;
+      return result.orderName ? `Replacement order ${String(result.orderName)}.` : "";
     case "discount_code":
       return `Discount code ${String(result.code ?? "")}.`;
     default:
@@ -219,9 +223,17 @@ function renderApology(
   const codeResult = reports.find((r) => r.action === "discount_code")?.result as { code?: string; endsAt?: string } | undefined;
   const code = codeResult?.code ?? null;
   // The message states the code's real end date (an earlier attempt's, when it was reused).
-  const described = remedies.map((r) =>
-    r.type === "discount_code" && codeResult?.endsAt ? { ...r, expiresAt: codeResult.endsAt } : r,
-  );
+  // It tells the customer what was done: not a refund or replacement found to be settled
+  // already when it came to it, and only the units actually replaced.
+  const outcome = (type: PlannedRemedy["type"]) =>
+    (reports.find((r) => r.action === type)?.result ?? {}) as { skipped?: unknown; lines?: unknown };
+  const described = remedies.flatMap((r): PlannedRemedy[] => {
+    if (r.type === "discount_code" && codeResult?.endsAt) return [{ ...r, expiresAt: codeResult.endsAt }];
+    if ((r.type === "refund" || r.type === "replacement") && outcome(r.type).skipped) return [];
+    const sent = outcome("replacement").lines;
+    if (r.type === "replacement" && Array.isArray(sent)) return [{ ...r, lines: sent as typeof r.lines }];
+    return [r];
+  });
   const kind = ctx.incident.kind as keyof typeof ctx.settings.policy.kinds;
   const custom = ctx.settings.policy.kinds[kind]?.messageTemplate ?? null;
   const values = messageValues({

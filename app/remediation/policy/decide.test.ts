@@ -366,7 +366,9 @@ describe("decideRemediation: edge cases", () => {
 
 describe("planRemedies", () => {
   it("adds shipping to a refund when asked and known, and says when it is unknown", () => {
-    const templates = [{ type: "refund", scope: "affected_items", includeShipping: true } as const];
+    const templates = [
+      { type: "refund", scope: "affected_items", includeShipping: "always" } as const,
+    ];
     const known = planRemedies(templates, incident({ shippingTotal: usd("4.99") }), "USD", NOW);
     expect(known.remedies).toEqual([
       { type: "refund", lines: [mug], includeShipping: true, amount: usd("16.99") },
@@ -398,5 +400,127 @@ describe("planRemedies", () => {
       },
     ]);
     expect(plan.estimatedCost).toEqual(usd("5.00"));
+  });
+});
+
+describe("units already refunded or replaced", () => {
+  const standing = (line: PricedLine, refundableQuantity: number, replacedQuantity = 0) => ({
+    lineItemId: line.lineItemId,
+    quantity: line.quantity,
+    refundableQuantity,
+    replacedQuantity,
+  });
+
+  it("proposes no replacement for a wrong item Shopify has already refunded in full", () => {
+    const decision = decideRemediation(
+      input({
+        incident: incident({ kind: "wrong_item", orderLines: [standing(mug, 0)] }),
+      }),
+    );
+    expect(decision.remedies).toEqual([{ type: "message" }]);
+    expect(decision.estimatedCost).toEqual(usd("0.00"));
+    expect(decision.flags).toContain("already_remedied");
+    expect(decision.reasons).toContain(
+      "Blue Mug: 1 of 1 already refunded, so nothing is left to refund or replace.",
+    );
+    // Nor a refund, when the merchant picks one instead.
+    const refund = planRemedies(
+      [{ type: "refund", scope: "affected_items", includeShipping: "always" }],
+      incident({ kind: "wrong_item", orderLines: [standing(mug, 0)], shippingTotal: usd("4.99") }),
+      "USD",
+      NOW,
+    );
+    expect(refund.remedies).toEqual([]);
+    expect(refund.notes.map((n) => n.flag)).toEqual(["already_remedied"]);
+  });
+
+  it("offers only the remainder of a partly refunded line, and nothing Amends already replaced", () => {
+    const plan = planRemedies(
+      [{ type: "refund", scope: "affected_items", includeShipping: "never" }],
+      incident({ kind: "damaged", lines: [plates], orderLines: [standing(plates, 2)] }),
+      "USD",
+      NOW,
+    );
+    expect(plan.remedies).toEqual([
+      {
+        type: "refund",
+        lines: [{ ...plates, quantity: 2 }],
+        includeShipping: false,
+        amount: usd("39.98"),
+      },
+    ]);
+    expect(plan.notes.map((n) => n.reason)).toEqual([
+      "Red Plate: 1 of 3 already refunded; the plan covers the other 2.",
+    ]);
+
+    const replaced = decideRemediation(
+      input({
+        incident: incident({
+          kind: "missing_item",
+          lines: [plates],
+          orderLines: [standing(plates, 3, 3)],
+        }),
+      }),
+    );
+    expect(replaced.remedies).toEqual([{ type: "message" }]);
+    expect(replaced.reasons).toContain(
+      "Red Plate: 3 of 3 already replaced, so nothing is left to refund or replace.",
+    );
+  });
+
+  it("caps a refund at what is left of the payment", () => {
+    const plan = planRemedies(
+      [{ type: "refund", scope: "affected_items", includeShipping: "never" }],
+      incident({ lines: [plates], orderLines: [standing(plates, 3)], refundable: usd("50.00") }),
+      "USD",
+      NOW,
+    );
+    expect(plan.remedies[0]).toMatchObject({ type: "refund", amount: usd("50.00") });
+    expect(plan.notes.map((n) => n.flag)).toEqual(["refund_capped"]);
+  });
+});
+
+describe("shipping on a stock-out", () => {
+  const whole = [
+    { lineItemId: mug.lineItemId, quantity: 1, refundableQuantity: 1, replacedQuantity: 0 },
+    { lineItemId: plates.lineItemId, quantity: 3, refundableQuantity: 3, replacedQuantity: 0 },
+  ];
+
+  it("refunds the shipping too when the stock-out takes the whole order", () => {
+    const decision = decideRemediation(
+      input({
+        incident: incident({
+          lines: [mug, plates],
+          orderLines: whole,
+          orderTotal: usd("76.96"),
+          shippingTotal: usd("4.99"),
+        }),
+      }),
+    );
+    expect(decision.remedies[1]).toEqual({
+      type: "refund",
+      lines: [mug, plates],
+      includeShipping: true,
+      amount: usd("76.96"), // 12.00 + 3 × 19.99 + 4.99
+    });
+  });
+
+  it("keeps the shipping when other items of the order are still coming, or it was refunded", () => {
+    const partial = decideRemediation(
+      input({ incident: incident({ orderLines: whole, shippingTotal: usd("4.99") }) }),
+    );
+    expect(partial.remedies[1]).toMatchObject({ includeShipping: false, amount: usd("12.00") });
+
+    const shippingBack = decideRemediation(
+      input({
+        incident: incident({
+          lines: [mug, plates],
+          orderLines: whole,
+          shippingTotal: usd("4.99"),
+          shippingRefunded: usd("4.99"),
+        }),
+      }),
+    );
+    expect(shippingBack.remedies[1]).toMatchObject({ includeShipping: true, amount: usd("71.97") });
   });
 });

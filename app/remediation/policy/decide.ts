@@ -5,7 +5,7 @@
 // signals and conditions no longer block it, but the reasons still list them so the approval
 // screen shows what they are overriding.
 import type { IncidentKind, Money } from "../../incidents/model";
-import { fromMinor, moneyToMinor, percentOfMinor } from "./money";
+import { formatMinor, fromMinor, moneyToMinor, percentOfMinor } from "./money";
 import type { RemedyTemplate } from "./schema";
 import type { PolicySignal, SignalContext } from "./signals";
 import {
@@ -68,6 +68,52 @@ interface Plan extends PlannedOption {
   notes: PolicySignal[];
 }
 
+const USES_UNITS: ReadonlySet<RemedyTemplate["type"]> = new Set(["refund", "replacement", "cancel"]);
+
+/**
+ * The affected units still open to a refund, a replacement or a cancellation: what Shopify can
+ * still refund less what Amends already replaced. `wholeOrder` when they are everything left
+ * on the order.
+ */
+export function unitsLeft(incident: IncidentForRemediation): {
+  lines: PricedLine[];
+  notes: PolicySignal[];
+  wholeOrder: boolean;
+} {
+  const standing = incident.orderLines;
+  if (!standing) return { lines: incident.lines, notes: [], wholeOrder: false };
+  const byId = new Map(standing.map((line) => [line.lineItemId, line]));
+  const left = (lineItemId: string) => {
+    const line = byId.get(lineItemId);
+    return line ? Math.max(0, line.refundableQuantity - line.replacedQuantity) : 0;
+  };
+  const lines: PricedLine[] = [];
+  const notes: PolicySignal[] = [];
+  for (const line of incident.lines) {
+    const quantity = Math.min(line.quantity, left(line.lineItemId));
+    if (quantity > 0) lines.push({ ...line, quantity });
+    if (quantity === line.quantity) continue;
+    const known = byId.get(line.lineItemId);
+    const refunded = known ? known.quantity - known.refundableQuantity > 0 : false;
+    const replaced = known ? known.replacedQuantity > 0 : false;
+    const how = refunded && replaced ? "refunded or replaced" : replaced ? "replaced" : "refunded";
+    const settled = known
+      ? `${line.quantity - quantity} of ${line.quantity} already ${how}`
+      : "no longer on the order";
+    notes.push({
+      flag: "already_remedied",
+      reason:
+        quantity === 0
+          ? `${line.title}: ${settled}, so nothing is left to refund or replace.`
+          : `${line.title}: ${settled}; the plan covers the other ${quantity}.`,
+    });
+  }
+  const planned = new Map(lines.map((line) => [line.lineItemId, line.quantity]));
+  const wholeOrder =
+    lines.length > 0 && standing.every((line) => (planned.get(line.lineItemId) ?? 0) >= left(line.lineItemId));
+  return { lines, notes, wholeOrder };
+}
+
 /**
  * Makes remedy templates concrete for one incident. The estimated cost is in the incident's
  * currency; a fixed-amount code is in the shop's and is left out of it when they differ (the
@@ -79,21 +125,27 @@ export function planRemedies(
   shopCurrency: string,
   now: Date,
 ): Plan {
-  const { currency, lines } = incident;
+  const { currency } = incident;
   if (incident.orderTotal.currencyCode !== currency) {
     throw new Error(
       `The order total is in ${incident.orderTotal.currencyCode}, the incident in ${currency}`,
     );
   }
+  // Units already refunded or replaced are never offered again.
+  const left = unitsLeft(incident);
+  const { lines } = left;
   const itemsMinor = linesValue(lines, currency);
   const remedies: PlannedRemedy[] = [];
-  const notes: PolicySignal[] = [];
+  const notes: PolicySignal[] = templates.some((t) => USES_UNITS.has(t.type)) ? [...left.notes] : [];
   let cost = 0;
-  const noLines = (what: string) =>
+  const noLines = (what: string) => {
+    // Lines that are all settled already have their own note.
+    if (incident.lines.length > 0) return;
     notes.push({
       flag: "no_affected_lines",
       reason: `No affected items are known, so there is nothing to ${what}.`,
     });
+  };
 
   for (const template of templates) {
     switch (template.type) {
@@ -103,9 +155,16 @@ export function planRemedies(
           break;
         }
         let amount = itemsMinor;
-        if (template.includeShipping) {
+        const includeShipping =
+          template.includeShipping === "always" ||
+          (template.includeShipping === "whole_order" && left.wholeOrder);
+        if (includeShipping) {
           if (incident.shippingTotal && incident.shippingTotal.currencyCode === currency) {
-            amount += moneyToMinor(incident.shippingTotal);
+            const refunded =
+              incident.shippingRefunded?.currencyCode === currency
+                ? moneyToMinor(incident.shippingRefunded)
+                : 0;
+            amount += Math.max(0, moneyToMinor(incident.shippingTotal) - refunded);
           } else {
             notes.push({
               flag: "shipping_unknown",
@@ -114,10 +173,20 @@ export function planRemedies(
             });
           }
         }
+        if (incident.refundable?.currencyCode === currency) {
+          const refundable = Math.max(0, moneyToMinor(incident.refundable));
+          if (amount > refundable) {
+            amount = refundable;
+            notes.push({
+              flag: "refund_capped",
+              reason: `Only ${formatMinor(refundable, currency)} ${currency} paid on the order is left to refund, so the refund is capped at it.`,
+            });
+          }
+        }
         remedies.push({
           type: "refund",
           lines,
-          includeShipping: template.includeShipping,
+          includeShipping,
           amount: fromMinor(amount, currency),
         });
         cost += amount;

@@ -6,8 +6,10 @@ const message: RemedyTemplate = { type: "message" };
 const refundItems: RemedyTemplate = {
   type: "refund",
   scope: "affected_items",
-  includeShipping: false,
+  includeShipping: "never",
 };
+// A stock-out that empties the order gives back the shipping too: nothing is left to ship.
+const refundStockOut: RemedyTemplate = { ...refundItems, includeShipping: "whole_order" };
 const replacement: RemedyTemplate = { type: "replacement" };
 const percentCode = (percentage: number): RemedyTemplate => ({
   type: "discount_code",
@@ -34,7 +36,7 @@ export const DEFAULT_POLICY: RemediationPolicy = {
   // currency worth far less than the dollar they are strict, which only means more approvals.
   currencyCode: "USD",
   kinds: {
-    stock_out_cancellation: kind("automatic", [message, refundItems, percentCode(10)]),
+    stock_out_cancellation: kind("automatic", [message, refundStockOut, percentCode(10)]),
     // A warning before the stock-out happens: the merchant decides whether to tell the customer.
     oversell_risk: kind("manual", [message]),
     late_fulfilment: kind("automatic", [message, percentCode(10)]),

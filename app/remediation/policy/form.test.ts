@@ -23,7 +23,7 @@ function posted(values: FormValues, edits: FormValues = {}): URLSearchParams {
   }
   return form;
 }
-const CHECKBOXES = ["message", "refund", "refundShipping", "replacement", "cancel", "discount"];
+const CHECKBOXES = ["message", "refund", "replacement", "cancel", "discount"];
 const isCheckbox = (name: string) => CHECKBOXES.includes(name.split(".").pop() ?? "");
 
 const eur = defaultPolicyFor("EUR");
@@ -81,7 +81,7 @@ describe("settings form → remediation policy", () => {
         posted(defaults(), {
           [lost("replacement")]: "",
           [lost("refund")]: CHECKED,
-          [lost("refundShipping")]: CHECKED,
+          [lost("refundShipping")]: "always",
           [lost("discount")]: CHECKED,
           [lost("discountType")]: "fixedAmount",
           [lost("discountValue")]: "7.50",
@@ -91,7 +91,7 @@ describe("settings form → remediation policy", () => {
     );
     expect(policy.kinds.lost?.remedies).toEqual([
       { type: "message" },
-      { type: "refund", scope: "affected_items", includeShipping: true },
+      { type: "refund", scope: "affected_items", includeShipping: "always" },
       { type: "discount_code", value: { fixedAmount: "7.50" }, expiresInDays: 30 },
     ]);
   });

@@ -14,6 +14,7 @@ import type {
   RemediationPolicy,
   RemedyTemplate,
 } from "./schema";
+import type { ShippingRefund } from "./schema";
 import { remediationPolicySchema } from "./schema";
 
 /** Field name → what is wrong with it, in the merchant's words. */
@@ -84,7 +85,7 @@ export function policyToFormValues(policy: RemediationPolicy): FormValues {
     set("mode", kindPolicy?.mode ?? "manual");
     set("message", tick(Boolean(find("message"))));
     set("refund", tick(Boolean(refund)));
-    set("refundShipping", tick(refund?.includeShipping ?? false));
+    set("refundShipping", refund?.includeShipping ?? "whole_order");
     set("replacement", tick(Boolean(find("replacement"))));
     set("cancel", tick(Boolean(find("cancel"))));
     set("discount", tick(Boolean(discount)));
@@ -219,7 +220,8 @@ export function policyFromForm(
       chosen.push({
         type: "refund",
         scope: "affected_items",
-        includeShipping: read.ticked(name("refundShipping")),
+        // One of SHIPPING_REFUNDS from the select; the schema below refuses anything else.
+        includeShipping: read.text(name("refundShipping")) as ShippingRefund,
       });
     }
     if (read.ticked(name("replacement"))) chosen.push({ type: "replacement" });

@@ -103,4 +103,13 @@ describe("remediation policy schema", () => {
         .success,
     ).toBe(true);
   });
+
+  it("reads a refund's shipping setting saved before as a boolean", () => {
+    const parse = (includeShipping: unknown) =>
+      remedyTemplateSchema.parse({ type: "refund", scope: "affected_items", includeShipping });
+    expect(parse(true)).toMatchObject({ includeShipping: "always" });
+    expect(parse(false)).toMatchObject({ includeShipping: "never" });
+    expect(parse("whole_order")).toMatchObject({ includeShipping: "whole_order" });
+    expect(() => parse("sometimes")).toThrow("Pick when shipping is refunded");
+  });
 });

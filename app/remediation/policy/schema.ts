@@ -17,11 +17,19 @@ const percentage = z
   .max(100, "A discount cannot exceed 100 %")
   .multipleOf(0.01, "Use at most two decimals");
 
+export const SHIPPING_REFUNDS = ["never", "whole_order", "always"] as const;
+export type ShippingRefund = (typeof SHIPPING_REFUNDS)[number];
+
 export const refundTemplateSchema = z.strictObject({
   type: z.literal("refund"),
   /** Only the affected items for now; "order" would need every line, which the incident lacks. */
   scope: z.literal("affected_items"),
-  includeShipping: z.boolean(),
+  /** Whether shipping goes back too: never; when the refund takes everything left on the order
+   * (a whole-order stock-out); or always. Policies saved before stored a boolean. */
+  includeShipping: z.preprocess(
+    (value) => (value === true ? "always" : value === false ? "never" : value),
+    z.enum(SHIPPING_REFUNDS, { message: "Pick when shipping is refunded" }),
+  ),
 });
 
 export const discountCodeTemplateSchema = z.strictObject({

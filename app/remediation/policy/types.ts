@@ -1,6 +1,6 @@
 // What the remediation policy reads and what it decides. Plain data: the caller loads the
 // incident, the customer's history and today's spend, and passes the clock in.
-import type { AffectedLine, IncidentKind, Money } from "../../incidents/model";
+import type { AffectedLine, Gid, IncidentKind, Money } from "../../incidents/model";
 import type { RemediationPolicy } from "./schema";
 
 /** An affected line with what the remedies need: its price for costs, its title for words. */
@@ -9,12 +9,30 @@ export interface PricedLine extends AffectedLine {
   unitPrice: Money;
 }
 
+/** One line of the order and how much of it is already settled. */
+export interface LineStanding {
+  lineItemId: Gid;
+  /** Units ordered. */
+  quantity: number;
+  /** Units Shopify can still refund (its refundableQuantity): not refunded, not removed. */
+  refundableQuantity: number;
+  /** Units Amends has already sent a replacement for, in another incident on this order. */
+  replacedQuantity: number;
+}
+
 export interface IncidentForRemediation {
   kind: IncidentKind;
   lines: PricedLine[];
   orderTotal: Money;
   /** The shipping charged on the order, when known; refunded with includeShipping. */
   shippingTotal?: Money;
+  /** Shipping already refunded; what is left of shippingTotal is what a refund can give back. */
+  shippingRefunded?: Money;
+  /** What the customer paid and has not had back: no refund is planned above it. */
+  refundable?: Money;
+  /** Every line of the order and what is left of it. Without it the affected units are taken
+   * as reported (the engine checks them against Shopify again when it acts). */
+  orderLines?: LineStanding[];
   /** Whole days past the estimated delivery (the detection evidence's daysOverdue). */
   daysLate?: number;
   /** The currency of the order amounts above. */
@@ -85,6 +103,8 @@ export type DecisionFlag =
   | "days_late_unknown"
   | "shipping_unknown"
   | "no_affected_lines"
+  | "already_remedied"
+  | "refund_capped"
   | "currency_mismatch"
   | "cap_per_incident"
   | "cap_per_customer"

@@ -1,5 +1,6 @@
 // Cancelling an order Amends cannot fill (stock-out): restocked, refunded to the original
-// payment methods. orderCancel answers with a job; the order is cancelled once it is done.
+// payment methods — all the customer paid, shipping included, as Shopify's orderCancel does.
+// orderCancel answers with a job; the order is cancelled once it is done.
 import type { AdminClient } from "../admin.server";
 import { ShopifyError } from "../admin.server";
 import { graphql } from "../documents";

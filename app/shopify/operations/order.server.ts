@@ -27,6 +27,18 @@ export const ORDER_FOR_REMEDIATION = graphql`
           currencyCode
         }
       }
+      totalRefundedShippingSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      netPaymentSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
       customer {
         id
         firstName
@@ -134,6 +146,9 @@ export interface RemediationOrder {
   currencyCode: string;
   totalPriceSet: ShopMoney;
   totalShippingPriceSet: ShopMoney;
+  totalRefundedShippingSet: ShopMoney;
+  /** Received less refunded: what is left to refund. */
+  netPaymentSet: ShopMoney;
   customer: {
     id: string;
     firstName: string | null;
@@ -158,4 +173,32 @@ export async function orderForRemediation(client: AdminClient, orderId: string):
     { id: orderId },
   );
   return data.order;
+}
+
+export const ORDER_UNITS = graphql`
+  query OrderUnits($id: ID!) {
+    order(id: $id) {
+      id
+      lineItems(first: 50) {
+        nodes {
+          id
+          refundableQuantity
+          unfulfilledQuantity
+        }
+      }
+    }
+  }
+`;
+
+export interface OrderUnits {
+  refundableQuantity: number;
+  unfulfilledQuantity: number;
+}
+
+/** Each line's refundable and unfulfilled units as Shopify has them now, by line item id. */
+export async function orderUnits(client: AdminClient, orderId: string): Promise<Map<string, OrderUnits>> {
+  const data = await client.request<{
+    order: { id: string; lineItems: { nodes: ({ id: string } & OrderUnits)[] } } | null;
+  }>("OrderUnits", ORDER_UNITS, { id: orderId });
+  return new Map((data.order?.lineItems.nodes ?? []).map(({ id, ...units }) => [id, units]));
 }
