@@ -100,13 +100,12 @@ export class OfflineAccess {
     // which Shopify still accepts.
     const session = await this.load(shop);
     const replaced = session.accessToken !== stale;
-    if (replaced && !session.isExpired(REFRESH_MARGIN_MS)) return session;
-    if (!rejected && !session.isExpired(REFRESH_MARGIN_MS)) return session;
+    if (!session.isExpired(REFRESH_MARGIN_MS) && (replaced || !rejected)) return session;
     const refusal = (why: string) =>
-      new ShopifyError(`${why}; the merchant must open Amends in Shopify admin again`, "refresh token", false, "REFRESH_REFUSED");
-    if (!session.refreshToken) throw refusal("the shop's access token has expired and there is no refresh token");
+      new ShopifyError(`${why}: open Amends from Shopify admin to reconnect it`, "access token", false, "REFRESH_REFUSED");
+    if (!session.refreshToken) throw refusal("it has expired and there is no refresh token");
     if (session.refreshTokenExpires && session.refreshTokenExpires.getTime() <= Date.now()) {
-      throw refusal("the shop's refresh token has expired");
+      throw refusal("its refresh token has expired");
     }
     let fresh: Session;
     try {
@@ -114,11 +113,11 @@ export class OfflineAccess {
     } catch (error) {
       if (error instanceof HttpResponseError && !(error instanceof HttpRetriableError)) {
         const body = error.response.body as { error?: string; error_description?: string } | undefined;
-        throw refusal(`Shopify refused the refresh (HTTP ${error.response.code} ${body?.error ?? ""})`.trim());
+        throw refusal(`Shopify refused to refresh it (HTTP ${error.response.code} ${body?.error ?? ""})`.replace(" )", ")"));
       }
       // A 5xx, 429 or lost connection: Shopify may have rotated the pair, and the stored
       // (previous) refresh token still works for the next attempt.
-      throw new ShopifyError(`refresh failed: ${(error as Error).message}`, "refresh token", true, "REFRESH_FAILED");
+      throw new ShopifyError(`the refresh failed: ${(error as Error).message}`, "access token", true, "REFRESH_FAILED");
     }
     await this.storage.storeSession(fresh);
     logger.info({ shop, expires: fresh.expires?.toISOString() }, "refreshed the shop's offline access token");
