@@ -12,6 +12,8 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { adminApiPoints, adminApiThrottleWaits } from "../metrics.server";
+import { ShopifyError } from "./errors";
+import { offlineAccess } from "./offline-access.server";
 import { API_VERSION } from "./version";
 
 export interface ThrottleStatus {
@@ -23,9 +25,6 @@ export interface ThrottleStatus {
 interface CostExtension {
   cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
 }
-
-import { ShopifyError } from "./errors";
-import { offlineAccess } from "./offline-access.server";
 
 export { ShopifyError, ShopifyUserError } from "./errors";
 

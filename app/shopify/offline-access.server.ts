@@ -42,12 +42,8 @@ function libraryApi(): ShopifyApi {
       hostScheme: appUrl.protocol === "http:" ? "http" : "https",
       isEmbeddedApp: true,
       ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
-      logger: {
-        level: LogSeverity.Warning,
-        log: async (severity, message) => {
-          if (severity <= LogSeverity.Warning) logger.warn({ source: "shopify-api" }, message);
-        },
-      },
+      // The library's warnings and errors, into our logs; its info lines are noise here.
+      logger: { level: LogSeverity.Warning, log: async (_severity, message) => logger.warn({ source: "shopify-api" }, message) },
     });
   }
   return api;
