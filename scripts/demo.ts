@@ -15,11 +15,12 @@ import type { Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import type { Database } from "../app/db.server";
 import type { Emulator } from "../tests/shopify-emulator";
-import { seedDemoShop, startEmulator } from "../tests/shopify-emulator";
+import { routeTokenCallsTo, seedDemoShop, startEmulator } from "../tests/shopify-emulator";
+import { installApp } from "../tests/support/install";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "amends-demo.myshopify.com";
@@ -37,7 +38,6 @@ if (process.env.NODE_ENV === "production") {
 
 async function main() {
   const secret = randomBytes(24).toString("base64url");
-  const accessToken = `shpat_demo_${randomBytes(12).toString("hex")}`;
 
   console.log("Amends demo");
   console.log("  1/5 database: a fresh prisma/demo.sqlite");
@@ -52,9 +52,9 @@ async function main() {
       port: Number(process.env.EMULATOR_PORT ?? 0),
       jobAutoCompleteMs: 250,
       webhooks: { appUrl: `http://127.0.0.1:${PORT}`, secret, defaultPath: "/webhooks" },
+      app: { clientId: "amends-demo", clientSecret: secret },
     });
   const seeded = seedDemoShop(emulator.store, { shop: SHOP, seed: 42 });
-  emulator.store.shop(SHOP).accessTokens.add(accessToken);
 
   Object.assign(process.env, {
     NODE_ENV: process.env.NODE_ENV ?? "development",
@@ -78,10 +78,15 @@ async function main() {
 
   const { createDatabase } = await import("../app/db.server");
   const db = createDatabase(`file:${DATABASE}`);
-  // The demo shop's offline session, as Shopify's install would have stored it.
-  await db.session.create({
-    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken, scope: "write_orders" },
-  });
+  // The demo shop's offline session, as Shopify's install stores it: a 60-minute token and its
+  // refresh token. The Shopify library refreshes it through the local store, in this process
+  // (the admin) and in the app's worker (preloaded with the same routing).
+  await installApp(db, emulator, SHOP);
+  routeTokenCallsTo(emulator.url);
+  process.env.AMENDS_DEMO_STORE_URL = emulator.url;
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${pathToFileURL(path.join(root, "scripts/demo-token-route.mjs")).href}`]
+    .filter(Boolean)
+    .join(" ");
   await db.shop.create({ data: { domain: SHOP, name: "Amends Demo Outfitters", currencyCode: "USD", timeZone: "UTC" } });
 
   // @ts-expect-error -- plain ESM script without declarations

@@ -21,7 +21,7 @@ import { transitionIncident } from "../models/remediation.server";
 import { logger } from "../logger.server";
 import { remediate } from "../remediation/engine/index.server";
 import { kindTitle } from "../remediation/policy";
-import { adminClientFor } from "../shopify/admin.server";
+import { adminClientFor, ShopifyError } from "../shopify/admin.server";
 import { orderActivity } from "../shopify/operations/order-activity.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -94,11 +94,17 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     }
     return { errors: {}, result: "dismissed" } satisfies ActionResult;
   }
-  const report = await remediate(
-    { db: db(), clientFor: adminClientFor },
-    { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.option === undefined ? {} : { option: input.option }) },
-  );
-  return { errors: {}, result: report.status } satisfies ActionResult;
+  try {
+    const report = await remediate(
+      { db: db(), clientFor: adminClientFor },
+      { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.option === undefined ? {} : { option: input.option }) },
+    );
+    return { errors: {}, result: report.status } satisfies ActionResult;
+  } catch (error) {
+    // Shopify could not be asked at all (not installed, access refused): say so on the page.
+    if (!(error instanceof ShopifyError)) throw error;
+    return Response.json({ errors: { shopify: error.message }, result: "unreachable" } satisfies ActionResult, { status: 502 });
+  }
 };
 
 const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; text: string }> = {
@@ -108,6 +114,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
   nothing_to_do: { tone: "info", text: "The policy has no remedy for this incident." },
   closed: { tone: "info", text: "This incident is already closed." },
   dismissed: { tone: "info", text: "Dismissed." },
+  unreachable: { tone: "critical", text: "Amends could not reach Shopify for this shop, so nothing was done." },
   assigned: { tone: "success", text: "Saved." },
   unchanged: { tone: "info", text: "Nothing changed." },
 };
@@ -138,7 +145,10 @@ export default function IncidentPage() {
       <Layout>
         {banner ? (
           <Layout.Section>
-            <Banner tone={banner.tone}>{banner.text}</Banner>
+            <Banner tone={banner.tone}>
+              {banner.text}
+              {errors.shopify ? ` ${errors.shopify}` : null}
+            </Banner>
           </Layout.Section>
         ) : null}
         <Layout.Section>

@@ -1,4 +1,5 @@
-// The Admin GraphQL API client: graphql-request, API 2026-10, the shop's offline token.
+// The Admin GraphQL API client: graphql-request, API 2026-10, the shop's offline token (kept
+// valid by the Shopify library, offline-access.server.ts; a 401 refreshes it once and retries).
 // It paces itself from Shopify's cost reports (extensions.cost.throttleStatus) so it rarely
 // meets THROTTLED, retries THROTTLED, 5xx and network failures with backoff and jitter, and
 // turns GraphQL errors into typed failures with Shopify's message. A mutation is retried after
@@ -6,10 +7,13 @@
 // caller decides, since the first attempt may have been applied.
 import { ClientError, GraphQLClient } from "graphql-request";
 
+import type { Database } from "../db.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { adminApiPoints, adminApiThrottleWaits } from "../metrics.server";
+import { ShopifyError } from "./errors";
+import { offlineAccess } from "./offline-access.server";
 import { API_VERSION } from "./version";
 
 export interface ThrottleStatus {
@@ -22,32 +26,19 @@ interface CostExtension {
   cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
 }
 
-export class ShopifyError extends Error {
-  override name = "ShopifyError";
-  constructor(
-    message: string,
-    readonly operation: string,
-    readonly retryable: boolean,
-    readonly code?: string,
-  ) {
-    super(`${operation}: ${message}`);
-  }
-}
+export { ShopifyError, ShopifyUserError } from "./errors";
 
-/** Shopify answered, and refused: userErrors with its own messages. */
-export class ShopifyUserError extends Error {
-  override name = "ShopifyUserError";
-  constructor(
-    readonly operation: string,
-    readonly userErrors: { field?: string[] | null; message: string; code?: string | null }[],
-  ) {
-    super(`${operation}: ${userErrors.map((e) => e.message).join("; ")}`);
-  }
+/** Where a client gets its access token: a fixed one (custom apps, tests), or the shop's
+ * offline session, refreshed when it expires and after Shopify refuses it. */
+export interface AccessTokenSource {
+  current(): Promise<string>;
+  /** Shopify answered 401 to `rejected`: a new token, refreshed once. */
+  afterRejection(rejected: string): Promise<string>;
 }
 
 export interface AdminClientOptions {
   shop: string;
-  accessToken: string;
+  accessToken: string | AccessTokenSource;
   endpoint: string;
   fetch?: typeof fetch;
   maxAttempts?: number;
@@ -92,7 +83,6 @@ export class AdminClient {
     const baseFetch = options.fetch ?? fetch;
     const timeoutMs = this.opts.timeoutMs;
     this.client = new GraphQLClient(options.endpoint, {
-      headers: { "X-Shopify-Access-Token": options.accessToken },
       errorPolicy: "all",
       fetch: (input, init) => baseFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
     });
@@ -119,13 +109,35 @@ export class AdminClient {
     options: RequestOptions = {},
   ): Promise<T> {
     const isMutation = /^\s*mutation\b/.test(document);
+    /** The token Shopify refused with 401, until it is replaced; once per request. */
+    let rejected: string | null = null;
+    let refreshedAfterRejection = false;
     for (let attempt = 1; ; attempt++) {
       await this.pace(this.costs.get(operation) ?? options.estimatedCost ?? (isMutation ? 10 : 5));
+      let token: string;
+      try {
+        token = await this.token(rejected);
+        rejected = null;
+      } catch (error) {
+        // The refresh's answer was lost or Shopify failed: nothing was sent yet, so try again.
+        if (error instanceof ShopifyError && error.retryable && attempt < this.opts.maxAttempts) {
+          await this.backoff(attempt, operation, error.message);
+          continue;
+        }
+        throw error;
+      }
       let response: Awaited<ReturnType<GraphQLClient["rawRequest"]>>;
       try {
-        response = await this.client.rawRequest<unknown>(document, variables);
+        response = await this.client.rawRequest<unknown>(document, variables, { "X-Shopify-Access-Token": token });
       } catch (error) {
         const status = error instanceof ClientError ? error.response.status : 0;
+        // Refused before anything ran (revoked, or expired before its time): one refresh and one
+        // retry, never a loop.
+        if (status === 401 && !refreshedAfterRejection && typeof this.opts.accessToken !== "string") {
+          refreshedAfterRejection = true;
+          rejected = token;
+          continue;
+        }
         const retryable = status === 0 || status === 429 || status >= 500;
         // After a 5xx or a lost connection a mutation may have been applied: only an
         // idempotent one may be resent blindly.
@@ -135,7 +147,11 @@ export class AdminClient {
           continue;
         }
         throw new ShopifyError(
-          status ? `HTTP ${status}` : `network error: ${(error as Error).message}`,
+          status === 401
+            ? "HTTP 401: Shopify refused the shop's access token"
+            : status
+              ? `HTTP ${status}`
+              : `network error: ${(error as Error).message}`,
           operation,
           retryable,
           status ? `HTTP_${status}` : "NETWORK",
@@ -157,6 +173,12 @@ export class AdminClient {
       }
       return response.data as T;
     }
+  }
+
+  private token(rejected: string | null): Promise<string> {
+    const source = this.opts.accessToken;
+    if (typeof source === "string") return Promise.resolve(source);
+    return rejected === null ? source.current() : source.afterRejection(rejected);
   }
 
   private recordCost(operation: string, extensions: unknown) {
@@ -201,24 +223,38 @@ export function adminEndpoint(shop: string, template = env().SHOPIFY_ADMIN_API_U
   return template.replace("{shop}", shop).replace("{version}", API_VERSION);
 }
 
-const clients = new Map<string, AdminClient>();
+/** The shop's offline session as a client's token source. */
+export function offlineTokenSource(shop: string, database: Database = db()): AccessTokenSource {
+  const access = offlineAccess(database);
+  return {
+    current: () => access.accessToken(shop),
+    afterRejection: (rejected) => access.afterRejection(shop, rejected),
+  };
+}
 
-/** The shop's client, with its offline token; one per shop per process, so pacing is shared. */
-export async function adminClientFor(shop: string): Promise<AdminClient> {
-  const session = await db().session.findFirst({ where: { shop, isOnline: false }, orderBy: { expires: "desc" } });
-  if (!session) throw new ShopifyError("no offline session: the app is not installed", "session", false, "NO_SESSION");
-  // A reinstall brings a new token, and with it a new client.
-  const key = `${shop} ${session.accessToken}`;
-  let client = clients.get(key);
+const clients = new WeakMap<Database, Map<string, AdminClient>>();
+
+/**
+ * The shop's client, with its offline session's token; one per shop per process (and
+ * database), so pacing is shared. No installation, or a refresh Shopify refuses, ends the
+ * request in a ShopifyError (NO_SESSION, REFRESH_REFUSED).
+ */
+export async function adminClientFor(shop: string, database: Database = db()): Promise<AdminClient> {
+  let byShop = clients.get(database);
+  if (!byShop) {
+    byShop = new Map();
+    clients.set(database, byShop);
+  }
+  let client = byShop.get(shop);
   if (!client) {
     client = new AdminClient({
       shop,
-      accessToken: session.accessToken,
+      accessToken: offlineTokenSource(shop, database),
       endpoint: adminEndpoint(shop),
       onCost: (operation, points) => adminApiPoints.inc({ operation }, points),
       onThrottleWait: (ms) => adminApiThrottleWaits.inc(ms / 1000),
     });
-    clients.set(key, client);
+    byShop.set(shop, client);
   }
   return client;
 }

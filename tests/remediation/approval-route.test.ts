@@ -1,12 +1,13 @@
 // The merchant approves or dismisses an incident from its page (app/routes/app.incidents.$id.tsx):
 // the route's action, with the app's own database and Admin client pointed at the emulator.
 // A double click on "Approve" makes one replacement order; a dismissal without a reason is
-// refused with a field-level message.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// refused with a field-level message. Two hours after install (the offline token has expired),
+// an approval still reaches Shopify: the token is refreshed through the Shopify library.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type * as IncidentRoute from "../../app/routes/app.incidents.$id";
 import type { RunningEmulator } from "../shopify-emulator";
-import { startEmulator } from "../shopify-emulator";
+import { routeTokenCallsTo, startEmulator } from "../shopify-emulator";
 import type { Fixture } from "./support";
 import { effects, setUp } from "./support";
 
@@ -14,9 +15,13 @@ let emu: RunningEmulator;
 let fixture: Fixture;
 type Route = typeof IncidentRoute;
 let route: Route;
+let unroute: () => void;
 
 beforeAll(async () => {
+  // The app's clock and the emulator's are both Date, so the test can move them together.
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
   emu = await startEmulator({});
+  unroute = routeTokenCallsTo(emu.url);
   // A connection of the test's own: the app's (db()) reads the configuration, set below.
   const { createDatabase } = await import("../../app/db.server");
   fixture = await setUp(createDatabase(process.env.DATABASE_URL ?? ""), emu, { kind: "wrong_item", status: "awaiting_approval" });
@@ -30,7 +35,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  unroute();
   await emu.close();
+  vi.useRealTimers();
 });
 
 function post(fields: Record<string, string>) {
@@ -131,6 +138,82 @@ describe("approving and dismissing from the incident page", () => {
     expect(incident.events.filter((e) => e.type === "assigned").map((e) => e.message)).toEqual([
       "Set owner: Sam, root cause: picking error, responsible party: warehouse.",
     ]);
+  });
+
+  it("two hours after install, approving still reaches Shopify: the expired token is refreshed once", async () => {
+    const { db } = await import("../../app/db.server");
+    const { activeKey } = await import("../../app/models/incident.server");
+    const { shop, customerId } = fixture;
+    const order = emu.store.addOrder(
+      shop,
+      { customerId, lineItems: [{ variantId: fixture.order.lineItems[0]?.variantId ?? "", quantity: 1 }] },
+      { silent: true },
+    );
+    const incident = await db().incident.create({
+      data: {
+        shop,
+        kind: "wrong_item",
+        status: "awaiting_approval",
+        activeKey: activeKey(shop, order.id, "wrong_item"),
+        orderId: order.id,
+        orderName: order.name,
+        customerId,
+        lines: [{ lineItemId: order.lineItems[0]?.id ?? "", quantity: 1 }],
+        evidence: {},
+        responseDeadline: new Date(Date.now() + 86_400_000),
+      },
+    });
+    const refreshes = emu.auth.refreshes(shop);
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+    const request = new Request(`http://127.0.0.1/app/incidents/${incident.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "approve" }),
+    });
+    expect(await route.action({ request, params: { id: incident.id }, context: {} })).toEqual({ errors: {}, result: "resolved" });
+    expect(emu.auth.refreshes(shop)).toBe(refreshes + 1);
+    const replacements = effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`));
+    expect(replacements).toHaveLength(1);
+  });
+
+  it("when Shopify refuses to refresh the shop's access, the page says so and nothing is done", async () => {
+    const { db } = await import("../../app/db.server");
+    const { activeKey } = await import("../../app/models/incident.server");
+    const { shop, customerId } = fixture;
+    const order = emu.store.addOrder(
+      shop,
+      { customerId, lineItems: [{ variantId: fixture.order.lineItems[0]?.variantId ?? "", quantity: 1 }] },
+      { silent: true },
+    );
+    const incident = await db().incident.create({
+      data: {
+        shop,
+        kind: "wrong_item",
+        status: "awaiting_approval",
+        activeKey: activeKey(shop, order.id, "wrong_item"),
+        orderId: order.id,
+        orderName: order.name,
+        customerId,
+        lines: [{ lineItemId: order.lineItems[0]?.id ?? "", quantity: 1 }],
+        evidence: {},
+        responseDeadline: new Date(Date.now() + 86_400_000),
+      },
+    });
+    // The merchant uninstalled and Shopify revoked the refresh token (here: one it never issued).
+    await db().session.update({ where: { id: `offline_${shop}` }, data: { refreshToken: "shprt_revoked" } });
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+    const request = new Request(`http://127.0.0.1/app/incidents/${incident.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "approve" }),
+    });
+    const response = (await route.action({ request, params: { id: incident.id }, context: {} })) as Response;
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as { errors: { shopify?: string }; result: string };
+    expect(body.result).toBe("unreachable");
+    expect(body.errors.shopify).toBe(
+      "access token: Shopify refused to refresh it (HTTP 400 invalid_grant): open Amends from Shopify admin to reconnect it",
+    );
+    expect((await db().incident.findUniqueOrThrow({ where: { id: incident.id } })).status).toBe("awaiting_approval");
+    expect(effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`))).toEqual([]);
   });
 
   it("answers 404 for an incident of another shop", async () => {

@@ -16,14 +16,15 @@ import {
 } from "../../app/shopify/operations/index.server";
 import type { RunningEmulator } from "../shopify-emulator";
 import { startEmulator } from "../shopify-emulator";
-import { TOKEN } from "./support";
 
 const SHOP = "operations.myshopify.com";
+const TOKEN = "shpat_operations_test";
 let emu: RunningEmulator;
 let client: AdminClient;
 
 beforeAll(async () => {
   emu = await startEmulator();
+  // A fixed token (as a custom app holds): these tests are about the operations, not access.
   emu.store.createShop({ domain: SHOP, accessToken: TOKEN });
   client = new AdminClient({ shop: SHOP, accessToken: TOKEN, endpoint: emu.graphqlUrl(SHOP), baseDelayMs: 5 });
 });

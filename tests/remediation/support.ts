@@ -1,6 +1,7 @@
 // Shared set-up for the remediation tests: a shop in the emulator with one customer and one
-// paid order, the same shop in Amends' database (Shop, offline Session, Incident), and an
-// Admin client factory that reads the session's token, as adminClientFor does.
+// paid order, the same shop in Amends' database (Shop, Incident, and the offline Session an
+// install leaves: an expiring token pair), and an Admin client factory that takes its token
+// from that session, as adminClientFor does.
 import { randomUUID } from "node:crypto";
 
 import type { Database } from "../../app/db.server";
@@ -8,10 +9,9 @@ import type { IncidentKind } from "../../app/incidents/model";
 import { activeKey } from "../../app/models/incident.server";
 import type { RemediationDeps } from "../../app/remediation/engine/index.server";
 import type { RemediationPolicy } from "../../app/remediation/policy";
-import { AdminClient } from "../../app/shopify/admin.server";
+import { AdminClient, offlineTokenSource } from "../../app/shopify/admin.server";
 import type { OrderRecord, RunningEmulator } from "../shopify-emulator";
-
-export const TOKEN = "shpat_remediation_test";
+import { installApp } from "../support/install";
 
 export interface Fixture {
   shop: string;
@@ -33,10 +33,9 @@ export interface FixtureOptions {
 
 export function clientFactory(db: Database, emu: RunningEmulator, fetchImpl?: typeof fetch) {
   return async (shop: string) => {
-    const session = await db.session.findFirstOrThrow({ where: { shop, isOnline: false } });
     return new AdminClient({
       shop,
-      accessToken: session.accessToken,
+      accessToken: offlineTokenSource(shop, db),
       endpoint: emu.graphqlUrl(shop),
       baseDelayMs: 5,
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
@@ -46,7 +45,7 @@ export function clientFactory(db: Database, emu: RunningEmulator, fetchImpl?: ty
 
 export async function setUp(db: Database, emu: RunningEmulator, options: FixtureOptions = {}): Promise<Fixture> {
   const shop = `remedy-${randomUUID().slice(0, 8)}.myshopify.com`;
-  emu.store.createShop({ domain: shop, accessToken: TOKEN, currencyCode: "USD", ianaTimezone: "UTC" });
+  emu.store.createShop({ domain: shop, currencyCode: "USD", ianaTimezone: "UTC" });
   const product = emu.store.addProduct(shop, { title: "Blue Mug", variants: [{ price: "12.00", sku: "MUG-B", available: 5 }] });
   const other = emu.store.addProduct(shop, { title: "Tea Towel", variants: [{ price: "8.00", available: 5 }] });
   const customer = emu.store.addCustomer(shop, {
@@ -76,9 +75,7 @@ export async function setUp(db: Database, emu: RunningEmulator, options: Fixture
   await db.shop.create({
     data: { domain: shop, currencyCode: "USD", timeZone: "UTC", ...(options.policy ? { policy: options.policy as object } : {}) },
   });
-  await db.session.create({
-    data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: TOKEN, scope: "write_orders" },
-  });
+  await installApp(db, emu, shop);
   const kind = options.kind ?? "stock_out_cancellation";
   const status = options.status ?? "open";
   const incident = await db.incident.create({

@@ -7,14 +7,16 @@ const SHOP = "demo-shop.myshopify.com";
 const clock = manualClock(Date.UTC(2026, 10, 20, 12));
 let emu: RunningEmulator;
 let seeded: SeededShop;
+/** The app's offline token from its install on the shop. */
+let token = "";
 
 async function post(
   query: string,
   variables: Record<string, unknown> = {},
-  token: string | null = "shpat_test",
+  accessToken: string | null = token,
 ): Promise<{ status: number; body: GraphQLResponseBody }> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (token) headers["X-Shopify-Access-Token"] = token;
+  if (accessToken) headers["X-Shopify-Access-Token"] = accessToken;
   const res = await fetch(emu.graphqlUrl(SHOP), {
     method: "POST",
     headers,
@@ -60,12 +62,13 @@ afterAll(async () => {
 beforeEach(() => {
   emu.reset();
   seeded = seedDemoShop(emu.store, { seed: 11 });
+  token = emu.auth.install(SHOP).access_token;
 });
 
 describe("Admin GraphQL contract", () => {
-  it("requires an access token", async () => {
-    const res = await post(`query Shop { shop { name } }`, {}, null);
-    expect(res.status).toBe(401);
+  it("requires an access token it issued (tests/shopify-emulator/auth.test.ts: expiry and refresh)", async () => {
+    expect((await post(`query Shop { shop { name } }`, {}, null)).status).toBe(401);
+    expect((await post(`query Shop { shop { name } }`, {}, "shpat_never_issued")).status).toBe(401);
   });
 
   it("answers from Shopify's schema with throttle status", async () => {
@@ -443,7 +446,7 @@ describe("rate limiting and faults", () => {
     await expect(
       fetch(emu.graphqlUrl(SHOP), {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": "t" },
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
         body: JSON.stringify({ query: "query Shop { shop { id } }" }),
         signal: AbortSignal.timeout(200),
       }),

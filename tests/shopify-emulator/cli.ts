@@ -18,7 +18,10 @@ const counts = Object.entries(seeded.byState)
   .map(([state, orders]) => `${state}=${orders.length}`)
   .join(" ");
 console.log(`Shopify Admin emulator on ${emulator.url}`);
-console.log(`  GraphQL: ${emulator.graphqlUrl(shop)}  (any X-Shopify-Access-Token)`);
+// The app's install: an expiring offline token (60 minutes) and its refresh token.
+const installed = emulator.auth.install(shop);
+console.log(`  GraphQL: ${emulator.graphqlUrl(shop)}`);
+console.log(`  X-Shopify-Access-Token: ${installed.access_token} (60 minutes; refresh: ${installed.refresh_token})`);
 console.log(`  ${seeded.orders.length} orders (${counts}), ${seeded.customers.length} customers`);
 console.log(
   `  webhooks -> ${process.env.APP_URL ? `${process.env.APP_URL}/webhooks` : "(log only; set APP_URL)"}`,

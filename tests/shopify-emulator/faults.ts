@@ -70,14 +70,19 @@ export class FaultInjector {
     return this.faults.reduce((s, f) => s + f.remaining, 0);
   }
 
+  /** Like take(), but only faults injected for exactly this name (the token endpoint: a fault
+   * meant for "the next Admin API call" must not land on a token refresh instead). */
+  takeNamed(shop: string, name: string): FaultHit | null {
+    return this.consume(shop, name, (f) => f.operationName === name);
+  }
+
   /** Consumes and returns the first fault matching this request, if any. */
   take(shop: string, operationName: string | null): FaultHit | null {
-    const fault = this.faults.find(
-      (f) =>
-        f.remaining > 0 &&
-        (!f.operationName || f.operationName === operationName) &&
-        (!f.shop || f.shop === shop),
-    );
+    return this.consume(shop, operationName, (f) => !f.operationName || f.operationName === operationName);
+  }
+
+  private consume(shop: string, operationName: string | null, matches: (f: ActiveFault) => boolean): FaultHit | null {
+    const fault = this.faults.find((f) => f.remaining > 0 && matches(f) && (!f.shop || f.shop === shop));
     if (!fault) return null;
     fault.remaining -= 1;
     this.faults = this.faults.filter((f) => f.remaining > 0);

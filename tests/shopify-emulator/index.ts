@@ -3,10 +3,14 @@
 //
 //   const emu = await startEmulator({ webhooks: { appUrl: "http://127.0.0.1:3000" } });
 //   seedDemoShop(emu.store, { seed: 7 });
-//   // app: SHOPIFY_ADMIN_URL_TEMPLATE = `${emu.url}/{shop}/admin/api/{version}/graphql.json`
+//   // app: SHOPIFY_ADMIN_API_URL_TEMPLATE = `${emu.url}/{shop}/admin/api/{version}/graphql.json`
+//   // and routeTokenCallsTo(emu.url), so the Shopify library's token refreshes reach it too
 //   ...
 //   await emu.close();
-export { createEmulator, startEmulator } from "./server";
+export { createEmulator, startEmulator, TOKEN_ENDPOINT } from "./server";
+export { ACCESS_TOKEN_SECONDS, EmulatorAuth, REFRESH_TOKEN_SECONDS } from "./auth";
+export type { AccessTokenResponse, AppCredentials, RefreshRecord, TokenAnswer, TokenCheck } from "./auth";
+export { routeTokenCallsTo } from "./token-route.mjs";
 export type {
   Emulator,
   EmulatorOptions,

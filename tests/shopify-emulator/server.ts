@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net";
 
 import type { GraphQLSchema } from "graphql";
 
+import type { AppCredentials } from "./auth";
+import { EmulatorAuth } from "./auth";
 import type { BucketOptions } from "./cost";
 import { LeakyBucket } from "./cost";
 import { FaultInjector } from "./faults";
@@ -35,6 +37,9 @@ export interface EmulatorOptions {
   /** How long after a write search (`orders(query:)`, `draftOrders(query:)`) sees it, on
    * `clock` (default DEFAULT_SEARCH_LAG_MS; 0: search is live, unlike Shopify). */
   searchLagMs?: number;
+  /** The app's client id and secret, checked on token refreshes (default: SHOPIFY_API_KEY and
+   * SHOPIFY_API_SECRET from the environment, as the app reads them). */
+  app?: AppCredentials;
 }
 
 export interface RequestLogEntry {
@@ -54,6 +59,8 @@ export interface GraphQLCallOptions {
 
 export interface Emulator {
   readonly store: EmulatorStore;
+  /** Expiring offline tokens: install, refresh with rotation, expiry on the emulator's clock. */
+  readonly auth: EmulatorAuth;
   readonly webhooks: WebhookSender;
   readonly faults: FaultInjector;
   readonly clock: Clock;
@@ -75,6 +82,9 @@ export interface Emulator {
 }
 
 const ROUTE = /^\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/;
+const TOKEN_ROUTE = /^\/([^/]+)\/admin\/oauth\/access_token$/;
+/** The name token-endpoint faults are injected under (faults.inject({ operationName })). */
+export const TOKEN_ENDPOINT = "oauth/access_token";
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -106,6 +116,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const webhooks = new WebhookSender({ clock, ...options.webhooks });
   webhooks.attach(store);
   const faults = new FaultInjector();
+  const auth = new EmulatorAuth(
+    clock,
+    options.app ?? { clientId: process.env.SHOPIFY_API_KEY ?? "", clientSecret: process.env.SHOPIFY_API_SECRET ?? "" },
+  );
   const schema = loadAdminSchema();
   const buckets = new Map<string, LeakyBucket>();
   const requests: RequestLogEntry[] = [];
@@ -159,6 +173,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       sendJson(res, 200, { ok: true });
       return;
     }
+    const tokenRoute = TOKEN_ROUTE.exec(url.pathname);
+    if (tokenRoute?.[1] && req.method === "POST") {
+      await exchangeToken(decodeURIComponent(tokenRoute[1]), req, res);
+      return;
+    }
     const route = ROUTE.exec(url.pathname);
     if (!route?.[1] || !route[2]) {
       sendJson(res, 404, { errors: "Not Found" });
@@ -182,8 +201,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       sendJson(res, 404, { errors: "Not Found" });
       return;
     }
-    const tokens = store.shop(shop).accessTokens;
-    if (typeof token !== "string" || token === "" || (tokens.size > 0 && !tokens.has(token))) {
+    // A shop's non-expiring tokens (ShopInput.accessToken: custom apps, apps not yet migrated)
+    // or an expiring one still in its hour; anything else is refused like Shopify does.
+    const valid =
+      typeof token === "string" && (store.shop(shop).accessTokens.has(token) || auth.check(shop, token) === "valid");
+    if (!valid) {
       log(401, null, null, null);
       sendJson(res, 401, {
         errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
@@ -240,8 +262,39 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     sendJson(res, 200, result, headers);
   }
 
+  /** `POST https://{shop}/admin/oauth/access_token`: the refresh-token exchange. */
+  async function exchangeToken(shop: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let fields: Record<string, unknown>;
+    try {
+      fields = (req.headers["content-type"] ?? "").includes("application/json")
+        ? (JSON.parse(raw) as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      sendJson(res, 400, { error: "invalid_request", error_description: "Malformed body" });
+      return;
+    }
+    const fault = faults.takeNamed(shop, TOKEN_ENDPOINT);
+    if (fault?.kind === "http5xx") {
+      sendJson(res, fault.status, { errors: "Internal Server Error" });
+      return;
+    }
+    if (!store.hasShop(shop)) {
+      sendJson(res, 404, { errors: "Not Found" });
+      return;
+    }
+    const answer = auth.exchange(shop, fields);
+    if (fault?.kind === "dropAfterApply") {
+      // Shopify rotated the pair; the app never hears the answer.
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, answer.status, answer.body);
+  }
+
   return {
     store,
+    auth,
     webhooks,
     faults,
     clock,
@@ -259,6 +312,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     reset: () => {
       store.reset();
+      auth.reset();
       buckets.clear();
       faults.clear();
       requests.length = 0;
