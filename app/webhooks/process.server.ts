@@ -4,6 +4,7 @@
 //   processed – done (or stale: older than what Amends already holds, nothing rolled back)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries; the error is kept
+//   redacted  – never acted on: customers/redact erased it while it waited (compliance.server.ts)
 import { ZodError } from "zod";
 
 import type { Database } from "../db.server";
@@ -82,7 +83,8 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
   });
   const finish = async (status: string, outcome: string, error: string | null = null) => {
     const processedAt = deps.clock?.() ?? new Date();
-    await db.webhookDelivery.update({ where: { id }, data: { status, error, processedAt } });
+    // updateMany: shop/redact deletes its own delivery along with the shop's data.
+    await db.webhookDelivery.updateMany({ where: { id }, data: { status, error, processedAt } });
     webhookDeliveries.inc({ topic: delivery.topic, outcome });
     processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
   };
