@@ -31,7 +31,10 @@ export function mentionsCustomer(body: string, keys: CustomerKeys): boolean {
   if (keys.emails.some((email) => lower.includes(email.toLowerCase()))) return true;
   if (keys.phones.some((phone) => body.includes(phone))) return true;
   const ids = [...keys.customerIds, ...keys.orderIds].filter((id) => /^\d+$/.test(id));
-  return ids.length > 0 && new RegExp(`(?:[:,[]\\s*"?|/)(?:${ids.join("|")})(?![0-9])`).test(body);
+  return (
+    ids.length > 0 &&
+    new RegExp(`(?:[:,[]\\s*"?|/)(?:${ids.join("|")})(?="|\\s*[,\\]}])`).test(body)
+  );
 }
 
 // Fields of Shopify's REST payloads (and of Amends' own order copies) that hold a person's
@@ -98,7 +101,8 @@ export function redactor(values: Iterable<string>): Redactor {
   const json = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
     if (Array.isArray(value)) return value.map(json);
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, json(v)]));
+    if (isObject(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, json(v)]));
     return value;
   };
   return { text, json: <T>(value: T) => json(value) as T };

@@ -27,14 +27,20 @@ export async function discoverTables(db: Database, kind: DatabaseKind): Promise<
     );
     const out: Table[] = [];
     for (const { name } of tables.filter((t) => !BOOKKEEPING.has(t.name))) {
-      const columns = await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_info('${name}')`);
+      const columns = await db.$queryRawUnsafe<{ name: string }[]>(
+        `SELECT name FROM pragma_table_info('${name}')`,
+      );
       const keys = await db.$queryRawUnsafe<{ from: string; table: string; to: string }[]>(
         `SELECT "from", "table", "to" FROM pragma_foreign_key_list('${name}')`,
       );
       out.push({
         name,
         columns: columns.map((c) => c.name),
-        foreignKeys: keys.map((k) => ({ column: k.from, references: k.table, referencedColumn: k.to })),
+        foreignKeys: keys.map((k) => ({
+          column: k.from,
+          references: k.table,
+          referencedColumn: k.to,
+        })),
       });
     }
     return out;
@@ -43,7 +49,9 @@ export async function discoverTables(db: Database, kind: DatabaseKind): Promise<
     `SELECT table_name::text, column_name::text FROM information_schema.columns
       WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
   );
-  const keys = await db.$queryRawUnsafe<{ table_name: string; column_name: string; ref_table: string; ref_column: string }[]>(
+  const keys = await db.$queryRawUnsafe<
+    { table_name: string; column_name: string; ref_table: string; ref_column: string }[]
+  >(
     `SELECT kcu.table_name::text, kcu.column_name::text, ccu.table_name::text AS ref_table, ccu.column_name::text AS ref_column
        FROM information_schema.table_constraints tc
        JOIN information_schema.key_column_usage kcu
@@ -60,7 +68,13 @@ export async function discoverTables(db: Database, kind: DatabaseKind): Promise<
     byName.set(c.table_name, table);
   }
   for (const k of keys) {
-    byName.get(k.table_name)?.foreignKeys.push({ column: k.column_name, references: k.ref_table, referencedColumn: k.ref_column });
+    byName
+      .get(k.table_name)
+      ?.foreignKeys.push({
+        column: k.column_name,
+        references: k.ref_table,
+        referencedColumn: k.ref_column,
+      });
   }
   return [...byName.values()];
 }
@@ -72,20 +86,31 @@ function literal(value: string): string {
 /** SQL that is true when the column's value, as text (JSON included), contains `value` in any case. */
 function contains(kind: DatabaseKind, column: string, value: string): string {
   // SQLite's LIKE ignores case (ASCII); PostgreSQL's ILIKE does.
-  return kind === "sqlite" ? `CAST("${column}" AS TEXT) LIKE ${literal(value)}` : `"${column}"::text ILIKE ${literal(value)}`;
+  return kind === "sqlite"
+    ? `CAST("${column}" AS TEXT) LIKE ${literal(value)}`
+    : `"${column}"::text ILIKE ${literal(value)}`;
 }
 
 /** Every column of every table holding `value`, as "Table.column" → rows. */
-export async function whereFound(db: Database, kind: DatabaseKind, tables: Table[], value: string): Promise<Record<string, number>> {
+export async function whereFound(
+  db: Database,
+  kind: DatabaseKind,
+  tables: Table[],
+  value: string,
+): Promise<Record<string, number>> {
   const found: Record<string, number> = {};
   for (const table of tables) {
-    for (const column of table.columns) {
-      const [row] = await db.$queryRawUnsafe<{ n: bigint | number }[]>(
-        `SELECT count(*) AS n FROM "${table.name}" WHERE ${contains(kind, column, value)}`,
-      );
-      const n = Number(row?.n ?? 0);
+    // One pass over the table: a count per column.
+    const sums = table.columns.map(
+      (column, i) => `SUM(CASE WHEN ${contains(kind, column, value)} THEN 1 ELSE 0 END) AS c${i}`,
+    );
+    const [row] = await db.$queryRawUnsafe<Record<string, bigint | number | string | null>[]>(
+      `SELECT ${sums.join(", ")} FROM "${table.name}"`,
+    );
+    table.columns.forEach((column, i) => {
+      const n = Number(row?.[`c${i}`] ?? 0);
       if (n > 0) found[`${table.name}.${column}`] = n;
-    }
+    });
   }
   return found;
 }
@@ -94,7 +119,12 @@ export async function whereFound(db: Database, kind: DatabaseKind, tables: Table
  * Rows of each table that belong to the shop: any column names its domain, or a foreign key
  * points at a row that belongs to it (a timeline entry of its incident).
  */
-export async function rowsOfShop(db: Database, kind: DatabaseKind, tables: Table[], domain: string): Promise<Record<string, number>> {
+export async function rowsOfShop(
+  db: Database,
+  kind: DatabaseKind,
+  tables: Table[],
+  domain: string,
+): Promise<Record<string, number>> {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const condition = (table: Table, depth: number): string => {
     const own = table.columns.map((c) => contains(kind, c, domain));
@@ -104,7 +134,9 @@ export async function rowsOfShop(db: Database, kind: DatabaseKind, tables: Table
         : table.foreignKeys.flatMap((fk) => {
             const parent = byName.get(fk.references);
             return parent
-              ? [`"${fk.column}" IN (SELECT "${fk.referencedColumn}" FROM "${parent.name}" WHERE ${condition(parent, depth + 1)})`]
+              ? [
+                  `"${fk.column}" IN (SELECT "${fk.referencedColumn}" FROM "${parent.name}" WHERE ${condition(parent, depth + 1)})`,
+                ]
               : [];
           });
     return [...own, ...linked].join(" OR ") || "FALSE";
