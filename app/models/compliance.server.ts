@@ -99,7 +99,7 @@ export async function eraseCustomer(
     phones: payload.customer.phone ? [payload.customer.phone] : [],
   };
   const values = new Set<string>();
-  for (const value of [payload.customer.email, payload.customer.phone]) addValue(values, value);
+  for (const value of [payload.customer.email, payload.customer.phone, customerId]) addValue(values, value);
 
   // The customer's orders: asked for, on their incidents, in Amends' copies, and in order
   // webhooks that name them (a guest checkout's order is known only by its e-mail).

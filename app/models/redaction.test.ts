@@ -31,6 +31,9 @@ describe("mentionsCustomer", () => {
       ),
     ).toBe(false);
     expect(mentionsCustomer('{"id":820982911946154509}', keys)).toBe(false);
+    expect(mentionsCustomer('{"email":"bigjohn@example.com","phone":"+161355501359"}', keys)).toBe(
+      false,
+    );
   });
 });
 

@@ -23,13 +23,17 @@ function escape(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Whether a raw webhook body mentions the customer: their e-mail or phone anywhere, or their
- * customer or order id as a JSON value or at the end of a GID (a whole number: 2091 does not
- * match 820982911946154508, nor a date or a price). */
+/** Whether a raw webhook body mentions the customer: their e-mail or phone as a whole (not
+ * inside bigjohn@example.com), or their customer or order id as a JSON value or at the end of a
+ * GID (a whole number: 2091 does not match 820982911946154508, nor a date or a price). */
 export function mentionsCustomer(body: string, keys: CustomerKeys): boolean {
-  const lower = body.toLowerCase();
-  if (keys.emails.some((email) => lower.includes(email.toLowerCase()))) return true;
-  if (keys.phones.some((phone) => body.includes(phone))) return true;
+  const contacts = [...keys.emails, ...keys.phones].filter((v) => v.trim() !== "").map(escape);
+  if (
+    contacts.length > 0 &&
+    new RegExp(`(?<![\\w.+-])(?:${contacts.join("|")})(?![\\w-])`, "i").test(body)
+  ) {
+    return true;
+  }
   const ids = [...keys.customerIds, ...keys.orderIds].filter((id) => /^\d+$/.test(id));
   return (
     ids.length > 0 &&
