@@ -5,6 +5,11 @@
  * numeric ids exceed JavaScript's safe integers. */
 export type Gid = string;
 
+/** The GID of a resource a REST-shaped payload names by its numeric id (read as a string). */
+export function gid(type: string, numericId: string): Gid {
+  return `gid://shopify/${type}/${numericId}`;
+}
+
 /** Money as Shopify sends it: a decimal string and a currency, never a float. */
 export interface Money {
   amount: string;

@@ -1,26 +1,24 @@
 // Shopify's mandatory privacy webhooks: what Amends holds about a customer, erasing it, and
 // erasing a shop 48 hours after it uninstalled.
-import type { z } from "zod";
-
 import type { Database } from "../db.server";
 import type { OrderState } from "../incidents/model";
-import type { customerDataRequestPayload, customerRedactPayload } from "../webhooks/payloads";
-import { gid } from "../webhooks/payloads";
+import { gid } from "../incidents/model";
 import type { CustomerKeys } from "./redaction";
 import { addValue, mentionsCustomer, numericId, personalValues, redactor } from "./redaction";
 
+// The customers/data_request and customers/redact payloads as the webhook handlers parse them.
+type PrivacyCustomer = { id?: string | null; email: string | null; phone: string | null };
+type DataRequestPayload = { customer: PrivacyCustomer; orders_requested: string[] };
+type RedactPayload = { customer: PrivacyCustomer; orders_to_redact: string[] };
+
 type Who = { customer: { id?: string | null; email: string | null }; orders: string[] };
 
-function incidentMatches(who: Who) {
-  return [
+function incidentsOf(shop: string, who: Who) {
+  const or = [
     ...(who.customer.id ? [{ customerId: gid("Customer", who.customer.id) }] : []),
     ...(who.customer.email ? [{ customerEmail: who.customer.email }] : []),
     ...(who.orders.length ? [{ orderId: { in: who.orders.map((o) => gid("Order", o)) } }] : []),
   ];
-}
-
-function incidentsOf(shop: string, who: Who) {
-  const or = incidentMatches(who);
   return or.length ? { shop, OR: or } : { shop, id: "-none-" };
 }
 
@@ -29,7 +27,7 @@ function incidentsOf(shop: string, who: Who) {
 export async function exportCustomerData(
   db: Database,
   shop: string,
-  payload: z.infer<typeof customerDataRequestPayload>,
+  payload: DataRequestPayload,
 ) {
   const who = { customer: payload.customer, orders: payload.orders_requested };
   const incidents = await db.incident.findMany({
@@ -66,32 +64,21 @@ export async function exportCustomerData(
   });
 }
 
-/** Body left in place of a stored webhook delivery that held the customer's data. The row
- * stays (until the retention prunes it) so a redelivery of the same event is still ignored. */
-export const REDACTED_PAYLOAD = JSON.stringify({ redacted: "customers/redact" });
-
-/**
- * customers/redact: every trace of the customer goes. The incidents, remedies and order copies
- * stay (the merchant's records) but no longer say who: their name, e-mail, phone and address
- * are blanked wherever Amends wrote them (timelines, apology messages, remedy requests and
- * results, evidence), their data requests are deleted, and every stored webhook body that
- * concerns them is replaced.
- *
- * A delivery of theirs still waiting to be processed is not processed at all (status
- * `redacted`): it is data Shopify sent before the request, and acting on it afterwards would
- * write the customer back. Shopify sends this webhook only once the customer's last order is
- * past its chargeback period, so nothing the merchant still needs is lost with it.
- *
- * Identifiers are cleared last, so a retry after a failure part-way still finds everything.
- */
-export async function eraseCustomer(
-  db: Database,
-  shop: string,
-  payload: z.infer<typeof customerRedactPayload>,
-  now: Date,
-) {
+/** customers/redact: the incidents stay (the merchant's records) but no longer say who. */
+export async function eraseCustomer(db: Database, shop: string, payload: RedactPayload) {
   const who = { customer: payload.customer, orders: payload.orders_to_redact };
   const customerId = payload.customer.id ? gid("Customer", payload.customer.id) : null;
+  // Every trace of the customer goes: their name, e-mail, phone and address are blanked
+  // wherever Amends wrote them (timelines, apology messages, remedy requests and results,
+  // evidence, order copies), their data requests are deleted, and every stored webhook body
+  // that concerns them is replaced (REDACTED_PAYLOAD, below).
+  //
+  // A delivery of theirs still waiting to be processed is not processed at all (status
+  // `redacted`): it is data Shopify sent before the request, and acting on it afterwards would
+  // write the customer back. Shopify sends customers/redact only once the customer's last order
+  // is past its chargeback period, so nothing the merchant still needs is lost with it.
+  //
+  // Identifiers are cleared last, so a retry after a failure part-way still finds everything.
   const keys: CustomerKeys = {
     customerIds: payload.customer.id ? [payload.customer.id] : [],
     orderIds: payload.orders_to_redact,
@@ -128,7 +115,7 @@ export async function eraseCustomer(
   }
 
   const incidents = await db.incident.findMany({
-    where: { shop, OR: [...incidentMatches(who), { orderId: { in: [...orderIds] } }] },
+    where: { shop, OR: [incidentsOf(shop, who), { orderId: { in: [...orderIds] } }] },
     select: { id: true, customerEmail: true, customerName: true, evidence: true, lines: true },
   });
   const orders = await db.orderRecord.findMany({
@@ -184,7 +171,7 @@ export async function eraseCustomer(
         payload: REDACTED_PAYLOAD,
         error: delivery.error === null ? null : redact.text(delivery.error),
         // Still waiting: never acted on (see above).
-        ...(delivery.status === "received" ? { status: "redacted", processedAt: now } : {}),
+        ...(delivery.status === "received" ? { status: "redacted", processedAt: new Date() } : {}),
       },
     });
   }
@@ -201,6 +188,10 @@ export async function eraseCustomer(
     });
   }
 }
+
+/** Body left in place of a stored webhook delivery that held the customer's data. The row
+ * stays (until the retention prunes it) so a redelivery of the same event is still ignored. */
+export const REDACTED_PAYLOAD = JSON.stringify({ redacted: "customers/redact" });
 
 /** The shop's stored deliveries that concern the customer. The database narrows them down by
  * text; each is then checked whole (a short id's digits can occur in any body). */

@@ -10,7 +10,8 @@ export async function deliveriesNeedingAttention(db: Database, shop: string, tak
   });
 }
 
-/** Every status a delivery ends in; only these are ever pruned (one waiting is never lost). */
+/** Every status a delivery ends in; only these are ever pruned (one waiting is never lost).
+ * `redacted`: never acted on, customers/redact erased it while it waited (compliance.server.ts). */
 export const FINISHED_STATUSES = ["processed", "redacted", "invalid", "failed"] as const;
 
 /** Ids of up to `take` finished deliveries received before `before`, oldest first. */

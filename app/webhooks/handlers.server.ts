@@ -342,7 +342,7 @@ const customersDataRequest: Handler = async (ctx, raw) => {
 
 const customersRedact: Handler = async (ctx, raw) => {
   const payload = customerRedactPayload.parse(raw);
-  await eraseCustomer(ctx.db, ctx.shop, payload, ctx.now);
+  await eraseCustomer(ctx.db, ctx.shop, payload);
   return { outcome: "processed" };
 };
 

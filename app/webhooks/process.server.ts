@@ -4,7 +4,6 @@
 //   processed – done (or stale: older than what Amends already holds, nothing rolled back)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries; the error is kept
-//   redacted  – never acted on: customers/redact erased it while it waited (compliance.server.ts)
 import { ZodError } from "zod";
 
 import type { Database } from "../db.server";
