@@ -87,6 +87,21 @@ describe("redactor", () => {
     });
   });
 
+  it("leaves statuses and reasons alone: a customer called Staff does not change a cancel reason", () => {
+    const redact = redactor(["Staff", "Success"]);
+    expect(
+      redact.json({
+        cancelReason: "STAFF",
+        fulfillments: [{ status: "SUCCESS" }],
+        note: "Staff in Success",
+      }),
+    ).toEqual({
+      cancelReason: "STAFF",
+      fulfillments: [{ status: "SUCCESS" }],
+      note: "[redacted] in [redacted]",
+    });
+  });
+
   it("with nothing to blank, changes nothing", () => {
     expect(redactor([]).text("Hi Ana")).toBe("Hi Ana");
   });

@@ -94,6 +94,27 @@ export interface Redactor {
   json<T>(value: T): T;
 }
 
+// JSON fields whose values are Amends' or Shopify's vocabulary, never a person's words: left
+// as they are, so a customer called Staff or living in Success (Arkansas) does not turn a
+// cancel reason or a fulfilment status into "[redacted]".
+const VOCABULARY = new Set([
+  "status",
+  "shipmentStatus",
+  "cancelReason",
+  "kind",
+  "type",
+  "action",
+  "outcome",
+  "trigger",
+  "from",
+  "to",
+  "currencyCode",
+  "reportedBy",
+  "responsibleParty",
+  "rootCause",
+  "template",
+]);
+
 /** Blanks each value where it stands as a whole word (any case, any script): "Ana" goes from
  * "Dear Ana," but "Banana" stays. */
 export function redactor(values: Iterable<string>): Redactor {
@@ -105,8 +126,14 @@ export function redactor(values: Iterable<string>): Redactor {
   const json = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
     if (Array.isArray(value)) return value.map(json);
-    if (isObject(value))
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, json(v)]));
+    if (isObject(value)) {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          VOCABULARY.has(k) && typeof v === "string" ? v : json(v),
+        ]),
+      );
+    }
     return value;
   };
   return { text, json: <T>(value: T) => json(value) as T };
