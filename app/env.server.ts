@@ -38,6 +38,12 @@ export const envSchema = z
     AMENDS_DEMO: boolean,
     AMENDS_DEMO_SHOP: z.string().default("amends-demo.myshopify.com"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    /** Days a stored webhook body is kept once acted on (it holds customers' personal data). */
+    WEBHOOK_RETENTION_DAYS: z.coerce
+      .number({ error: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1 day (Shopify's redeliveries must still be recognised)")
+      .default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

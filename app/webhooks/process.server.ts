@@ -85,7 +85,8 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
   });
   const finish = async (status: string, outcome: string, error: string | null = null) => {
     const processedAt = deps.clock?.() ?? new Date();
-    await db.webhookDelivery.update({ where: { id }, data: { status, error, processedAt } });
+    // updateMany: shop/redact deletes its own delivery along with the shop's data.
+    await db.webhookDelivery.updateMany({ where: { id }, data: { status, error, processedAt } });
     webhookDeliveries.inc({ topic: delivery.topic, outcome });
     processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
   };

@@ -6,6 +6,7 @@ import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { webhookDeliveries } from "../metrics.server";
 import { AutoRemediator } from "../remediation/auto.server";
+import { pruneDeliveries } from "../scheduler/prune.server";
 import { sweepDueOrders } from "../scheduler/sweep.server";
 import { adminClientFor } from "../shopify/admin.server";
 import { shopifyLookups } from "../shopify/lookups.server";
@@ -85,12 +86,18 @@ export class DeliveryProcessor {
   }
 }
 
-/** Runs the time-based rules for the orders due, once a minute (and on demand). */
+/** Runs the time-based rules for the orders due, once a minute (and on demand), then prunes
+ * the webhook bodies past their retention. */
 export class DueSweeper {
   private running: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock" | "onIncidentsOpened">) {}
+  constructor(
+    private readonly deps: Pick<ProcessorDeps, "db" | "log" | "clock" | "onIncidentsOpened"> & {
+      /** WEBHOOK_RETENTION_DAYS */
+      retentionDays: number;
+    },
+  ) {}
 
   private paused = false;
   private missed = false;
@@ -121,9 +128,12 @@ export class DueSweeper {
   }
 
   sweep(): Promise<unknown> {
-    this.running ??= sweepDueOrders(this.deps.db, this.deps.clock?.() ?? new Date(), this.deps.log)
-      .then((result) => {
+    const now = this.deps.clock?.() ?? new Date();
+    this.running ??= sweepDueOrders(this.deps.db, now, this.deps.log)
+      .then(async (result) => {
         for (const { shop, incidentId } of result.opened) this.deps.onIncidentsOpened?.(shop, [incidentId]);
+        const pruned = await pruneDeliveries(this.deps.db, now, this.deps.retentionDays, { holdOff: () => this.paused });
+        if (pruned > 0) this.deps.log.info({ pruned }, "webhook deliveries past their retention deleted");
       })
       .catch((error: unknown) => this.deps.log.error({ err: error }, "due sweep failed; retrying next minute"))
       .finally(() => (this.running = null));
@@ -155,7 +165,7 @@ export function startWebhookWorker(): WebhookWorker {
   const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger });
   const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
-  const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened });
+  const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened, retentionDays: env().WEBHOOK_RETENTION_DAYS });
   processor.start();
   sweeper.start();
   remediator.start();
