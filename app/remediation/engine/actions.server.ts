@@ -20,7 +20,8 @@ import {
   createApologyCode,
   findApologyCode,
 } from "../../shopify/operations/discount.server";
-import { orderUnits } from "../../shopify/operations/order.server";
+import { orderForRemediation, orderUnits } from "../../shopify/operations/order.server";
+import { ShopifyUserError } from "../../shopify/errors";
 import type { ReplacementOrder } from "../../shopify/operations/replacement.server";
 import {
   completeReplacementDraft,
@@ -237,12 +238,12 @@ export async function cancel(
     // The refunds on the order before Amends cancels it, so the ones the cancellation adds
     // can be told apart and their total recorded (for the caps, the metrics and the timeline).
     let priorRefundIds = stored<string[]>(row, "priorRefundIds");
-    if (order.cancelledAt && !jobId) {
-      // Cancelled already: by someone else, or by an earlier run whose answer was lost.
+    // Cancelled already: by someone else, or by an earlier run whose answer was lost.
+    const cancelledBefore = async (cancelledAt: string): Promise<StepOutcome> => {
       const refunded = priorRefundIds ? await refundedSince(ctx, priorRefundIds) : null;
       return {
         shopifyId: order.id,
-        result: { cancelledAt: order.cancelledAt },
+        result: { cancelledAt },
         amount: refunded?.amount ?? null,
         currencyCode: refunded?.currencyCode ?? null,
         reused: true,
@@ -250,12 +251,26 @@ export async function cancel(
           ? `${order.name} was cancelled and ${money(refunded.amount, refunded.currencyCode, ctx.locale)} refunded.`
           : `${order.name} was already cancelled.`,
       };
-    }
+    };
+    if (order.cancelledAt && !jobId) return cancelledBefore(order.cancelledAt);
     let job = jobId ? { id: jobId, done: false } : null;
     if (!job) {
-      priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
-      row = await saveRequest(ctx.db, row, { ...(row.request as object), priorRefundIds });
-      job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
+      // An earlier run that wrote these may have sent the cancel already: its refunds must not
+      // be counted as "before", so the list is taken only once.
+      if (!priorRefundIds) {
+        priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
+        row = await saveRequest(ctx.db, row, { ...(row.request as object), priorRefundIds });
+      }
+      try {
+        job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
+      } catch (error) {
+        // The earlier run's cancellation (sent, answer lost) finished while this run was
+        // getting ready: Shopify refuses a second one. Read the order again rather than fail.
+        if (!(error instanceof ShopifyUserError)) throw error;
+        const now = await orderForRemediation(ctx.client, order.id);
+        if (!now?.cancelledAt) throw error;
+        return cancelledBefore(now.cancelledAt);
+      }
       await saveRequest(ctx.db, row, { ...(row.request as object), jobId: job.id });
     }
     const done = await waitForJob(ctx.client, job, {
