@@ -124,9 +124,9 @@ function sumMinor(rows: { amount: string | null; currencyCode: string | null }[]
 }
 
 export interface CustomerRemediationHistory {
-  /** Other incidents of the customer since `since`. */
+  /** Other orders of the customer with an incident of `kinds` since `since`. */
   incidents: number;
-  /** Money Amends refunded them since `since`, minor units of `currencyCode`. */
+  /** Money Amends refunded on incidents of `kinds` since `since`, minor units of `currencyCode`. */
   refundedMinor: number;
 }
 
@@ -136,19 +136,21 @@ export async function customerRemediationHistory(
     shop: string;
     customerId: string;
     since: Date;
+    /** The incident kinds that count: the customer's own claims (the policy says which). */
+    kinds: readonly string[];
     excludeIncidentId: string;
     excludeOrderId: string;
     currencyCode: string;
   },
 ): Promise<CustomerRemediationHistory> {
   const [orders, refunds] = await Promise.all([
-    // Trouble on other orders: one late parcel can be late, silent and delayed at once (three
-    // incidents), which says nothing about the customer.
+    // Claims on other orders, one per order: two reports about one parcel are one problem.
     db.incident.groupBy({
       by: ["orderId"],
       where: {
         shop: args.shop,
         customerId: args.customerId,
+        kind: { in: [...args.kinds] },
         createdAt: { gte: args.since },
         id: { not: args.excludeIncidentId },
         orderId: { not: args.excludeOrderId },
@@ -160,7 +162,7 @@ export async function customerRemediationHistory(
         action: { in: ["refund", "cancel"] },
         status: "succeeded",
         createdAt: { gte: args.since },
-        incident: { customerId: args.customerId },
+        incident: { customerId: args.customerId, kind: { in: [...args.kinds] } },
       },
       select: { amount: true, currencyCode: true },
     }),

@@ -6,7 +6,7 @@ import { INCIDENT_KINDS } from "../../incidents/model";
 import { customerRemediationHistory, remediatedSince } from "../../models/remediation.server";
 import type { RemediationOrder } from "../../shopify/operations/order.server";
 import type { CustomerHistory, IncidentForRemediation, PricedLine, RemediationPolicy } from "../policy";
-import { defaultPolicyFor, fromMinor, parsePolicy } from "../policy";
+import { CUSTOMER_CLAIM_KINDS, defaultPolicyFor, fromMinor, parsePolicy } from "../policy";
 
 export type IncidentRow = Awaited<ReturnType<Database["incident"]["findUniqueOrThrow"]>>;
 
@@ -85,6 +85,7 @@ export async function customerHistory(
     shop: incident.shop,
     customerId: customer.id,
     since: new Date(now.getTime() - YEAR_MS),
+    kinds: CUSTOMER_CLAIM_KINDS,
     excludeIncidentId: incident.id,
     excludeOrderId: incident.orderId,
     currencyCode,
