@@ -6,7 +6,7 @@ import type { Database } from "../db.server";
 import type { IncidentStatus } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
 import { toMinor } from "../remediation/policy";
-import { activeKey } from "./incident.server";
+import { activeKeyOf } from "./incident.server";
 import { isUniqueViolation } from "./order.server";
 
 export type RemediationRow = Awaited<ReturnType<Database["remediation"]["findUniqueOrThrow"]>>;
@@ -202,7 +202,7 @@ export async function transitionIncident(
     where: { id: args.incidentId, status: incident.status },
     data: {
       status: args.to,
-      activeKey: active ? activeKey(incident.shop, incident.orderId, incident.kind) : null,
+      activeKey: active ? activeKeyOf(incident) : null,
       resolvedAt: active ? null : new Date(),
     },
   });

@@ -52,8 +52,8 @@ export interface HandlerContext {
   log: Logger;
 }
 
-/** `opened`: incidents this delivery opened (not those it added evidence to), for the
- * automatic remediation that follows. */
+/** `opened`: incidents this delivery opened or escalated (not those it only added evidence to),
+ * for the automatic remediation that follows. */
 export type HandlerResult = { outcome: "processed" | "stale"; incidents?: string[]; opened?: string[] };
 type Handler = (ctx: HandlerContext, payload: unknown) => Promise<HandlerResult>;
 
@@ -70,10 +70,8 @@ async function openIncidents(
       name: [order?.customer?.firstName, order?.customer?.lastName].filter(Boolean).join(" ") || null,
     };
     const recorded = await recordFinding(ctx.db, ctx.shop, finding, `rule:${finding.kind}`, contact);
-    if (recorded.opened) {
-      incidentsOpened.inc({ kind: finding.kind });
-      opened.push(recorded.incidentId);
-    }
+    if (recorded.opened) incidentsOpened.inc({ kind: finding.kind });
+    if (recorded.opened || recorded.escalated) opened.push(recorded.incidentId);
     ctx.log.info({ incidentId: recorded.incidentId, kind: finding.kind, opened: recorded.opened }, finding.summary);
     ids.push(recorded.incidentId);
   }
