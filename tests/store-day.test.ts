@@ -172,7 +172,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
   }
 
   const sorted = (list: string[]) => [...new Set(list)].sort();
-  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "VariantForInventoryItem");
+  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "InventoryItemStock");
 
   beforeAll(async () => {
     let url = runUrl;

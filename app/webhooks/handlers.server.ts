@@ -35,10 +35,21 @@ import {
 } from "./payloads";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
 
+/** The variant an inventory item belongs to and its units available at each location. */
+export interface InventoryItemStock {
+  variantId: Gid;
+  levels: { locationId: Gid; available: number }[];
+}
+
+/** Per order, the locations its open fulfilment orders are assigned to. */
+export type FulfilmentLocations = Map<Gid, Gid[]>;
+
 /** What a handler may ask Shopify (the Admin API, at the edge). */
 export interface ShopifyLookups {
-  /** The variant an inventory item belongs to, or null if Shopify does not know it. */
-  variantForInventoryItem(shop: string, inventoryItemId: Gid): Promise<Gid | null>;
+  /** The inventory item's variant and stock, or null if Shopify does not know it. */
+  inventoryItemStock(shop: string, inventoryItemId: Gid): Promise<InventoryItemStock | null>;
+  /** Where each order can be fulfilled from; orders Shopify does not know are left out. */
+  fulfilmentLocations(shop: string, orderIds: readonly Gid[]): Promise<FulfilmentLocations>;
 }
 
 export interface HandlerContext {
@@ -128,16 +139,51 @@ async function oversellFromKnownShortfalls(
   const findings: IncidentFinding[] = [];
   for (const level of shortfalls) {
     const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
-    findings.push(
-      ...detectOversellRisk(
-        { variantId: level.variantId, locationId: level.locationId, available: level.available },
-        waiting,
-        settings,
-        ctx.now,
-      ).filter((finding) => finding.orderId === order.id),
-    );
+    const judged = await judgeOversell(ctx, settings, level, waiting, null, order.id);
+    findings.push(...judged.filter((finding) => finding.orderId === order.id));
   }
   return findings;
+}
+
+type ShortLevel = { variantId: Gid; inventoryItemId: Gid; locationId: Gid; available: number };
+
+/** Orders asked about per round when looking for where waiting orders can be fulfilled from. */
+const LOCATIONS_PER_ROUND = 25;
+
+/**
+ * The oversell risks of a level below zero. Judged at the level's location first; only if an
+ * order is short there (`only`: that order) and another location has units to spare does Amends
+ * ask Shopify where the waiting orders can be fulfilled from (their fulfilment orders' assigned
+ * locations), newest first, until they account for the shortfall.
+ */
+async function judgeOversell(
+  ctx: HandlerContext,
+  settings: DetectionSettings,
+  level: ShortLevel,
+  waiting: OrderState[],
+  known: InventoryItemStock | null,
+  only: Gid | null = null,
+): Promise<IncidentFinding[]> {
+  const alone = detectOversellRisk(level, waiting, settings, ctx.now);
+  if (!alone.some((finding) => only === null || finding.orderId === only)) return alone;
+  const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, level.inventoryItemId));
+  if (!stock?.levels.some((l) => l.locationId !== level.locationId && l.available > 0)) return alone;
+  const locationsByOrder: FulfilmentLocations = new Map();
+  let units = 0;
+  for (let i = 0; i < waiting.length && units < -level.available; i += LOCATIONS_PER_ROUND) {
+    const round = waiting.slice(i, i + LOCATIONS_PER_ROUND);
+    const found = await ctx.lookups.fulfilmentLocations(ctx.shop, round.map((o) => o.id));
+    for (const order of round) {
+      const locations = found.get(order.id);
+      if (locations) locationsByOrder.set(order.id, locations);
+      if (!locations || locations.includes(level.locationId)) units += waitingUnits(order, level.variantId);
+    }
+  }
+  return detectOversellRisk(level, waiting, settings, ctx.now, { levels: stock.levels, locationsByOrder });
+}
+
+function waitingUnits(order: OrderState, variantId: Gid): number {
+  return order.lines.reduce((sum, line) => sum + (line.variantId === variantId ? line.unfulfilledQuantity : 0), 0);
 }
 
 /** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
@@ -239,8 +285,9 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   await ensureShop(ctx.db, ctx.shop);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
-  const variantId = await ctx.lookups.variantForInventoryItem(ctx.shop, inventoryItemId);
-  if (!variantId) return { outcome: "processed" };
+  const stock = await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId);
+  if (!stock) return { outcome: "processed" };
+  const { variantId } = stock;
   const key = { shop_variantId_locationId: { shop: ctx.shop, variantId, locationId } };
   const stored = await ctx.db.inventoryShortfall.findUnique({ where: key });
   if (stored && stored.updatedAt > updatedAt) return { outcome: "stale" };
@@ -250,12 +297,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     update: { available: payload.available, updatedAt },
   });
   const waiting = await ordersWaitingFor(ctx.db, ctx.shop, variantId);
-  const findings = detectOversellRisk(
-    { variantId, locationId, available: payload.available },
-    waiting,
-    settings,
-    ctx.now,
-  );
+  const findings = await judgeOversell(ctx, settings, { variantId, inventoryItemId, locationId, available: payload.available }, waiting, stock);
   await clearOversellRisks(ctx, { variantId, locationId, available: payload.available }, new Set(findings.map((f) => f.orderId)));
   const byId = new Map(waiting.map((o) => [o.id, o]));
   const result = { incidents: [] as string[], opened: [] as string[] };
