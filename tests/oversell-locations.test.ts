@@ -157,4 +157,30 @@ describe.each(testDatabases())("oversell risk across locations on $name", ({ nam
     });
     expect(bea.responsibleParty).toBe("store");
   });
+
+  it("the shop floor selling its last beanie at the till puts the order it covered at risk", async () => {
+    clock.set(utc(16, 13));
+    emu.store.setAvailable(SHOP, beanie, 0, shopFloor.id);
+    await settle();
+    expect(await risks()).toEqual({
+      [name_("ana")]: "resolved",
+      [name_("bea")]: "open",
+      [name_("cal")]: "open",
+      [name_("dan")]: "open",
+    });
+  });
+
+  it("the shop floor restocked covers the orders it can fulfil again", async () => {
+    clock.set(utc(16, 14));
+    emu.store.setAvailable(SHOP, beanie, 5, shopFloor.id);
+    await settle();
+    expect(await risks()).toEqual({
+      [name_("ana")]: "resolved",
+      [name_("bea")]: "resolved",
+      [name_("cal")]: "open",
+      [name_("dan")]: "resolved",
+    });
+    const dan = await db.incident.findFirstOrThrow({ where: { shop: SHOP, orderId: orders.dan?.id }, include: { events: { orderBy: { at: "asc" } } } });
+    expect(dan.events.at(-1)?.message).toBe("No longer at risk: another location that can fulfil the order has the units.");
+  });
 });

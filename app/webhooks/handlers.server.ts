@@ -295,7 +295,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     for (const { variantId } of cleared) {
       await clearOversellRisks(ctx, { variantId, locationId, available: payload.available ?? 0 }, { findings: [], coveredElsewhere: new Set() });
     }
-    return { outcome: "processed" };
+    return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, where.inventoryItemId, locationId, null)) };
   }
   await ensureShop(ctx.db, ctx.shop);
   const settings = await detectionSettings(ctx.db, ctx.shop);
@@ -318,8 +318,37 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   };
   const { findings } = judged;
   await clearOversellRisks(ctx, { variantId, locationId, available: payload.available }, judged);
-  return { outcome: "processed", ...(await openIncidents(ctx, findings, waiting)) };
+  const here = await openIncidents(ctx, findings, waiting);
+  const elsewhere = await rejudgeShortfallsElsewhere(ctx, inventoryItemId, locationId, stock);
+  return { outcome: "processed", incidents: [...here.incidents, ...elsewhere.incidents], opened: [...here.opened, ...elsewhere.opened] };
 };
+
+/**
+ * A level that moved at one location changes what it can spare for the item's shortfalls at
+ * its other locations: orders it covered may no longer be covered, or now are.
+ */
+async function rejudgeShortfallsElsewhere(
+  ctx: HandlerContext,
+  inventoryItemId: Gid,
+  locationId: Gid,
+  known: InventoryItemStock | null,
+): Promise<{ incidents: string[]; opened: string[] }> {
+  const result = { incidents: [] as string[], opened: [] as string[] };
+  const others = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, inventoryItemId, locationId: { not: locationId } } });
+  if (others.length === 0) return result;
+  const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId));
+  if (!stock) return result;
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  for (const level of others) {
+    const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
+    const judged = (await judgeOversell(ctx, settings, level, waiting, stock)) ?? { findings: [], coveredElsewhere: new Set<Gid>() };
+    await clearOversellRisks(ctx, level, judged);
+    const recorded = await openIncidents(ctx, judged.findings, waiting);
+    result.incidents.push(...recorded.incidents);
+    result.opened.push(...recorded.opened);
+  }
+  return result;
+}
 
 /** Resolves the oversell risks the level no longer supports, open or waiting for the merchant's
  * approval: there is nothing left to warn the customer about. A risk already being remedied is
