@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logger } from "../app/logger.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { ShopifyLookups } from "../app/webhooks/handlers.server";
+import type { ShopifyLookups } from "../app/shopify/lookups.server";
 import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
 import { WebhookIntake } from "../app/webhooks/intake.server";
 import { processPendingDeliveries } from "../app/webhooks/process.server";

@@ -10,7 +10,7 @@ import { logger } from "../app/logger.server";
 import { setStatus } from "../app/models/incident.server";
 import { loadOrder } from "../app/models/order.server";
 import { sweepDueOrders } from "../app/scheduler/sweep.server";
-import type { ShopifyLookups } from "../app/webhooks/handlers.server";
+import type { ShopifyLookups } from "../app/shopify/lookups.server";
 import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
 import { WebhookIntake } from "../app/webhooks/intake.server";
 import { processPendingDeliveries } from "../app/webhooks/process.server";

@@ -1,9 +1,25 @@
 // Questions the webhook handlers ask Shopify's Admin API.
 import type { Gid } from "../incidents/model";
-import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../webhooks/handlers.server";
 import type { AdminClient } from "./admin.server";
 import { adminClientFor } from "./admin.server";
 import { graphql } from "./documents";
+
+/** The variant an inventory item belongs to and its units available at each location. */
+export interface InventoryItemStock {
+  variantId: Gid;
+  levels: { locationId: Gid; available: number }[];
+}
+
+/** Per order, the locations its open fulfilment orders are assigned to. */
+export type FulfilmentLocations = Map<Gid, Gid[]>;
+
+/** What the webhook handlers may ask Shopify. */
+export interface ShopifyLookups {
+  /** The inventory item's variant and stock, or null if Shopify does not know it. */
+  inventoryItemStock(shop: string, inventoryItemId: Gid): Promise<InventoryItemStock | null>;
+  /** Where each order can be fulfilled from; orders Shopify does not know are left out. */
+  fulfilmentLocations(shop: string, orderIds: readonly Gid[]): Promise<FulfilmentLocations>;
+}
 
 /** The variant an inventory item belongs to and what is available of it at each location. */
 export const INVENTORY_ITEM_STOCK = graphql`

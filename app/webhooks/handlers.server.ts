@@ -15,6 +15,7 @@ import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop } from "../models/shop.server";
 import {
@@ -34,23 +35,6 @@ import {
   shopRedactPayload,
 } from "./payloads";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
-
-/** The variant an inventory item belongs to and its units available at each location. */
-export interface InventoryItemStock {
-  variantId: Gid;
-  levels: { locationId: Gid; available: number }[];
-}
-
-/** Per order, the locations its open fulfilment orders are assigned to. */
-export type FulfilmentLocations = Map<Gid, Gid[]>;
-
-/** What a handler may ask Shopify (the Admin API, at the edge). */
-export interface ShopifyLookups {
-  /** The inventory item's variant and stock, or null if Shopify does not know it. */
-  inventoryItemStock(shop: string, inventoryItemId: Gid): Promise<InventoryItemStock | null>;
-  /** Where each order can be fulfilled from; orders Shopify does not know are left out. */
-  fulfilmentLocations(shop: string, orderIds: readonly Gid[]): Promise<FulfilmentLocations>;
-}
 
 export interface HandlerContext {
   db: Database;

@@ -9,7 +9,8 @@ import { ZodError } from "zod";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
-import type { HandlerContext, ShopifyLookups } from "./handlers.server";
+import type { ShopifyLookups } from "../shopify/lookups.server";
+import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
 
