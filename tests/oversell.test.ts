@@ -47,7 +47,7 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
     while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(now) })) > 0);
   }
 
-  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "VariantForInventoryItem");
+  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "InventoryItemStock");
 
   beforeAll(async () => {
     let url = runUrl;
@@ -114,7 +114,14 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
     const asked = lookupsAsked();
     expect(asked).toHaveLength(1);
     expect(asked[0]?.status).toBe(200);
-    expect(asked[0]?.body?.data).toEqual({ inventoryItem: { id: variant.inventoryItemId, variant: { id: variant.id } } });
+    const location = emu.store.shop(SHOP).locations[0]?.id;
+    expect(asked[0]?.body?.data).toEqual({
+      inventoryItem: {
+        id: variant.inventoryItemId,
+        variant: { id: variant.id },
+        inventoryLevels: { nodes: [{ location: { id: location }, quantities: [{ name: "available", quantity: -2 }] }] },
+      },
+    });
 
     const incidents = await db.incident.findMany({ where: { shop: SHOP }, orderBy: { orderName: "asc" } });
     const wednesday = orders.wednesday;

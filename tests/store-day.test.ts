@@ -84,14 +84,33 @@ function eventIncidents(store: EmulatorStore): string[] {
   const expected: string[] = [];
   for (const order of store.shop(SHOP).orders.values()) {
     if (order.cancelledAt !== null && order.cancelReason === "INVENTORY") expected.push(`stock_out_cancellation ${order.name}`);
-    if (order.fulfillments.some((f) => f.events.some((e) => EXCEPTIONS.has(e.status)))) {
-      expected.push(`carrier_exception ${order.name}`);
+  }
+  return [...expected, ...parcelIncidents(store, null)];
+}
+
+const PARCEL_STAGES = ["carrier_exception", "late_delivery", "possibly_lost"] as const;
+
+/** One incident per parcel in trouble, of its worst stage: what the carrier reported, then what
+ * time made of it by `now` (null: no sweep yet) — exception, late, possibly lost. */
+function parcelIncidents(store: EmulatorStore, now: number | null): string[] {
+  const expected: string[] = [];
+  for (const order of store.shop(SHOP).orders.values()) {
+    for (const f of order.fulfillments) {
+      let stage = f.events.some((e) => EXCEPTIONS.has(e.status)) ? 0 : -1;
+      if (now !== null && order.cancelledAt === null && inTransit(f)) {
+        // The carrier's latest estimate (events are kept in the order they happened).
+        const estimate = f.events.filter((e) => e.estimatedDeliveryAt !== null).at(-1)?.estimatedDeliveryAt;
+        if (estimate != null && Math.floor(estimate / DAY) * DAY + (settings.deliveryGraceDays + 1) * DAY <= now) stage = Math.max(stage, 1);
+        if (Math.max(f.createdAt, ...f.events.map((e) => e.happenedAt)) + settings.trackingSilenceDays * DAY <= now) stage = 2;
+      }
+      const kind = PARCEL_STAGES[stage];
+      if (kind) expected.push(`${kind} ${order.name}`);
     }
   }
   return expected;
 }
 
-/** Incidents the time rules owe by `now`: late fulfilment, late delivery, possibly lost. */
+/** Incidents the time rules owe by `now`: late fulfilment, and each parcel's worst stage. */
 function timeIncidents(store: EmulatorStore, now: number): string[] {
   const expected: string[] = [];
   for (const order of store.shop(SHOP).orders.values()) {
@@ -100,19 +119,8 @@ function timeIncidents(store: EmulatorStore, now: number): string[] {
     if (waiting && businessDaysAfter(order.processedAt, settings.fulfilmentSlaBusinessDays) <= now) {
       expected.push(`late_fulfilment ${order.name}`);
     }
-    const parcels = order.fulfillments.filter(inTransit);
-    // The carrier's latest estimate (events are kept in the order they happened).
-    const late = parcels.some((f) => {
-      const estimate = f.events.filter((e) => e.estimatedDeliveryAt !== null).at(-1)?.estimatedDeliveryAt;
-      return estimate != null && Math.floor(estimate / DAY) * DAY + (settings.deliveryGraceDays + 1) * DAY <= now;
-    });
-    if (late) expected.push(`late_delivery ${order.name}`);
-    const silent = parcels.some(
-      (f) => Math.max(f.createdAt, ...f.events.map((e) => e.happenedAt)) + settings.trackingSilenceDays * DAY <= now,
-    );
-    if (silent) expected.push(`possibly_lost ${order.name}`);
   }
-  return expected;
+  return [...expected, ...parcelIncidents(store, now)];
 }
 
 /** The seed's past as Shopify would have announced it, oldest first. */
@@ -164,7 +172,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
   }
 
   const sorted = (list: string[]) => [...new Set(list)].sort();
-  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "VariantForInventoryItem");
+  const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "InventoryItemStock");
 
   beforeAll(async () => {
     let url = runUrl;
@@ -337,7 +345,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
     ]);
     expect(oversell[0]?.evidence).toMatchObject({ variantId: v.id, available: -2, shortfall: 2, shortQuantity: 2 });
     // Shopify was asked which variant the item is, once: only a negative level needs to know.
-    expect(lookupsAsked().map((r) => [r.status, r.body?.data])).toEqual([
+    expect(lookupsAsked().map((r) => [r.status, r.body?.data])).toMatchObject([
       [200, { inventoryItem: { id: v.inventoryItemId, variant: { id: v.id } } }],
     ]);
 
@@ -389,32 +397,39 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
   });
 
   it("the end-of-day sweep, and the days after, find what time made late", async () => {
-    const event = [...eventIncidents(emu.store), `oversell_risk ${today.n2.name}`];
+    const stockOuts = (list: string[]) => list.filter((i) => i.startsWith("stock_out_cancellation "));
+    const event = [...stockOuts(eventIncidents(emu.store)), `oversell_risk ${today.n2.name}`];
+    // Opened or escalated by a sweep: what it shows that was not there before.
+    const news = (before: string[], after: string[]) => after.filter((i) => !before.includes(i));
+    const before = await openedIncidents();
 
     const evening = timeIncidents(emu.store, END_OF_DAY);
-    for (const kind of ["late_fulfilment", "late_delivery", "possibly_lost"]) {
+    // The seed's late parcels have also been silent for a week: one incident each, possibly lost.
+    for (const kind of ["late_fulfilment", "possibly_lost"]) {
       expect(evening.filter((i) => i.startsWith(`${kind} `)).length, kind).toBeGreaterThan(0);
     }
     const first = await sweepDueOrders(db, new Date(END_OF_DAY), logger);
-    expect(first.opened).toHaveLength(evening.length);
     expect(await openedIncidents()).toEqual(sorted([...event, ...evening]));
+    expect(first.opened).toHaveLength(news(before, sorted([...event, ...evening])).length);
     // Sweeping again at once finds nothing due.
     expect(await sweepDueOrders(db, new Date(END_OF_DAY))).toEqual({ checked: 0, opened: [] });
 
     // The scheduler keeps sweeping: each evening, and on Monday morning, exactly what time has
-    // made late by then appears, and nothing before its time.
+    // made late by then appears, and nothing before its time; a parcel's incident escalates.
     let incidents = sorted([...event, ...evening]);
     for (const at of [19, 20, 21, 22].map((day) => Date.UTC(2026, 10, day, 18)).concat(MONDAY)) {
       const swept = await sweepDueOrders(db, new Date(at), logger);
-      const expected = sorted([...incidents, ...timeIncidents(emu.store, at)]);
-      expect(swept.opened, new Date(at).toISOString()).toHaveLength(expected.length - incidents.length);
+      const expected = sorted([...event, ...timeIncidents(emu.store, at)]);
       expect(await openedIncidents()).toEqual(expected);
+      expect(swept.opened, new Date(at).toISOString()).toHaveLength(news(incidents, expected).length);
       incidents = expected;
     }
 
     // The seed's own story: its late parcels are late, its waiting orders (but the one shipped
     // today) are late to fulfil, and today's unshipped orders are late by Monday.
-    for (const order of seeded.byState.late) expect(incidents).toContain(`late_delivery ${order.name}`);
+    for (const order of seeded.byState.late) {
+      expect(incidents.filter((i) => i === `late_delivery ${order.name}` || i === `possibly_lost ${order.name}`)).toHaveLength(1);
+    }
     for (const order of seeded.byState.unfulfilled) {
       if (order !== today.shipped) expect(incidents).toContain(`late_fulfilment ${order.name}`);
     }

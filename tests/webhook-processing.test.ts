@@ -25,7 +25,8 @@ type Json = Record<string, unknown>;
 
 /** Lookups answer from a table here; the emulator-backed ones are tested with the emulator. */
 const noLookups: ShopifyLookups = {
-  variantForInventoryItem: () => Promise.reject(new Error("not used in this suite")),
+  inventoryItemStock: () => Promise.reject(new Error("not used in this suite")),
+  fulfilmentLocations: () => Promise.reject(new Error("not used in this suite")),
 };
 
 /** Shopify's documented orders/create example, which happens to be a cancelled order: made an

@@ -1,12 +1,20 @@
-// Incidents and their timelines. One active incident per order and kind: a second finding
-// of the same kind joins the first one's timeline instead of opening another.
+// Incidents and their timelines. One active incident per order and kind — per parcel for the
+// parcel kinds, whose kind escalates (exception → late → lost): a second finding joins the
+// first one's timeline instead of opening another.
 import type { Database } from "../db.server";
+import { PARCEL_KINDS, escalates, escalationMessage, isParcelKind, parcelOf, problemSubject } from "../incidents/detection";
 import type { IncidentFinding, IncidentStatus, ResponsibleParty, RootCause } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
 import { isUniqueViolation } from "./order.server";
 
-export function activeKey(shop: string, orderId: string, kind: string): string {
-  return `${shop}|${orderId}|${kind}`;
+/** `subject`: the kind, or "parcel:<fulfilment>" for parcel kinds (problemSubject). */
+export function activeKey(shop: string, orderId: string, subject: string): string {
+  return `${shop}|${orderId}|${subject}`;
+}
+
+/** The key an incident holds while it is active. */
+export function activeKeyOf(incident: { shop: string; orderId: string; kind: string; evidence: unknown }): string {
+  return activeKey(incident.shop, incident.orderId, problemSubject(incident.kind, incident.evidence));
 }
 
 export interface CustomerContact {
@@ -14,7 +22,12 @@ export interface CustomerContact {
   name: string | null;
 }
 
-export type RecordedFinding = { incidentId: string; opened: boolean };
+/** `escalated`: an existing parcel incident took the finding's worse kind and is open again for
+ * the policy to look at (automatic remediation treats it like a newly opened one). */
+export type RecordedFinding = { incidentId: string; opened: boolean; escalated: boolean };
+
+type Held = { id: string; kind: string; status: string; evidence: unknown };
+const HELD = { id: true, kind: true, status: true, evidence: true } as const;
 
 export async function recordFinding(
   db: Database,
@@ -23,20 +36,15 @@ export async function recordFinding(
   actor: string,
   contact: CustomerContact = { email: null, name: null },
 ): Promise<RecordedFinding> {
-  const key = activeKey(shop, finding.orderId, finding.kind);
+  const key = activeKey(shop, finding.orderId, problemSubject(finding.kind, finding.evidence));
   const evidence = finding.evidence as object;
-  // One incident per order and kind. Once the merchant or Amends has closed it, the same
-  // finding again (the order's next update, a rule re-run) is history for its timeline, not a
-  // new incident: reopening would remediate twice, and Amends' own order edits would loop.
-  const closed = await db.incident.findFirst({
-    where: { shop, orderId: finding.orderId, kind: finding.kind, activeKey: null },
-    orderBy: { createdAt: "desc" },
-    select: { id: true },
-  });
-  if (closed) {
-    await addEvidence(db, closed.id, actor, finding.summary, evidence);
-    return { incidentId: closed.id, opened: false };
-  }
+  const active = await db.incident.findUnique({ where: { activeKey: key }, select: HELD });
+  if (active) return join(db, active, finding, actor, key);
+  // Once the merchant or Amends has closed it, the same finding again (the order's next update,
+  // a rule re-run) is history for its timeline, not a new incident: reopening would remediate
+  // twice, and Amends' own order edits would loop. Worse news about a parcel is the exception.
+  const closed = await closedIncidentFor(db, shop, finding);
+  if (closed) return join(db, closed, finding, actor, key);
   try {
     const incident = await db.incident.create({
       data: {
@@ -56,13 +64,85 @@ export async function recordFinding(
       },
       select: { id: true },
     });
-    return { incidentId: incident.id, opened: true };
+    return { incidentId: incident.id, opened: true, escalated: false };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
-  const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: { id: true } });
-  await addEvidence(db, existing.id, actor, finding.summary, evidence);
-  return { incidentId: existing.id, opened: false };
+  const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: HELD });
+  return join(db, existing, finding, actor, key);
+}
+
+async function closedIncidentFor(db: Database, shop: string, finding: IncidentFinding): Promise<Held | null> {
+  const parcel = parcelOf(finding.kind, finding.evidence);
+  if (!parcel) {
+    return db.incident.findFirst({
+      where: { shop, orderId: finding.orderId, kind: finding.kind, activeKey: null },
+      orderBy: { createdAt: "desc" },
+      select: HELD,
+    });
+  }
+  const closed = await db.incident.findMany({
+    where: { shop, orderId: finding.orderId, kind: { in: [...PARCEL_KINDS] }, activeKey: null },
+    orderBy: { createdAt: "desc" },
+    select: HELD,
+  });
+  return closed.find((incident) => parcelOf(incident.kind, incident.evidence) === parcel) ?? null;
+}
+
+/** The finding joins the incident's timeline; worse news about its parcel escalates its kind. */
+async function join(db: Database, incident: Held, finding: IncidentFinding, actor: string, key: string): Promise<RecordedFinding> {
+  const evidence = finding.evidence as object;
+  const unchanged = { incidentId: incident.id, opened: false, escalated: false };
+  if (!isParcelKind(incident.kind) || !escalates(incident.kind, finding.kind)) {
+    await addEvidence(db, incident.id, actor, finding.summary, evidence);
+    return unchanged;
+  }
+  const words = escalationMessage(incident.kind, finding);
+  // A plan under way was chosen for the earlier problem and is finished as chosen; a dismissed
+  // incident was the merchant's decision. The news goes on the timeline; nothing else changes.
+  if (incident.status === "remediating" || incident.status === "dismissed") {
+    const why = incident.status === "remediating" ? "the remedies under way are finished as chosen" : "you dismissed this incident";
+    await addEvidence(db, incident.id, actor, `${words} Amends does not change the incident: ${why}.`, evidence);
+    return unchanged;
+  }
+  const previous = (incident.evidence ?? {}) as { escalatedFrom?: unknown };
+  const escalatedFrom = [...(Array.isArray(previous.escalatedFrom) ? previous.escalatedFrom : []), incident.kind];
+  const reopened = incident.status !== "open";
+  try {
+    // Compare-and-set on kind and status: of two deliveries escalating at once, one does.
+    const moved = await db.incident.updateMany({
+      where: { id: incident.id, kind: incident.kind, status: incident.status },
+      data: {
+        kind: finding.kind,
+        status: "open",
+        activeKey: key,
+        resolvedAt: null,
+        lines: finding.lines as unknown as object,
+        evidence: { ...evidence, escalatedFrom },
+        responseDeadline: new Date(finding.responseDeadline),
+      },
+    });
+    if (moved.count === 0) {
+      await addEvidence(db, incident.id, actor, finding.summary, evidence);
+      return unchanged;
+    }
+  } catch (error) {
+    // Reopening a closed incident while another one holds the key (a race): join that one.
+    if (!isUniqueViolation(error)) throw error;
+    const active = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: HELD });
+    return join(db, active, finding, actor, key);
+  }
+  const again =
+    incident.status === "resolved"
+      ? " Open again for the worse problem; remedies already given are not given twice."
+      : incident.status === "awaiting_approval"
+        ? " The proposal that waited for your approval was for the earlier problem; the policy looks at it again."
+        : "";
+  await addEvent(db, incident.id, { type: "evidence", actor, message: `${words}${again}`, data: evidence });
+  if (reopened) {
+    await addEvent(db, incident.id, { type: "status", actor, message: "Open again: the parcel's problem escalated.", data: { from: incident.status, to: "open" } });
+  }
+  return { incidentId: incident.id, opened: false, escalated: true };
 }
 
 /** The same finding again (a rule re-run, an order update that changed nothing it looks at)
@@ -118,7 +198,7 @@ export async function setStatus(
     where: { id: incidentId },
     data: {
       status,
-      activeKey: active ? activeKey(incident.shop, incident.orderId, incident.kind) : null,
+      activeKey: active ? activeKeyOf(incident) : null,
       resolvedAt: active ? null : new Date(),
       events: { create: { type: "status", actor, message, data: { from: incident.status, to: status } } },
     },

@@ -10,7 +10,7 @@ import type { Database } from "../db.server";
 import type { IncidentStatus } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
 import { toMinor } from "../remediation/policy";
-import { activeKey } from "./incident.server";
+import { activeKeyOf } from "./incident.server";
 import { isUniqueViolation } from "./order.server";
 
 export type RemediationRow = Awaited<ReturnType<Database["remediation"]["findUniqueOrThrow"]>>;
@@ -165,9 +165,9 @@ function sumMinor(rows: { amount: string | null; currencyCode: string | null }[]
 }
 
 export interface CustomerRemediationHistory {
-  /** Other incidents of the customer since `since`. */
+  /** Other orders of the customer with an incident of `kinds` since `since`. */
   incidents: number;
-  /** Money Amends refunded them since `since`, minor units of `currencyCode`. */
+  /** Money Amends refunded on incidents of `kinds` since `since`, minor units of `currencyCode`. */
   refundedMinor: number;
 }
 
@@ -177,19 +177,21 @@ export async function customerRemediationHistory(
     shop: string;
     customerId: string;
     since: Date;
+    /** The incident kinds that count: the customer's own claims (the policy says which). */
+    kinds: readonly string[];
     excludeIncidentId: string;
     excludeOrderId: string;
     currencyCode: string;
   },
 ): Promise<CustomerRemediationHistory> {
   const [orders, refunds] = await Promise.all([
-    // Trouble on other orders: one late parcel can be late, silent and delayed at once (three
-    // incidents), which says nothing about the customer.
+    // Claims on other orders, one per order: two reports about one parcel are one problem.
     db.incident.groupBy({
       by: ["orderId"],
       where: {
         shop: args.shop,
         customerId: args.customerId,
+        kind: { in: [...args.kinds] },
         createdAt: { gte: args.since },
         id: { not: args.excludeIncidentId },
         orderId: { not: args.excludeOrderId },
@@ -201,7 +203,7 @@ export async function customerRemediationHistory(
         action: { in: ["refund", "cancel"] },
         status: "succeeded",
         createdAt: { gte: args.since },
-        incident: { customerId: args.customerId },
+        incident: { customerId: args.customerId, kind: { in: [...args.kinds] } },
       },
       select: { amount: true, currencyCode: true },
     }),
@@ -272,7 +274,7 @@ export async function transitionIncident(
     where: { id: args.incidentId, status: incident.status },
     data: {
       status: args.to,
-      activeKey: active ? activeKey(incident.shop, incident.orderId, incident.kind) : null,
+      activeKey: active ? activeKeyOf(incident) : null,
       resolvedAt: active ? null : new Date(),
     },
   });

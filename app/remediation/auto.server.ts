@@ -3,8 +3,10 @@
 // or leaves it to them. Runs in the webhook worker, after the delivery that opened it.
 //
 // Durable by construction: a catch-up pass puts every open incident that has no recorded
-// decision yet to the policy, so an incident opened just before a crash is not forgotten.
+// decision yet — or none for the kind it escalated to — to the policy, so an incident opened or
+// escalated just before a crash is not forgotten.
 import type { Database } from "../db.server";
+import { PARCEL_KINDS } from "../incidents/detection";
 import type { Logger } from "../logger.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
@@ -50,9 +52,33 @@ export class AutoRemediator {
       select: { id: true, shop: true },
       take: 200,
     });
-    for (const incident of waiting) this.queue.push({ shop: incident.shop, incidentId: incident.id });
-    if (waiting.length) this.running ??= this.drain().finally(() => (this.running = null));
+    const escalated = await this.escalatedSinceDecision(now);
+    for (const incident of [...waiting, ...escalated]) this.queue.push({ shop: incident.shop, incidentId: incident.id });
+    if (waiting.length || escalated.length) this.running ??= this.drain().finally(() => (this.running = null));
     await this.idle();
+  }
+
+  /** Open parcel incidents whose latest decision was for an earlier kind than they have now. */
+  private async escalatedSinceDecision(now: Date): Promise<{ id: string; shop: string }[]> {
+    const open = await this.deps.db.incident.findMany({
+      where: {
+        status: "open",
+        kind: { in: PARCEL_KINDS.slice(1) },
+        updatedAt: { lt: new Date(now.getTime() - this.graceMs) },
+        events: { some: { type: "decision" } },
+      },
+      select: {
+        id: true,
+        shop: true,
+        kind: true,
+        events: { where: { type: "decision" }, orderBy: { at: "desc" }, take: 1, select: { data: true } },
+      },
+      take: 200,
+    });
+    return open.filter((incident) => {
+      const decided = (incident.events[0]?.data as { kind?: unknown } | null)?.kind;
+      return decided !== undefined && decided !== incident.kind;
+    });
   }
 
   private async drain(): Promise<void> {

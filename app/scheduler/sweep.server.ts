@@ -14,7 +14,7 @@ import { detectionSettings } from "../models/shop.server";
 
 export interface SweepResult {
   checked: number;
-  /** Incidents the sweep opened, for the automatic remediation that follows. */
+  /** Incidents the sweep opened or escalated, for the automatic remediation that follows. */
   opened: { shop: string; incidentId: string }[];
 }
 
@@ -43,9 +43,9 @@ export async function sweepDueOrders(
           name: [state.customer?.firstName, state.customer?.lastName].filter(Boolean).join(" ") || null,
         };
         const recorded = await recordFinding(db, row.shop, finding, `rule:${finding.kind}`, contact);
-        if (recorded.opened) {
+        if (recorded.opened || recorded.escalated) {
           result.opened.push({ shop: row.shop, incidentId: recorded.incidentId });
-          incidentsOpened.inc({ kind: finding.kind });
+          if (recorded.opened) incidentsOpened.inc({ kind: finding.kind });
           log?.info({ shop: row.shop, incidentId: recorded.incidentId, kind: finding.kind }, finding.summary);
         }
       }

@@ -16,9 +16,9 @@ import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop } from "../models/shop.server";
-import type { ShopifyLookups } from "../shopify/lookups.server";
 import {
   applyEvent,
   applyFulfillment,
@@ -47,28 +47,28 @@ export interface HandlerContext {
   log: Logger;
 }
 
-/** `opened`: incidents this delivery opened (not those it added evidence to), for the
- * automatic remediation that follows. */
+/** `opened`: incidents this delivery opened or escalated (not those it only added evidence to),
+ * for the automatic remediation that follows. */
 export type HandlerResult = { outcome: "processed" | "stale"; incidents?: string[]; opened?: string[] };
 type Handler = (ctx: HandlerContext, payload: unknown) => Promise<HandlerResult>;
 
+/** Records the findings; `orders` are the orders they are about (for the customer's contact). */
 async function openIncidents(
   ctx: HandlerContext,
   findings: IncidentFinding[],
-  order: OrderState | null,
+  orders: readonly OrderState[],
 ): Promise<{ incidents: string[]; opened: string[] }> {
   const ids: string[] = [];
   const opened: string[] = [];
   for (const finding of findings) {
+    const order = orders.find((o) => o.id === finding.orderId);
     const contact = {
       email: order?.customer?.email ?? order?.email ?? null,
       name: [order?.customer?.firstName, order?.customer?.lastName].filter(Boolean).join(" ") || null,
     };
     const recorded = await recordFinding(ctx.db, ctx.shop, finding, `rule:${finding.kind}`, contact);
-    if (recorded.opened) {
-      incidentsOpened.inc({ kind: finding.kind });
-      opened.push(recorded.incidentId);
-    }
+    if (recorded.opened) incidentsOpened.inc({ kind: finding.kind });
+    if (recorded.opened || recorded.escalated) opened.push(recorded.incidentId);
     ctx.log.info({ incidentId: recorded.incidentId, kind: finding.kind, opened: recorded.opened }, finding.summary);
     ids.push(recorded.incidentId);
   }
@@ -101,11 +101,9 @@ const orders: Handler = async (ctx, raw) => {
   const state = normaliseOrder(payload, previous?.state);
   const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
   if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
-  const findings = [
-    ...detectStockOutCancellation(state, settings, ctx.now),
-    ...(await oversellFromKnownShortfalls(ctx, settings, state)),
-  ];
-  return { outcome: "processed", ...(await openIncidents(ctx, findings, state)) };
+  const oversell = await oversellFromKnownShortfalls(ctx, settings, state);
+  const findings = [...detectStockOutCancellation(state, settings, ctx.now), ...oversell.findings];
+  return { outcome: "processed", ...(await openIncidents(ctx, findings, [state, ...oversell.orders])) };
 };
 
 /**
@@ -117,24 +115,74 @@ async function oversellFromKnownShortfalls(
   ctx: HandlerContext,
   settings: DetectionSettings,
   order: OrderState,
-): Promise<IncidentFinding[]> {
-  if (order.cancelledAt) return [];
+): Promise<{ findings: IncidentFinding[]; orders: OrderState[] }> {
+  const none = { findings: [], orders: [] };
+  if (order.cancelledAt) return none;
   const variants = [...new Set(order.lines.flatMap((l) => (l.variantId && l.unfulfilledQuantity > 0 ? [l.variantId] : [])))];
-  if (variants.length === 0) return [];
+  if (variants.length === 0) return none;
   const shortfalls = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, variantId: { in: variants } } });
-  const findings: IncidentFinding[] = [];
+  const found: { findings: IncidentFinding[]; orders: OrderState[] } = { findings: [], orders: [] };
   for (const level of shortfalls) {
     const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
-    findings.push(
-      ...detectOversellRisk(
-        { variantId: level.variantId, locationId: level.locationId, available: level.available },
-        waiting,
-        settings,
-        ctx.now,
-      ).filter((finding) => finding.orderId === order.id),
-    );
+    const judged = await judgeOversell(ctx, settings, level, waiting, null, order.id);
+    if (!judged) continue;
+    // The level was judged before this order was known: the shortfall now falls on it (served
+    // from the location or from another one) rather than on older orders, or, when it is
+    // served from another location, on older orders that location can no longer serve.
+    found.findings.push(...judged.findings);
+    found.orders.push(...waiting);
+    await clearOversellRisks(ctx, level, judged, `the units short at the location now fall on ${order.name}, placed later`);
   }
-  return findings;
+  return found;
+}
+
+type ShortLevel = { variantId: Gid; inventoryItemId: Gid; locationId: Gid; available: number };
+
+/** Orders asked about per round when looking for where waiting orders can be fulfilled from. */
+const LOCATIONS_PER_ROUND = 25;
+
+/**
+ * The oversell risks of a level below zero. Judged at the level's location first; only if an
+ * order is short there and another location has units to spare does Amends ask Shopify where
+ * the waiting orders can be fulfilled from (their fulfilment orders' assigned locations), newest
+ * first, until they account for the shortfall. With `only`, null when that order is not short
+ * even at the location alone: its arrival changes nothing.
+ */
+async function judgeOversell(
+  ctx: HandlerContext,
+  settings: DetectionSettings,
+  level: ShortLevel,
+  waiting: OrderState[],
+  known: InventoryItemStock | null,
+  only: Gid | null = null,
+): Promise<Judged | null> {
+  const alone = detectOversellRisk(level, waiting, settings, ctx.now);
+  if (only !== null && !alone.some((finding) => finding.orderId === only)) return null;
+  const asIs = { findings: alone, coveredElsewhere: new Set<Gid>() };
+  if (alone.length === 0) return asIs;
+  const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, level.inventoryItemId));
+  if (!stock?.levels.some((l) => l.locationId !== level.locationId && l.available > 0)) return asIs;
+  const locationsByOrder: FulfilmentLocations = new Map();
+  let units = 0;
+  for (let i = 0; i < waiting.length && units < -level.available; i += LOCATIONS_PER_ROUND) {
+    const round = waiting.slice(i, i + LOCATIONS_PER_ROUND);
+    const found = await ctx.lookups.fulfilmentLocations(ctx.shop, round.map((o) => o.id));
+    for (const order of round) {
+      const locations = found.get(order.id);
+      if (locations) locationsByOrder.set(order.id, locations);
+      if (!locations || locations.includes(level.locationId)) units += waitingUnits(order, level.variantId);
+    }
+  }
+  const findings = detectOversellRisk(level, waiting, settings, ctx.now, { levels: stock.levels, locationsByOrder });
+  const short = new Set(findings.map((finding) => finding.orderId));
+  return { findings, coveredElsewhere: new Set(alone.map((f) => f.orderId).filter((id) => !short.has(id))) };
+}
+
+/** `coveredElsewhere`: orders short at the location that other locations can serve. */
+type Judged = { findings: IncidentFinding[]; coveredElsewhere: Set<Gid> };
+
+function waitingUnits(order: OrderState, variantId: Gid): number {
+  return order.lines.reduce((sum, line) => sum + (line.variantId === variantId ? line.unfulfilledQuantity : 0), 0);
 }
 
 /** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
@@ -215,7 +263,7 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   const next = applyEvent(state, fulfillmentId, event);
   await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
   const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
-  return { outcome: "processed", ...(await openIncidents(ctx, findings, next)) };
+  return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
 };
 
 const inventoryLevels: Handler = async (ctx, raw) => {
@@ -229,15 +277,16 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     const cleared = await ctx.db.inventoryShortfall.findMany({ where, select: { variantId: true } });
     await ctx.db.inventoryShortfall.deleteMany({ where });
     for (const { variantId } of cleared) {
-      await clearOversellRisks(ctx, { variantId, locationId, available: payload.available ?? 0 }, new Set());
+      await clearOversellRisks(ctx, { variantId, locationId, available: payload.available ?? 0 }, { findings: [], coveredElsewhere: new Set() });
     }
-    return { outcome: "processed" };
+    return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, where.inventoryItemId, locationId, null)) };
   }
   await ensureShop(ctx.db, ctx.shop);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
-  const variantId = await ctx.lookups.variantForInventoryItem(ctx.shop, inventoryItemId);
-  if (!variantId) return { outcome: "processed" };
+  const stock = await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId);
+  if (!stock) return { outcome: "processed" };
+  const { variantId } = stock;
   const key = { shop_variantId_locationId: { shop: ctx.shop, variantId, locationId } };
   const stored = await ctx.db.inventoryShortfall.findUnique({ where: key });
   if (stored && stored.updatedAt > updatedAt) return { outcome: "stale" };
@@ -247,27 +296,54 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     update: { available: payload.available, updatedAt },
   });
   const waiting = await ordersWaitingFor(ctx.db, ctx.shop, variantId);
-  const findings = detectOversellRisk(
-    { variantId, locationId, available: payload.available },
-    waiting,
-    settings,
-    ctx.now,
-  );
-  await clearOversellRisks(ctx, { variantId, locationId, available: payload.available }, new Set(findings.map((f) => f.orderId)));
-  const byId = new Map(waiting.map((o) => [o.id, o]));
+  const judged = (await judgeOversell(ctx, settings, { variantId, inventoryItemId, locationId, available: payload.available }, waiting, stock)) ?? {
+    findings: [],
+    coveredElsewhere: new Set<Gid>(),
+  };
+  const { findings } = judged;
+  await clearOversellRisks(ctx, { variantId, locationId, available: payload.available }, judged);
+  const here = await openIncidents(ctx, findings, waiting);
+  const elsewhere = await rejudgeShortfallsElsewhere(ctx, inventoryItemId, locationId, stock);
+  return { outcome: "processed", incidents: [...here.incidents, ...elsewhere.incidents], opened: [...here.opened, ...elsewhere.opened] };
+};
+
+/**
+ * A level that moved at one location changes what it can spare for the item's shortfalls at
+ * its other locations: orders it covered may no longer be covered, or now are.
+ */
+async function rejudgeShortfallsElsewhere(
+  ctx: HandlerContext,
+  inventoryItemId: Gid,
+  locationId: Gid,
+  known: InventoryItemStock | null,
+): Promise<{ incidents: string[]; opened: string[] }> {
   const result = { incidents: [] as string[], opened: [] as string[] };
-  for (const finding of findings) {
-    const recorded = await openIncidents(ctx, [finding], byId.get(finding.orderId) ?? null);
+  const others = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, inventoryItemId, locationId: { not: locationId } } });
+  if (others.length === 0) return result;
+  const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId));
+  if (!stock) return result;
+  const settings = await detectionSettings(ctx.db, ctx.shop);
+  for (const level of others) {
+    const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
+    const judged = (await judgeOversell(ctx, settings, level, waiting, stock)) ?? { findings: [], coveredElsewhere: new Set<Gid>() };
+    await clearOversellRisks(ctx, level, judged);
+    const recorded = await openIncidents(ctx, judged.findings, waiting);
     result.incidents.push(...recorded.incidents);
     result.opened.push(...recorded.opened);
   }
-  return { outcome: "processed", ...result };
-};
+  return result;
+}
 
 /** Resolves the oversell risks the level no longer supports, open or waiting for the merchant's
  * approval: there is nothing left to warn the customer about. A risk already being remedied is
  * left to finish. */
-async function clearOversellRisks(ctx: HandlerContext, level: { variantId: Gid; locationId: Gid; available: number }, stillShort: Set<Gid>) {
+async function clearOversellRisks(
+  ctx: HandlerContext,
+  level: { variantId: Gid; locationId: Gid; available: number },
+  judged: Judged,
+  because = `${level.available} available at the location`,
+) {
+  const stillShort = new Set(judged.findings.map((finding) => finding.orderId));
   const active = await ctx.db.incident.findMany({
     where: { shop: ctx.shop, kind: "oversell_risk", status: { in: ["open", "awaiting_approval"] } },
     select: { id: true, orderId: true, evidence: true },
@@ -283,7 +359,9 @@ async function clearOversellRisks(ctx: HandlerContext, level: { variantId: Gid; 
       from: ["open", "awaiting_approval"],
       to: "resolved",
       actor: "rule:oversell_risk",
-      message: `No longer at risk: ${level.available} available at the location, so the order can be served.`,
+      message: judged.coveredElsewhere.has(risk.orderId)
+        ? "No longer at risk: another location that can fulfil the order has the units."
+        : `No longer at risk: ${because}, so the order can be served.`,
       data: { available: level.available, variantId: level.variantId, locationId: level.locationId },
     });
   }

@@ -24,6 +24,8 @@ export interface Address {
 export interface LocationRecord {
   id: string;
   name: string;
+  /** ISO country of the location's address (FulfillmentOrderAssignedLocation.countryCode). */
+  countryCode?: string;
 }
 
 export interface InventoryLevelRecord {
@@ -77,6 +79,9 @@ export interface LineItemRecord {
   quantity: number;
   priceCents: number;
   requiresShipping: boolean;
+  /** The location Shopify's order routing assigned the line's fulfilment order to; the first
+   * location when unset. Inventory is committed there. */
+  locationId?: string;
 }
 
 export interface ShippingLineRecord {
@@ -338,6 +343,8 @@ export interface OrderLineInput {
   price?: string | number;
   quantity: number;
   requiresShipping?: boolean;
+  /** The location the line's fulfilment order is assigned to (default: the first). */
+  locationId?: string;
 }
 
 export interface OrderInput {
@@ -513,6 +520,12 @@ export class EmulatorStore {
     return [...this.shops.keys()];
   }
 
+  location(domain: string, id: string): LocationRecord {
+    const location = this.shop(domain).locations.find((l) => l.id === id);
+    if (!location) throw new EmulatorError(`Unknown location ${id}`);
+    return location;
+  }
+
   addLocation(domain: string, name: string): LocationRecord {
     const location = { id: this.newId("Location"), name };
     this.shop(domain).locations.push(location);
@@ -604,15 +617,18 @@ export class EmulatorStore {
     return level;
   }
 
+  /** Moves `available` at the location (default: the first), where Shopify commits an order's
+   * units: its fulfilment order's assigned location. */
   private adjustAvailable(
     domain: string,
     variantId: string | null,
     delta: number,
     options?: MutationOptions,
+    locationId?: string,
   ): void {
     if (!variantId || delta === 0) return;
     const variant = this.shop(domain).variants.get(variantId);
-    const level = variant?.levels[0];
+    const level = variant?.levels.find((l) => l.locationId === locationId) ?? variant?.levels[0];
     if (!variant || !level) return;
     this.setAvailable(domain, variant.id, level.available + delta, level.locationId, options);
   }
@@ -679,6 +695,7 @@ export class EmulatorStore {
         quantity: line.quantity,
         priceCents: price,
         requiresShipping: line.requiresShipping ?? true,
+        ...(line.locationId ? { locationId: this.location(domain, line.locationId).id } : {}),
       };
     });
   }
@@ -740,7 +757,7 @@ export class EmulatorStore {
     shop.orders.set(order.id, order);
     if (!input.keepInventory) {
       for (const li of order.lineItems)
-        this.adjustAvailable(domain, li.variantId, -li.quantity, options);
+        this.adjustAvailable(domain, li.variantId, -li.quantity, options, li.locationId);
     }
     this.emit(
       { topic: "orders/create", shop: domain, subject: { kind: "order", orderId: order.id } },
@@ -1074,7 +1091,7 @@ export class EmulatorStore {
         l.restockType === "LEGACY_RESTOCK"
       ) {
         const li = order.lineItems.find((x) => x.id === l.lineItemId);
-        this.adjustAvailable(domain, li?.variantId ?? null, l.quantity, options);
+        this.adjustAvailable(domain, li?.variantId ?? null, l.quantity, options, li?.locationId);
       }
     }
     this.touch(order);
@@ -1177,6 +1194,7 @@ export class EmulatorStore {
           li.variantId,
           lineItemState(order, li).unfulfilledQuantity,
           options,
+          li.locationId,
         );
     }
     this.touch(order);

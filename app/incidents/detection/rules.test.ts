@@ -148,6 +148,47 @@ describe("detectOversellRisk", () => {
     ]);
   });
 
+  describe("with stock at other locations", () => {
+    const A = "gid://shopify/Location/1";
+    const B = "gid://shopify/Location/2";
+    const C = "gid://shopify/Location/3";
+    const elsewhere = (levels: [string, number][], locations: [OrderState, string[]][]) => ({
+      levels: levels.map(([locationId, available]) => ({ locationId, available })),
+      locationsByOrder: new Map(locations.map(([o, l]) => [o.id, l])),
+    });
+
+    it("does not flag an order that a location with stock can fulfil, and flags one that only the short location can", () => {
+      // Short 4 at A: #3 (3 units) can also be fulfilled from B, which has 5 to spare; #2 only from A.
+      const stock = elsewhere([[A, -4], [B, 5]], [[newest, [A, B]], [middle, [A]], [oldest, [A]]]);
+      expect(summary(detectOversellRisk(update(-4), orders, SETTINGS, now, stock))).toEqual([
+        { order: "#2", lines: [{ lineItemId: "gid://shopify/LineItem/20", quantity: 1 }], short: 1 },
+      ]);
+      // Without B in its fulfilment orders, #3 is short as before.
+      const nowhere = elsewhere([[A, -4], [B, 5]], [[newest, [A]], [middle, [A]], [oldest, [A]]]);
+      expect(summary(detectOversellRisk(update(-4), orders, SETTINGS, now, nowhere)).map((s) => s.order)).toEqual(["#3", "#2"]);
+    });
+
+    it("shares the spare units: what one order takes from B, the next cannot", () => {
+      const stock = elsewhere([[B, 2], [C, -1]], [[newest, [A, B, C]], [middle, [A, B]], [oldest, [A, B]]]);
+      const findings = detectOversellRisk(update(-4), orders, SETTINGS, now, stock);
+      // #3 wants 3: B covers 2 (C has nothing to spare), 1 short; #2 wants 1: B is empty now.
+      expect(summary(findings)).toEqual([
+        { order: "#3", lines: [{ lineItemId: "gid://shopify/LineItem/30", quantity: 1 }], short: 1 },
+        { order: "#2", lines: [{ lineItemId: "gid://shopify/LineItem/20", quantity: 1 }], short: 1 },
+      ]);
+      expect(findings[0]?.evidence).toMatchObject({ coveredElsewhere: 2, fulfilledFrom: [A, B, C] });
+      expect(findings[0]?.summary).toBe("#3 may not ship: 1 unit of Item 30 it is waiting for are oversold at every location that can fulfil it");
+    });
+
+    it("leaves out orders not fulfilled from the short location: the shortfall falls on the next ones", () => {
+      const stock = elsewhere([], [[newest, [B]], [middle, [A]], [oldest, [A]]]);
+      expect(summary(detectOversellRisk(update(-2), orders, SETTINGS, now, stock))).toEqual([
+        { order: "#2", lines: [{ lineItemId: "gid://shopify/LineItem/20", quantity: 1 }], short: 1 },
+        { order: "#1", lines: [{ lineItemId: "gid://shopify/LineItem/10", quantity: 1 }], short: 1 },
+      ]);
+    });
+  });
+
   it("finds nothing while stock is zero or positive, or nobody waits", () => {
     expect(detectOversellRisk(update(0), orders, SETTINGS, now)).toEqual([]);
     expect(detectOversellRisk(update(5), orders, SETTINGS, now)).toEqual([]);

@@ -109,22 +109,40 @@ function orderedAt(order: OrderState): number {
   return at ? at.getTime() : Number.NEGATIVE_INFINITY;
 }
 
+/** Stock of the variant elsewhere, and where each waiting order can be fulfilled from. */
+export interface StockElsewhere {
+  /** Units available at the variant's locations (the level's own is taken from the update). */
+  levels: readonly { locationId: Gid; available: number }[];
+  /** The locations an order's fulfilment orders are assigned to. An order missing here is
+   * judged at the level's location alone. */
+  locationsByOrder: ReadonlyMap<Gid, readonly Gid[]>;
+}
+
 /**
- * Stock went negative: the newest orders waiting for the variant are the ones that will not be
- * served (older orders have the better claim on the units that exist), so they are flagged
- * newest first until the shortfall is covered. An order only partly short is flagged with the
- * short quantity.
+ * Stock went negative at a location: the newest orders waiting for the variant there are the
+ * ones that will not be served (older orders have the better claim on the units that exist),
+ * so the shortfall falls on them newest first. An order is at risk only for the units that
+ * the stock at its other locations (its fulfilment orders' assigned locations) cannot cover:
+ * units spare elsewhere are shared, newest order first too. An order only partly short is
+ * flagged with the short quantity; an order not fulfilled from the location is not affected.
  */
 export function detectOversellRisk(
   update: InventoryLevelUpdate,
   orders: readonly OrderState[],
   settings: DetectionSettings,
   now: Date,
+  elsewhere?: StockElsewhere,
 ): IncidentFinding[] {
   if (!Number.isFinite(update.available) || update.available >= 0) return [];
   const shortfall = Math.ceil(-update.available);
+  const locationsOf = (order: OrderState) => elsewhere?.locationsByOrder.get(order.id) ?? [update.locationId];
+  // Units to spare at every other location, drawn down as orders are served from them.
+  const spare = new Map<Gid, number>();
+  for (const level of elsewhere?.levels ?? []) {
+    if (level.locationId !== update.locationId && level.available > 0) spare.set(level.locationId, level.available);
+  }
   const waiting = orders
-    .filter((order) => !order.cancelledAt)
+    .filter((order) => !order.cancelledAt && locationsOf(order).includes(update.locationId))
     .map((order) => ({
       order,
       lines: order.lines.filter(
@@ -144,15 +162,29 @@ export function detectOversellRisk(
   let remaining = shortfall;
   for (const { order, lines: waitingLines } of waiting) {
     if (remaining <= 0) break;
+    const wanted = Math.min(
+      remaining,
+      waitingLines.reduce((sum, line) => sum + line.unfulfilledQuantity, 0),
+    );
+    // Served from the level's location or not, these units no longer weigh on it.
+    remaining -= wanted;
+    let covered = 0;
+    for (const location of locationsOf(order)) {
+      const take = Math.min(spare.get(location) ?? 0, wanted - covered);
+      if (take <= 0) continue;
+      spare.set(location, (spare.get(location) ?? 0) - take);
+      covered += take;
+    }
+    const short = wanted - covered;
+    if (short <= 0) continue;
     const lines: AffectedLine[] = [];
-    let short = 0;
+    let counted = 0;
     for (const line of waitingLines) {
-      const quantity = Math.min(line.unfulfilledQuantity, remaining - short);
+      const quantity = Math.min(line.unfulfilledQuantity, short - counted);
       if (quantity <= 0) break;
       lines.push({ lineItemId: line.id, quantity });
-      short += quantity;
+      counted += quantity;
     }
-    remaining -= short;
     const title = waitingLines[0]?.title ?? "an item";
     findings.push(
       finding(
@@ -167,9 +199,13 @@ export function detectOversellRisk(
             available: update.available,
             shortfall,
             shortQuantity: short,
+            ...(covered > 0 ? { coveredElsewhere: covered } : {}),
+            ...(locationsOf(order).length > 1 ? { fulfilledFrom: [...locationsOf(order)] } : {}),
           },
           responsibleParty: "store",
-          summary: `${order.name} may not ship: ${units(short)} of ${title} it is waiting for are oversold`,
+          summary:
+            `${order.name} may not ship: ${units(short)} of ${title} it is waiting for are oversold` +
+            (locationsOf(order).length > 1 ? " at every location that can fulfil it" : ""),
         },
         settings,
         now,

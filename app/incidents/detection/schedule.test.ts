@@ -105,25 +105,24 @@ describe("nextCheckAt", () => {
       "2024-03-08T20:00:00.000Z ",
       "2024-03-12T19:00:00.000Z late_fulfilment",
       "2024-03-17T04:00:00.000Z late_fulfilment,late_delivery",
-      "2024-03-18T15:00:00.000Z late_fulfilment,late_delivery,possibly_lost", // parcel 56: shipped 03-11
-      "2024-03-19T15:00:00.000Z late_fulfilment,late_delivery,possibly_lost,possibly_lost",
-      "2024-03-25T04:00:00.000Z late_fulfilment,late_delivery,late_delivery,possibly_lost,possibly_lost",
+      // Parcel 56 (shipped 03-11) goes silent; each parcel's worse finding only from here.
+      "2024-03-18T15:00:00.000Z late_fulfilment,late_delivery,possibly_lost",
+      "2024-03-19T15:00:00.000Z late_fulfilment,possibly_lost,possibly_lost",
+      "2024-03-25T04:00:00.000Z late_fulfilment,possibly_lost,possibly_lost",
     ]);
   });
 });
 
 describe("evaluateTimeRules", () => {
-  it("runs late fulfilment, late delivery and possibly lost, and nothing else", () => {
+  it("runs late fulfilment, late delivery and possibly lost, and nothing else; one finding per parcel, the worse", () => {
     const cancelledForStock = order({
       cancelledAt: "2024-03-09T00:00:00Z",
       cancelReason: "INVENTORY",
     });
     expect(evaluateTimeRules(cancelledForStock, SETTINGS, at("2024-04-01T00:00:00Z"))).toEqual([]);
     expect(kinds(order(), at("2024-03-12T19:00:00Z"))).toEqual(["late_fulfilment"]);
-    expect(kinds(shippedOrder(), at("2024-03-18T15:00:00Z"))).toEqual([
-      "late_delivery",
-      "possibly_lost",
-    ]);
+    expect(kinds(shippedOrder(), at("2024-03-17T04:00:00Z"))).toEqual(["late_delivery"]);
+    expect(kinds(shippedOrder(), at("2024-03-18T15:00:00Z"))).toEqual(["possibly_lost"]);
     expect(kinds(shippedOrder(), at("2024-03-13T00:00:00Z"))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   lateFulfilmentDueAt,
   possiblyLostDueAt,
 } from "./rules";
+import { worstPerParcel } from "./parcel";
 
 /** Every instant at which a time-based rule starts to hold for the order, past or future. */
 export function timeRuleThresholds(order: OrderState, settings: DetectionSettings): Date[] {
@@ -41,15 +42,16 @@ export function nextCheckAt(
   return next;
 }
 
-/** The time-based rules: late fulfilment, late delivery, possibly lost. */
+/** The time-based rules: late fulfilment, late delivery, possibly lost (the worse of the two
+ * per parcel: one parcel is one problem). */
 export function evaluateTimeRules(
   order: OrderState,
   settings: DetectionSettings,
   now: Date,
 ): IncidentFinding[] {
-  return [
+  return worstPerParcel([
     ...detectLateFulfilment(order, settings, now),
     ...detectLateDelivery(order, settings, now),
     ...detectPossiblyLost(order, settings, now),
-  ];
+  ]);
 }

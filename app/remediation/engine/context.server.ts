@@ -7,7 +7,7 @@ import { customerRemediationHistory, remediatedSince } from "../../models/remedi
 import type { ShopSettings } from "../../models/shop.server";
 import type { RemediationOrder } from "../../shopify/operations/order.server";
 import type { CustomerHistory, IncidentForRemediation, PricedLine } from "../policy";
-import { fromMinor } from "../policy";
+import { CUSTOMER_CLAIM_KINDS, fromMinor } from "../policy";
 
 export type IncidentRow = Awaited<ReturnType<Database["incident"]["findUniqueOrThrow"]>>;
 
@@ -86,6 +86,7 @@ export async function customerHistory(
     shop: incident.shop,
     customerId: customer.id,
     since: new Date(now.getTime() - YEAR_MS),
+    kinds: CUSTOMER_CLAIM_KINDS,
     excludeIncidentId: incident.id,
     excludeOrderId: incident.orderId,
     currencyCode,

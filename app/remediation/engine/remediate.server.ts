@@ -277,6 +277,8 @@ async function recordDecision(
     actor: request.actor,
     message,
     data: {
+      // The kind decided for: a parcel incident whose kind escalated is decided again.
+      kind: incident.kind,
       trigger: request.trigger,
       outcome: decision.outcome,
       option: decision.option,

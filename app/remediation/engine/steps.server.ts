@@ -29,8 +29,20 @@ export interface StepOutcome {
   summary: string;
 }
 
-export function idempotencyKey(incidentId: string, action: RemedyAction): string {
-  return `${incidentId}:${action}`;
+/**
+ * Money and goods are keyed by the incident alone: a parcel incident whose kind escalated
+ * (exception → late → lost) is re-planned, but a refund, replacement, code or cancellation it
+ * already had is found, never made again. The order note and the apology speak of the
+ * escalated problem, so after an escalation they are keyed by the kind it escalated to.
+ */
+export function idempotencyKey(incidentId: string, action: RemedyAction, escalatedTo: string | null = null): string {
+  return escalatedTo && (action === "annotate" || action === "message") ? `${incidentId}:${action}:${escalatedTo}` : `${incidentId}:${action}`;
+}
+
+/** The kind an incident escalated to, or null if it never escalated. */
+function escalatedKind(incident: { kind: string; evidence: unknown }): string | null {
+  const from = (incident.evidence as { escalatedFrom?: unknown } | null)?.escalatedFrom;
+  return Array.isArray(from) && from.length > 0 ? incident.kind : null;
 }
 
 function report(action: RemedyAction, row: RemediationRow, reused: boolean, status?: RemedyReport["status"]): RemedyReport {
@@ -63,7 +75,7 @@ export async function runStep(
   perform: (row: RemediationRow) => Promise<StepOutcome>,
 ): Promise<RemedyReport> {
   const { db, incident, actor } = ctx;
-  const key = idempotencyKey(incident.id, action);
+  const key = idempotencyKey(incident.id, action, escalatedKind(incident));
   const claim = await claimRemediation(
     db,
     { shop: incident.shop, incidentId: incident.id, action, idempotencyKey: key, request, actor },
@@ -126,7 +138,7 @@ export async function runStep(
 
 /** Another run is on it (a second approval click): never act twice, wait for its result. */
 async function waitForOther(ctx: EngineContext, action: RemedyAction): Promise<RemedyReport> {
-  const key = idempotencyKey(ctx.incident.id, action);
+  const key = idempotencyKey(ctx.incident.id, action, escalatedKind(ctx.incident));
   const settled = await waitForSettled(ctx.db, key, { timeoutMs: ctx.waitMs, intervalMs: 100, sleep: ctx.sleep });
   return report(action, settled, settled.status === "succeeded");
 }

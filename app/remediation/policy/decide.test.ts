@@ -251,7 +251,7 @@ describe("decideRemediation: abuse signals", () => {
     );
     expect(decision.outcome).toBe("needs_approval");
     expect(decision.reasons).toEqual([
-      "This customer has had 3 incidents in the last 12 months (review from 3).",
+      "This customer has reported 3 problems in the last 12 months (review from 3).",
     ]);
   });
 

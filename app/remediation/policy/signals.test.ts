@@ -4,6 +4,7 @@ import { DEFAULT_POLICY } from "./defaults";
 import {
   firstOrderClaimSignal,
   incidentCountSignal,
+  isCustomerClaim,
   perCustomerCap,
   perDayCap,
   perIncidentCap,
@@ -73,7 +74,7 @@ describe("incidentCountSignal", () => {
     expect(incidentCountSignal(history({ incidentsLast12Months: 2 }), abuse)).toBeNull();
     expect(incidentCountSignal(history({ incidentsLast12Months: 3 }), abuse)).toEqual({
       flag: "abuse_incident_count",
-      reason: "This customer has had 3 incidents in the last 12 months (review from 3).",
+      reason: "This customer has reported 3 problems in the last 12 months (review from 3).",
     });
   });
 });
@@ -143,5 +144,16 @@ describe("firstOrderClaimSignal", () => {
     expect(
       firstOrderClaimSignal("stock_out_cancellation", usd("120.00"), first, abuse, context),
     ).toBeNull();
+  });
+});
+
+describe("isCustomerClaim", () => {
+  it("counts what the customer reported, not what Amends detected", () => {
+    for (const kind of ["wrong_item", "wrong_quantity", "missing_item", "damaged", "lost", "wrong_address"]) {
+      expect(isCustomerClaim(kind)).toBe(true);
+    }
+    for (const kind of ["late_delivery", "possibly_lost", "carrier_exception", "late_fulfilment", "stock_out_cancellation", "oversell_risk"]) {
+      expect(isCustomerClaim(kind)).toBe(false);
+    }
   });
 });

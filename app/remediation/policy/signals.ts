@@ -94,6 +94,17 @@ export function perDayCap(
 // ---------------------------------------------------------------------------------------------
 // Abuse signals: a customer's history, read before money moves on their behalf.
 
+/**
+ * What a customer's history holds against them: the problems they reported themselves (and
+ * the refunds those claims brought). A parcel the carrier lost, a late shipment or a stock-out
+ * that Amends detected says nothing about the customer, nor does what Amends paid for it.
+ */
+export const CUSTOMER_CLAIM_KINDS: readonly IncidentKind[] = REPORTED_KINDS;
+
+export function isCustomerClaim(kind: string): boolean {
+  return (CUSTOMER_CLAIM_KINDS as readonly string[]).includes(kind);
+}
+
 export function incidentCountSignal(
   history: CustomerHistory,
   thresholds: AbuseThresholds,
@@ -102,7 +113,7 @@ export function incidentCountSignal(
   if (count < thresholds.incidentsLast12Months) return null;
   return {
     flag: "abuse_incident_count",
-    reason: `This customer has had ${count} ${count === 1 ? "incident" : "incidents"} in the last 12 months (review from ${thresholds.incidentsLast12Months}).`,
+    reason: `This customer has reported ${count} ${count === 1 ? "problem" : "problems"} in the last 12 months (review from ${thresholds.incidentsLast12Months}).`,
   };
 }
 
@@ -152,7 +163,7 @@ export function firstOrderClaimSignal(
   thresholds: AbuseThresholds,
   context: SignalContext,
 ): PolicySignal | null {
-  if (!(REPORTED_KINDS as readonly IncidentKind[]).includes(kind)) return null;
+  if (!isCustomerClaim(kind)) return null;
   if (history.numberOfOrders > 1) return null;
   const claim = minorIn(claimValue, context.currencyCode);
   if (claim === null) return null;

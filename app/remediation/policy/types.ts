@@ -40,8 +40,10 @@ export interface IncidentForRemediation {
 }
 
 export interface CustomerHistory {
-  /** Incidents in the last 12 months before this one. */
+  /** Problems the customer reported on other orders in the last 12 months (CUSTOMER_CLAIM_KINDS);
+   * incidents Amends detected itself do not count. */
   incidentsLast12Months: number;
+  /** What those claims were refunded in the last 12 months. */
   refundedLast12Months: Money;
   /** Orders the customer has placed, this one included (Shopify's numberOfOrders). */
   numberOfOrders: number;

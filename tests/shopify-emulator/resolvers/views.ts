@@ -592,8 +592,8 @@ export function orderView(ctx: ResolverContext, o: OrderRecord): View {
     fulfillments: (args: Args) =>
       limit(o.fulfillments, args).map((f) => fulfillmentView(ctx, o, f)),
     fulfillmentOrders: (args: Args) =>
-      connection("FulfillmentOrderConnection", [{ id: `${o.id}-fo` }], args, () =>
-        fulfillmentOrderView(ctx, o),
+      connection("FulfillmentOrderConnection", fulfillmentOrderGroups(ctx, o), args, (group) =>
+        fulfillmentOrderView(ctx, o, group),
       ),
     suggestedRefund: (args: Args) => suggestedRefundView(ctx, o, args),
   };
@@ -614,15 +614,40 @@ function shippingLineView(id: string, title: string, cents: number, cur: string)
   };
 }
 
+interface FulfillmentOrderGroup {
+  id: string;
+  location: LocationRecord;
+  lineItems: LineItemRecord[];
+}
+
 /**
- * One fulfillment order per order at the first location: enough for "what is left to ship".
- * Its id is derived from the order's, so it is stable.
+ * One fulfillment order per location the order's lines are assigned to (the first location
+ * unless a line says otherwise), as Shopify's order routing splits an order ("FulfillmentOrder":
+ * "a group of one or more items in an order that are to be fulfilled from the same location").
+ * Ids are derived from the order's, so they are stable.
  */
-function fulfillmentOrderView(ctx: ResolverContext, o: OrderRecord): View {
-  const remaining = o.lineItems.map((li) => ({ li, state: lineItemState(o, li) }));
+function fulfillmentOrderGroups(ctx: ResolverContext, o: OrderRecord): FulfillmentOrderGroup[] {
+  const first = ctx.shop.locations[0];
+  const groups: FulfillmentOrderGroup[] = [];
+  for (const li of o.lineItems) {
+    const location = ctx.shop.locations.find((l) => l.id === li.locationId) ?? first;
+    if (!location) continue;
+    let group = groups.find((g) => g.location.id === location.id);
+    if (!group) {
+      const n = groups.length;
+      group = { id: `gid://shopify/FulfillmentOrder/${legacyId(o.id)}${n === 0 ? "" : `0${n}`}`, location, lineItems: [] };
+      groups.push(group);
+    }
+    group.lineItems.push(li);
+  }
+  return groups;
+}
+
+function fulfillmentOrderView(ctx: ResolverContext, o: OrderRecord, group: FulfillmentOrderGroup): View {
+  const remaining = group.lineItems.map((li) => ({ li, state: lineItemState(o, li) }));
   const open = remaining.reduce((s, x) => s + x.state.unfulfilledQuantity, 0);
   const done = remaining.reduce((s, x) => s + x.state.fulfilledQuantity, 0);
-  const id = `gid://shopify/FulfillmentOrder/${legacyId(o.id)}`;
+  const id = group.id;
   return {
     __typename: "FulfillmentOrder",
     id,
@@ -640,6 +665,22 @@ function fulfillmentOrderView(ctx: ResolverContext, o: OrderRecord): View {
             ? "IN_PROGRESS"
             : "OPEN",
     requestStatus: "UNSUBMITTED",
+    assignedLocation: {
+      __typename: "FulfillmentOrderAssignedLocation",
+      name: group.location.name,
+      // Non-null in the schema: a location without a country is not guessed at.
+      countryCode: () => {
+        if (!group.location.countryCode) throw new Error(`Location ${group.location.id} has no country in the emulator`);
+        return group.location.countryCode;
+      },
+      address1: null,
+      address2: null,
+      city: null,
+      province: null,
+      zip: null,
+      phone: null,
+      location: locationView(group.location),
+    },
     order: () => orderView(ctx, o),
     lineItems: (args: Args) =>
       connection(
