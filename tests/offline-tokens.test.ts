@@ -191,7 +191,7 @@ describe.each(testDatabases())("offline tokens on $name", ({ url }) => {
       while ((await processAll()) > 0);
       const stock = await db.webhookDelivery.findFirstOrThrow({ where: { shop, topic: "inventory_levels/update" } });
       expect(stock).toMatchObject({ status: "processed", error: null });
-      expect(emu.requests.filter((r) => r.shop === shop && r.operationName === "VariantForInventoryItem" && r.status === 200)).toHaveLength(1);
+      expect(emu.requests.filter((r) => r.shop === shop && r.operationName === "InventoryItemStock" && r.status === 200)).toHaveLength(1);
       expect(emu.auth.refreshes(shop)).toBe(1);
 
       // Two hours more: the due sweep opens the late fulfilment and the policy makes it right.

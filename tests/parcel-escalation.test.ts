@@ -160,7 +160,10 @@ describe.each(testDatabases())("one parcel, one problem on $name", ({ name, url:
     expect(escalated).toHaveLength(1);
     const [report] = await policyRuns(escalated);
     expect(report?.status).toBe("resolved");
-    expect(report?.remedies.find((r) => r.action === "refund")).toMatchObject({ status: "succeeded", reused: true });
+    // The units were refunded for the late delivery: either the plan leaves them out (Shopify has
+    // nothing left to refund) or the step finds the earlier refund; never a new one.
+    const refund = report?.remedies.find((r) => r.action === "refund");
+    if (refund) expect(refund).toMatchObject({ status: "succeeded", reused: true });
 
     const list = await incidents();
     expect(list).toHaveLength(1);
