@@ -1,8 +1,9 @@
-// Per-shop settings, validated on read so a bad row cannot reach the detection rules.
+// The shop's row: its profile as Shopify describes it (currency, zone, country, locale, name,
+// contact e-mail) and its settings, validated on read so a bad row cannot reach the rules.
 import { z } from "zod";
 
 import type { Database } from "../db.server";
-import type { DetectionSettings } from "../incidents/model";
+import type { DetectionSettings, ShopProfile } from "../incidents/model";
 import { DEFAULT_DETECTION_SETTINGS } from "../incidents/model";
 
 export const detectionSettingsSchema = z.object({
@@ -14,16 +15,72 @@ export const detectionSettingsSchema = z.object({
   responseHours: z.number().int().min(1).max(24 * 14),
 });
 
-export async function ensureShop(db: Database, shop: string): Promise<void> {
-  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+/** The profile is not known yet: Amends has not read it from Shopify. */
+export class UnknownShopProfile extends Error {
+  override name = "UnknownShopProfile";
+  constructor(readonly shop: string) {
+    super(`The profile of ${shop} (currency, time zone) has not been read from Shopify yet`);
+  }
 }
 
+function profileData(profile: Partial<ShopProfile>) {
+  return {
+    ...(profile.name !== undefined ? { name: profile.name } : {}),
+    ...(profile.currencyCode !== undefined ? { currencyCode: profile.currencyCode } : {}),
+    ...(profile.timeZone !== undefined ? { timeZone: profile.timeZone } : {}),
+    ...(profile.country !== undefined ? { country: profile.country } : {}),
+    ...(profile.primaryLocale !== undefined ? { primaryLocale: profile.primaryLocale } : {}),
+    ...(profile.email !== undefined ? { email: profile.email } : {}),
+  };
+}
+
+/** Stores what Shopify said about the shop; fields left out keep their stored value. */
+export async function saveShopProfile(db: Database, shop: string, profile: Partial<ShopProfile>): Promise<void> {
+  const data = profileData(profile);
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, ...data }, update: data });
+}
+
+/** The stored profile, or null while its currency or zone is unknown. */
+export async function storedShopProfile(db: Database, shop: string): Promise<ShopProfile | null> {
+  const row = await db.shop.findUnique({ where: { domain: shop } });
+  if (!row?.currencyCode || !row.timeZone) return null;
+  return {
+    name: row.name ?? shop,
+    currencyCode: row.currencyCode,
+    timeZone: row.timeZone,
+    country: row.country,
+    // Shopify always has one; a row stored before locales were read is written in English
+    // until the next shop/update.
+    primaryLocale: row.primaryLocale ?? "en",
+    email: row.email,
+  };
+}
+
+/**
+ * The shop's profile, read from Shopify once (`fetchProfile`) when Amends has not stored it:
+ * a shop first heard of through a webhook, before its install finished. Never assumed.
+ */
+export async function ensureShop(
+  db: Database,
+  shop: string,
+  fetchProfile: () => Promise<ShopProfile>,
+): Promise<ShopProfile> {
+  const stored = await storedShopProfile(db, shop);
+  if (stored) return stored;
+  const profile = await fetchProfile();
+  await saveShopProfile(db, shop, profile);
+  return profile;
+}
+
+/** The settings the detection rules read, in the shop's own time zone. Throws
+ * UnknownShopProfile while the zone has not been read from Shopify. */
 export async function detectionSettings(db: Database, shop: string): Promise<DetectionSettings> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { detection: true, timeZone: true } });
-  const stored = detectionSettingsSchema.partial().safeParse(row?.detection ?? {});
+  if (!row?.timeZone) throw new UnknownShopProfile(shop);
+  const stored = detectionSettingsSchema.omit({ timeZone: true }).partial().safeParse(row.detection ?? {});
   return {
     ...DEFAULT_DETECTION_SETTINGS,
-    timeZone: row?.timeZone ?? DEFAULT_DETECTION_SETTINGS.timeZone,
     ...(stored.success ? stored.data : {}),
+    timeZone: row.timeZone,
   };
 }

@@ -10,13 +10,14 @@ import {
   evaluateTimeRules,
   nextCheckAt,
 } from "../incidents/detection";
-import type { DetectionSettings, Gid, IncidentFinding, OrderState } from "../incidents/model";
+import type { DetectionSettings, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
 import { transitionIncident } from "../models/remediation.server";
-import { detectionSettings, ensureShop } from "../models/shop.server";
+import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
+import { formatMinor, toMinor } from "../remediation/policy/money";
 import {
   applyEvent,
   applyFulfillment,
@@ -32,6 +33,7 @@ import {
   refundPayload,
   scopesUpdatePayload,
   shopRedactPayload,
+  shopUpdatePayload,
 } from "./payloads";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
 
@@ -39,6 +41,8 @@ import { eraseCustomer, eraseShop, exportCustomerData } from "../models/complian
 export interface ShopifyLookups {
   /** The variant an inventory item belongs to, or null if Shopify does not know it. */
   variantForInventoryItem(shop: string, inventoryItemId: Gid): Promise<Gid | null>;
+  /** The shop's profile, for a shop whose webhooks arrived before its install was recorded. */
+  shopProfile(shop: string): Promise<ShopProfile>;
 }
 
 export interface HandlerContext {
@@ -98,9 +102,14 @@ async function storeOrder(
   return outcome === "stale" ? "stale" : "stored";
 }
 
+/** The shop's profile, read from Shopify once if Amends does not hold it yet. */
+function knownShop(ctx: HandlerContext): Promise<ShopProfile> {
+  return ensureShop(ctx.db, ctx.shop, () => ctx.lookups.shopProfile(ctx.shop));
+}
+
 const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const previous = await loadOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id);
   const state = normaliseOrder(payload, previous?.state);
@@ -147,6 +156,7 @@ async function oversellFromKnownShortfalls(
 async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined) {
   const stored = await loadOrder(ctx.db, ctx.shop, orderId);
   if (stored) return stored;
+  const { currencyCode } = await knownShop(ctx);
   const state: OrderState = {
     id: orderId,
     name: (name ?? "").split(".")[0] || orderId,
@@ -157,14 +167,14 @@ async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: stri
     customer: null,
     lines: [],
     fulfillments: [],
-    totalPrice: { amount: "0.00", currencyCode: "USD" },
+    totalPrice: { amount: formatMinor(0, currencyCode), currencyCode },
   };
   return { state, sourceUpdatedAt: new Date(0), dueAt: null };
 }
 
 const fulfillments: Handler = async (ctx, raw) => {
   const payload = fulfillmentPayload.parse(raw);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const stored = await orderForFulfillment(ctx, orderId, payload.name);
@@ -186,7 +196,7 @@ const fulfillments: Handler = async (ctx, raw) => {
 const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
   const event = normaliseEvent(payload);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
@@ -238,7 +248,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     }
     return { outcome: "processed" };
   }
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
   const variantId = await ctx.lookups.variantForInventoryItem(ctx.shop, inventoryItemId);
@@ -297,9 +307,11 @@ async function clearOversellRisks(ctx: HandlerContext, level: { variantId: Gid; 
 const refunds: Handler = async (ctx, raw) => {
   const payload = refundPayload.parse(raw);
   const orderId = gid("Order", payload.order_id);
-  const amount = payload.transactions
-    .filter((t) => t.kind === "refund" && (t.status ?? "success") === "success")
-    .reduce((sum, t) => sum + Math.round(Number(t.amount) * 100), 0);
+  const refunded = payload.transactions.filter((t) => t.kind === "refund" && (t.status ?? "success") === "success");
+  // Transactions carry their currency; one refund is paid out in one.
+  const currencyCode = refunded.find((t) => t.currency)?.currency ?? (await knownShop(ctx)).currencyCode;
+  const minor = refunded.reduce((sum, t) => sum + toMinor(t.amount, t.currency ?? currencyCode), 0);
+  const amount = formatMinor(minor, currencyCode);
   // Amends' own refunds are recorded with Shopify's refund id when the call returns.
   const byAmends = await ctx.db.remediation.findFirst({
     where: { shop: ctx.shop, shopifyId: payload.admin_graphql_api_id },
@@ -309,10 +321,11 @@ const refunds: Handler = async (ctx, raw) => {
     await addEvent(ctx.db, incident.id, {
       type: "refund",
       actor: byAmends ? "amends" : "shopify",
-      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${(amount / 100).toFixed(2)}`,
+      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${amount} ${currencyCode}`,
       data: {
         refundId: payload.admin_graphql_api_id,
-        amount: (amount / 100).toFixed(2),
+        amount,
+        currencyCode,
         lines: payload.refund_line_items.map((l) => ({ lineItemId: gid("LineItem", l.line_item_id), quantity: l.quantity })),
         note: payload.note,
       },
@@ -352,6 +365,24 @@ const shopRedact: Handler = async (ctx, raw) => {
   return { outcome: "processed" };
 };
 
+/** The merchant changed the shop in Shopify: its currency, zone, country, locale, name or
+ * contact e-mail. A null zone in the payload keeps the one Amends holds. */
+const shopUpdate: Handler = async (ctx, raw) => {
+  const payload = shopUpdatePayload.parse(raw);
+  const profile: Partial<ShopProfile> = {
+    name: payload.name,
+    currencyCode: payload.currency,
+    country: payload.country_code,
+    primaryLocale: payload.primary_locale,
+    email: payload.customer_email,
+    ...(payload.iana_timezone ? { timeZone: payload.iana_timezone } : {}),
+  };
+  await saveShopProfile(ctx.db, ctx.shop, profile);
+  // Without a zone, the profile would stay unknown: read the whole of it once instead.
+  if (!payload.iana_timezone) await knownShop(ctx);
+  return { outcome: "processed" };
+};
+
 export const HANDLERS: Record<string, Handler> = {
   "orders/create": orders,
   "orders/updated": orders,
@@ -366,4 +397,5 @@ export const HANDLERS: Record<string, Handler> = {
   "customers/data_request": customersDataRequest,
   "customers/redact": customersRedact,
   "shop/redact": shopRedact,
+  "shop/update": shopUpdate,
 };

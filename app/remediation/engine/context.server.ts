@@ -1,9 +1,10 @@
 // Gathers what decideRemediation reads: the incident priced from Shopify's copy of the order,
 // the shop's policy, the customer's history (Amends' own and Shopify's) and today's spend.
 import type { Database } from "../../db.server";
-import type { AffectedLine, IncidentKind } from "../../incidents/model";
+import type { AffectedLine, IncidentKind, ShopProfile } from "../../incidents/model";
 import { INCIDENT_KINDS } from "../../incidents/model";
 import { customerRemediationHistory, remediatedSince } from "../../models/remediation.server";
+import { UnknownShopProfile, ensureShop, storedShopProfile } from "../../models/shop.server";
 import type { RemediationOrder } from "../../shopify/operations/order.server";
 import type { CustomerHistory, IncidentForRemediation, PricedLine, RemediationPolicy } from "../policy";
 import { defaultPolicyFor, fromMinor, parsePolicy } from "../policy";
@@ -12,23 +13,44 @@ export type IncidentRow = Awaited<ReturnType<Database["incident"]["findUniqueOrT
 
 export interface ShopSettings {
   policy: RemediationPolicy;
-  /** Set when the stored policy was invalid and the default was used instead. */
+  /** Set when the stored policy was invalid and the default was used instead, or when its
+   * amounts are in another currency than the shop's. */
   policyProblem: string | null;
+  /** The shop's currency, zone and primary locale, as Shopify describes the shop. */
   currencyCode: string;
   timeZone: string;
+  locale: string;
 }
 
-export async function shopSettings(db: Database, shop: string): Promise<ShopSettings> {
-  const row = await db.shop.findUnique({ where: { domain: shop } });
-  const currencyCode = row?.currencyCode ?? "USD";
-  const timeZone = row?.timeZone ?? "UTC";
+/**
+ * The shop's policy and profile. A profile Amends has not stored yet is read from Shopify
+ * through `fetchProfile` when given, and is an error otherwise: never assumed USD in UTC.
+ */
+export async function shopSettings(
+  db: Database,
+  shop: string,
+  fetchProfile?: () => Promise<ShopProfile>,
+): Promise<ShopSettings> {
+  const profile = fetchProfile ? await ensureShop(db, shop, fetchProfile) : await storedShopProfile(db, shop);
+  if (!profile) throw new UnknownShopProfile(shop);
+  const { currencyCode, timeZone, primaryLocale: locale } = profile;
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { policy: true } });
+  const base = { currencyCode, timeZone, locale };
   if (row?.policy === null || row?.policy === undefined) {
-    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, currencyCode, timeZone };
+    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, ...base };
   }
   const parsed = parsePolicy(row.policy);
-  if (parsed.success) return { policy: parsed.data, policyProblem: null, currencyCode, timeZone };
-  const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-  return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
+  if (!parsed.success) {
+    const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, ...base };
+  }
+  // The shop changed currency since the policy was saved: its caps no longer compare with
+  // the orders, so every incident waits for the merchant until the amounts are saved again.
+  const problem =
+    parsed.data.currencyCode === currencyCode
+      ? null
+      : `The policy's amounts are in ${parsed.data.currencyCode}, the shop's currency is ${currencyCode}: review them and save.`;
+  return { policy: parsed.data, policyProblem: problem, ...base };
 }
 
 export function incidentKind(kind: string): IncidentKind {
