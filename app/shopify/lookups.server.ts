@@ -4,6 +4,7 @@ import type { ShopifyLookups } from "../webhooks/handlers.server";
 import type { AdminClient } from "./admin.server";
 import { adminClientFor } from "./admin.server";
 import { graphql } from "./documents";
+import { fetchShopProfile } from "./shop.server";
 
 export const VARIANT_FOR_INVENTORY_ITEM = graphql`
   query VariantForInventoryItem($id: ID!) {
@@ -32,6 +33,9 @@ export function shopifyLookups(
         { id: inventoryItemId },
       );
       return data.inventoryItem?.variant?.id ?? null;
+    },
+    async shopProfile(shop: string) {
+      return fetchShopProfile(await clientFor(shop));
     },
   };
 }

@@ -369,17 +369,17 @@ const shopRedact: Handler = async (ctx, raw) => {
  * contact e-mail. A null zone in the payload keeps the one Amends holds. */
 const shopUpdate: Handler = async (ctx, raw) => {
   const payload = shopUpdatePayload.parse(raw);
-  const profile: Partial<ShopProfile> = {
+  const stored = await ctx.db.shop.findUnique({ where: { domain: ctx.shop }, select: { timeZone: true } });
+  // Without a zone in the payload or in Amends, Shopify is asked once: never assumed UTC.
+  const timeZone = payload.iana_timezone ?? stored?.timeZone ?? (await ctx.lookups.shopProfile(ctx.shop)).timeZone;
+  await saveShopProfile(ctx.db, ctx.shop, {
     name: payload.name,
     currencyCode: payload.currency,
+    timeZone,
     country: payload.country_code,
     primaryLocale: payload.primary_locale,
     email: payload.customer_email,
-    ...(payload.iana_timezone ? { timeZone: payload.iana_timezone } : {}),
-  };
-  await saveShopProfile(ctx.db, ctx.shop, profile);
-  // Without a zone, the profile would stay unknown: read the whole of it once instead.
-  if (!payload.iana_timezone) await knownShop(ctx);
+  });
   return { outcome: "processed" };
 };
 
