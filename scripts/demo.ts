@@ -82,7 +82,12 @@ async function main() {
   await db.session.create({
     data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken, scope: "write_orders" },
   });
-  await db.shop.create({ data: { domain: SHOP, name: "Amends Demo Outfitters", currencyCode: "USD", timeZone: "UTC" } });
+  // What afterAuth stores at install: the shop's profile, read from the store (a Spanish shop).
+  const { saveShopProfile } = await import("../app/models/shop.server");
+  const { fetchShopProfile } = await import("../app/shopify/shop.server");
+  const { AdminClient } = await import("../app/shopify/admin.server");
+  const installClient = new AdminClient({ shop: SHOP, accessToken, endpoint: emulator.graphqlUrl(SHOP) });
+  await saveShopProfile(db, SHOP, await fetchShopProfile(installClient));
 
   // @ts-expect-error -- plain ESM script without declarations
   const { createServer } = (await import("./server.mjs")) as {

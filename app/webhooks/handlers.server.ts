@@ -17,7 +17,7 @@ import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/inci
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
-import { formatMinor, toMinor } from "../remediation/policy/money";
+import { formatMinor, formatMoney, toMinor } from "../remediation/policy/money";
 import {
   applyEvent,
   applyFulfillment,
@@ -308,8 +308,9 @@ const refunds: Handler = async (ctx, raw) => {
   const payload = refundPayload.parse(raw);
   const orderId = gid("Order", payload.order_id);
   const refunded = payload.transactions.filter((t) => t.kind === "refund" && (t.status ?? "success") === "success");
+  const profile = await knownShop(ctx);
   // Transactions carry their currency; one refund is paid out in one.
-  const currencyCode = refunded.find((t) => t.currency)?.currency ?? (await knownShop(ctx)).currencyCode;
+  const currencyCode = refunded.find((t) => t.currency)?.currency ?? profile.currencyCode;
   const minor = refunded.reduce((sum, t) => sum + toMinor(t.amount, t.currency ?? currencyCode), 0);
   const amount = formatMinor(minor, currencyCode);
   // Amends' own refunds are recorded with Shopify's refund id when the call returns.
@@ -321,7 +322,7 @@ const refunds: Handler = async (ctx, raw) => {
     await addEvent(ctx.db, incident.id, {
       type: "refund",
       actor: byAmends ? "amends" : "shopify",
-      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${amount} ${currencyCode}`,
+      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${formatMoney({ amount, currencyCode }, profile.primaryLocale)}`,
       data: {
         refundId: payload.admin_graphql_api_id,
         amount,
