@@ -56,6 +56,13 @@ export async function storedShopProfile(db: Database, shop: string): Promise<Sho
   };
 }
 
+/** What dates shown to the merchant are written in: the shop's locale and zone. */
+export async function shopClock(db: Database, shop: string): Promise<{ locale: string; timeZone: string }> {
+  const profile = await storedShopProfile(db, shop);
+  if (!profile) throw new UnknownShopProfile(shop);
+  return { locale: profile.primaryLocale, timeZone: profile.timeZone };
+}
+
 /**
  * The shop's profile, read from Shopify once (`fetchProfile`) when Amends has not stored it:
  * a shop first heard of through a webhook, before its install finished. Never assumed.

@@ -10,10 +10,12 @@ import { z } from "zod";
 
 import { requireAdmin } from "../admin-auth.server";
 import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
+import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
 import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "../incidents/model";
 import { incidentDetail } from "../models/incident-detail.server";
 import { assignIncident } from "../models/incident.server";
+import { shopClock } from "../models/shop.server";
 import { transitionIncident } from "../models/remediation.server";
 import { remediate } from "../remediation/engine/index.server";
 import { kindTitle } from "../remediation/policy";
@@ -21,9 +23,10 @@ import { adminClientFor } from "../shopify/admin.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const incident = await incidentDetail(db(), shop, params.id ?? "");
+  const clock = await shopClock(db(), shop);
+  const incident = await incidentDetail(db(), shop, params.id ?? "", clock.locale);
   if (!incident) throw new Response("Incident not found", { status: 404 });
-  return { incident };
+  return { incident, clock };
 };
 
 const actionInput = z.discriminatedUnion("intent", [
@@ -98,7 +101,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
 const label = (value: string) => value.replaceAll("_", " ");
 
 export default function IncidentPage() {
-  const { incident } = useLoaderData<typeof loader>();
+  const { incident, clock } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -129,7 +132,7 @@ export default function IncidentPage() {
             <BlockStack gap="300">
               {incident.summary ? <Text as="p" variant="headingSm">{incident.summary}</Text> : null}
               <Text as="p">Customer: {incident.customerName ?? incident.customerEmail ?? "—"}</Text>
-              <Text as="p">Respond by: {new Date(incident.responseDeadline).toUTCString()}</Text>
+              <Text as="p">Respond by: {formatShopTime(incident.responseDeadline, clock)}</Text>
               <BlockStack gap="100">
                 <Text as="h3" variant="headingSm">
                   Items affected
@@ -252,7 +255,7 @@ export default function IncidentPage() {
               {incident.events.map((event) => (
                 <Text as="p" key={event.id}>
                   <Text as="span" tone="subdued">
-                    {new Date(event.at).toUTCString()} · {event.actor} ·{" "}
+                    {formatShopTime(event.at, clock)} · {event.actor} ·{" "}
                   </Text>
                   {event.message}
                 </Text>
