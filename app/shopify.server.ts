@@ -7,6 +7,9 @@ import {
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 
 import { API_VERSION } from "./shopify/version";
+import type { LibraryGraphql } from "./shopify/shop.server";
+import { readShopProfile } from "./shopify/shop.server";
+import { saveShopProfile } from "./models/shop.server";
 
 import { db } from "./db.server";
 import { env } from "./env.server";
@@ -15,6 +18,12 @@ import { env } from "./env.server";
 export { API_VERSION };
 
 const config = env();
+
+/** After each install or re-authorisation: the shop's profile (currency, zone, country, locale,
+ * name, contact e-mail), read from Shopify so nothing assumes USD, UTC or English. */
+export async function afterAuth({ session, admin }: { session: { shop: string }; admin: { graphql: LibraryGraphql } }) {
+  await saveShopProfile(db(), session.shop, await readShopProfile(admin.graphql));
+}
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -25,6 +34,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db()),
   distribution: AppDistribution.AppStore,
+  hooks: { afterAuth },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -87,7 +87,11 @@ async function main() {
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${pathToFileURL(path.join(root, "scripts/demo-token-route.mjs")).href}`]
     .filter(Boolean)
     .join(" ");
-  await db.shop.create({ data: { domain: SHOP, name: "Amends Demo Outfitters", currencyCode: "USD", timeZone: "UTC" } });
+  // What afterAuth stores at install: the shop's profile, read from the store (a Spanish shop).
+  const { saveShopProfile } = await import("../app/models/shop.server");
+  const { fetchShopProfile } = await import("../app/shopify/shop.server");
+  const { adminClientFor } = await import("../app/shopify/admin.server");
+  await saveShopProfile(db, SHOP, await fetchShopProfile(await adminClientFor(SHOP, db)));
 
   // @ts-expect-error -- plain ESM script without declarations
   const { createServer } = (await import("./server.mjs")) as {

@@ -38,7 +38,7 @@ const SECRET = "store-day-secret";
 const SHOP = "northwind-day.myshopify.com";
 const TOKEN = "shpat_store_day";
 const DAY = 86_400_000;
-const settings = DEFAULT_DETECTION_SETTINGS; // a new shop's: 3 business days, 2 grace days, 7 silent days, UTC
+const settings = DEFAULT_DETECTION_SETTINGS; // a new shop's: 3 business days, 2 grace days, 7 silent days (the shop's zone is UTC)
 
 /** Wednesday 18 November 2026, hh:mm UTC: the business day. */
 const wed = (hour: number, minute = 0) => Date.UTC(2026, 10, 18, hour, minute);
@@ -188,7 +188,8 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
       jobAutoCompleteMs: null,
       webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
     });
-    seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN }, now: MORNING, seed: 13, orders: 16 });
+    // The day's reference model counts in UTC: a shop whose zone is UTC, as Amends reads it.
+    seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: MORNING, seed: 13, orders: 16 });
   });
 
   afterAll(async () => {
@@ -355,7 +356,8 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
     });
     expect(exception.evidence).toMatchObject({ event: { status: "DELAYED", message: "Weather delay at the regional hub" } });
     expect(exception.events.filter((e) => e.type === "refund").map((e) => [e.actor, e.message])).toEqual([
-      ["shopify", "Refunded in Shopify, outside Amends: 10.00"],
+      // In the shop's currency, written as its Spanish merchant writes it.
+      ["shopify", "Refunded in Shopify, outside Amends: 10,00\u00a0€"],
     ]);
 
     // Newest-first delivery left the courier parcel delivered, the UPS parcel with its estimate.

@@ -27,6 +27,10 @@ type Json = Record<string, unknown>;
 const noLookups: ShopifyLookups = {
   inventoryItemStock: () => Promise.reject(new Error("not used in this suite")),
   fulfilmentLocations: () => Promise.reject(new Error("not used in this suite")),
+  // A shop first heard of by webhook: Shopify says what it is (a New York shop, as the
+  // documented payloads' times are Eastern).
+  shopProfile: () =>
+    Promise.resolve({ name: "Super Toys", currencyCode: "USD", timeZone: "America/New_York", country: "US", primaryLocale: "en", email: null }),
 };
 
 /** Shopify's documented orders/create example, which happens to be a cancelled order: made an
@@ -258,5 +262,48 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
     expect(await db.incident.count({ where: { shop } })).toBe(0);
     expect(await db.orderRecord.count({ where: { shop } })).toBe(0);
     expect(await db.webhookDelivery.count({ where: { shop } })).toBe(0);
+  });
+
+  it("shop/update keeps the shop's profile current; a payload without a zone keeps the zone", async () => {
+    // Shopify's documented example: a US shop, whose iana_timezone is null.
+    const delivery = await deliver("shop/update", documentedPayload("shop/update"));
+    expect(delivery.status).toBe("processed");
+    // No zone in the payload and none stored: read once from Shopify, never assumed UTC.
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: shop } })).toMatchObject({
+      name: "Super Toys",
+      currencyCode: "USD",
+      timeZone: "America/New_York",
+      country: "US",
+      primaryLocale: "en",
+      email: "super@supertoys.com",
+    });
+
+    // The merchant moves the shop to Madrid and sells in euros.
+    const spanish = {
+      ...(documentedPayload("shop/update") as Json),
+      name: "Juguetes Súper",
+      currency: "EUR",
+      iana_timezone: "Europe/Madrid",
+      country_code: "ES",
+      primary_locale: "es",
+      customer_email: "hola@juguetes.example",
+    };
+    await deliver("shop/update", spanish);
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: shop } })).toMatchObject({
+      name: "Juguetes Súper",
+      currencyCode: "EUR",
+      timeZone: "Europe/Madrid",
+      country: "ES",
+      primaryLocale: "es",
+      email: "hola@juguetes.example",
+    });
+    // A later update without a zone keeps Madrid.
+    await deliver("shop/update", { ...spanish, iana_timezone: null, name: "Juguetes" });
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: shop } })).toMatchObject({ name: "Juguetes", timeZone: "Europe/Madrid" });
+
+    // A payload that is not a shop is kept as invalid, with the reason.
+    const bad = await deliver("shop/update", { ...spanish, currency: 978 });
+    expect(bad.status).toBe("invalid");
+    expect(bad.error).toMatch(/currency/);
   });
 });

@@ -197,3 +197,19 @@ export interface IncidentFinding {
   /** One sentence in the merchant's words for the timeline. */
   summary: string;
 }
+
+/** The shop as Shopify describes it: the currency its money is in, the zone its days are in,
+ * the language its merchant reads. Read from Shopify, never assumed. */
+export interface ShopProfile {
+  name: string;
+  /** ISO 4217, e.g. "EUR". */
+  currencyCode: string;
+  /** IANA zone, e.g. "Europe/Madrid". */
+  timeZone: string;
+  /** ISO 3166-1 alpha-2, e.g. "ES"; null when Shopify has none. */
+  country: string | null;
+  /** The shop's primary locale, e.g. "es" or "pt-BR". */
+  primaryLocale: string;
+  /** The shop's public contact e-mail. */
+  email: string | null;
+}

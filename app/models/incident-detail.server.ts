@@ -6,7 +6,6 @@ import type { Database } from "../db.server";
 import type { AffectedLine, OrderState } from "../incidents/model";
 import type { PlannedOption } from "../remediation/policy";
 import { describeRemedies, formatMoney } from "../remediation/policy";
-import type { DisplayPreferences } from "./order-activity.server";
 import { loadOrder } from "./order.server";
 
 export interface ProposedPlan {
@@ -30,25 +29,6 @@ const decisionData = z.object({
   // Costed plans as the engine wrote them; checked for shape only where the page reads it.
   options: z.array(z.custom<PlannedOption>((value) => typeof value === "object" && value !== null && "remedies" in value)).optional(),
 });
-
-/**
- * How the shop writes amounts and dates: its time zone, and its primary locale once the shop's
- * profile stores one (en-US until then).
- */
-export async function displayPreferences(db: Database, shop: string): Promise<DisplayPreferences> {
-  const row = await db.shop.findUnique({ where: { domain: shop } });
-  const stored = (row as { primaryLocale?: string | null } | null)?.primaryLocale;
-  return { locale: validLocale(stored) ?? "en-US", timeZone: row?.timeZone ?? "UTC" };
-}
-
-function validLocale(locale: string | null | undefined): string | null {
-  if (!locale) return null;
-  try {
-    return Intl.getCanonicalLocales(locale)[0] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export async function incidentDetail(db: Database, shop: string, id: string, locale = "en-US") {
   const incident = await db.incident.findFirst({

@@ -20,18 +20,22 @@ export interface Settings {
   /** The policy the engine uses: the stored one, or the default when none (or an invalid one)
    * is stored. */
   policy: RemediationPolicy;
-  /** Why the stored policy was set aside, when it was. */
+  /** Why the stored policy was set aside, or why it needs the merchant, when it does. */
   policyProblem: string | null;
   detection: DetectionSettings;
+  /** The shop's currency, which the page's amounts are in and saved in. */
+  currencyCode: string;
+  /** The shop's primary locale, which the page writes amounts in. */
+  locale: string;
 }
 
 export async function loadSettings(db: Database, shop: string): Promise<Settings> {
   // The engine's and the rules' own readers, so the page shows exactly what they act on.
-  const [{ policy, policyProblem }, detection] = await Promise.all([
+  const [{ policy, policyProblem, currencyCode, locale }, detection] = await Promise.all([
     shopSettings(db, shop),
     detectionSettings(db, shop),
   ]);
-  return { policy, policyProblem, detection };
+  return { policy, policyProblem, detection, currencyCode, locale };
 }
 
 /** Field errors keyed "detection.<setting>", or the settings to store. */

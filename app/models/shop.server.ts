@@ -1,8 +1,9 @@
-// Per-shop settings, validated on read so a bad row cannot reach the detection rules.
+// The shop's row: its profile as Shopify describes it (currency, zone, country, locale, name,
+// contact e-mail) and its settings, validated on read so a bad row cannot reach the rules.
 import { z } from "zod";
 
 import type { Database } from "../db.server";
-import type { DetectionSettings } from "../incidents/model";
+import type { DetectionSettings, ShopProfile } from "../incidents/model";
 import { DEFAULT_DETECTION_SETTINGS } from "../incidents/model";
 import type { RemediationPolicy } from "../remediation/policy";
 import { defaultPolicyFor, parsePolicy } from "../remediation/policy";
@@ -16,37 +17,121 @@ export const detectionSettingsSchema = z.object({
   responseHours: z.number().int().min(1).max(24 * 14),
 });
 
-export async function ensureShop(db: Database, shop: string): Promise<void> {
-  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+/** The profile is not known yet: Amends has not read it from Shopify. */
+export class UnknownShopProfile extends Error {
+  override name = "UnknownShopProfile";
+  constructor(readonly shop: string) {
+    super(`The profile of ${shop} (currency, time zone) has not been read from Shopify yet`);
+  }
 }
 
+function profileData(profile: Partial<ShopProfile>) {
+  return {
+    ...(profile.name !== undefined ? { name: profile.name } : {}),
+    ...(profile.currencyCode !== undefined ? { currencyCode: profile.currencyCode } : {}),
+    ...(profile.timeZone !== undefined ? { timeZone: profile.timeZone } : {}),
+    ...(profile.country !== undefined ? { country: profile.country } : {}),
+    ...(profile.primaryLocale !== undefined ? { primaryLocale: profile.primaryLocale } : {}),
+    ...(profile.email !== undefined ? { email: profile.email } : {}),
+  };
+}
+
+/** Stores what Shopify said about the shop; fields left out keep their stored value. */
+export async function saveShopProfile(db: Database, shop: string, profile: Partial<ShopProfile>): Promise<void> {
+  const data = profileData(profile);
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, ...data }, update: data });
+}
+
+/** The stored profile, or null while its currency or zone is unknown. */
+export async function storedShopProfile(db: Database, shop: string): Promise<ShopProfile | null> {
+  const row = await db.shop.findUnique({ where: { domain: shop } });
+  if (!row?.currencyCode || !row.timeZone) return null;
+  return {
+    name: row.name ?? shop,
+    currencyCode: row.currencyCode,
+    timeZone: row.timeZone,
+    country: row.country,
+    // Shopify always has one; a row stored before locales were read is written in English
+    // until the next shop/update.
+    primaryLocale: row.primaryLocale ?? "en",
+    email: row.email,
+  };
+}
+
+/** What dates shown to the merchant are written in: the shop's locale and zone. */
+export async function shopClock(db: Database, shop: string): Promise<{ locale: string; timeZone: string }> {
+  const profile = await storedShopProfile(db, shop);
+  if (!profile) throw new UnknownShopProfile(shop);
+  return { locale: profile.primaryLocale, timeZone: profile.timeZone };
+}
+
+/**
+ * The shop's profile, read from Shopify once (`fetchProfile`) when Amends has not stored it:
+ * a shop first heard of through a webhook, before its install finished. Never assumed.
+ */
+export async function ensureShop(
+  db: Database,
+  shop: string,
+  fetchProfile: () => Promise<ShopProfile>,
+): Promise<ShopProfile> {
+  const stored = await storedShopProfile(db, shop);
+  if (stored) return stored;
+  const profile = await fetchProfile();
+  await saveShopProfile(db, shop, profile);
+  return profile;
+}
+
+/** The settings the detection rules read, in the shop's own time zone. Throws
+ * UnknownShopProfile while the zone has not been read from Shopify. */
 export async function detectionSettings(db: Database, shop: string): Promise<DetectionSettings> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { detection: true, timeZone: true } });
-  const stored = detectionSettingsSchema.partial().safeParse(row?.detection ?? {});
+  if (!row?.timeZone) throw new UnknownShopProfile(shop);
+  const stored = detectionSettingsSchema.omit({ timeZone: true }).partial().safeParse(row.detection ?? {});
   return {
     ...DEFAULT_DETECTION_SETTINGS,
-    timeZone: row?.timeZone ?? DEFAULT_DETECTION_SETTINGS.timeZone,
     ...(stored.success ? stored.data : {}),
+    timeZone: row.timeZone,
   };
 }
 
 export interface ShopSettings {
   policy: RemediationPolicy;
-  /** Set when the stored policy was invalid and the default was used instead. */
+  /** Set when the stored policy was invalid and the default was used instead, or when its
+   * amounts are in another currency than the shop's. */
   policyProblem: string | null;
+  /** The shop's currency, zone and primary locale, as Shopify describes the shop. */
   currencyCode: string;
   timeZone: string;
+  locale: string;
 }
 
-export async function shopSettings(db: Database, shop: string): Promise<ShopSettings> {
-  const row = await db.shop.findUnique({ where: { domain: shop } });
-  const currencyCode = row?.currencyCode ?? "USD";
-  const timeZone = row?.timeZone ?? "UTC";
+/**
+ * The shop's policy and profile. A profile Amends has not stored yet is read from Shopify
+ * through `fetchProfile` when given, and is an error otherwise: never assumed USD in UTC.
+ */
+export async function shopSettings(
+  db: Database,
+  shop: string,
+  fetchProfile?: () => Promise<ShopProfile>,
+): Promise<ShopSettings> {
+  const profile = fetchProfile ? await ensureShop(db, shop, fetchProfile) : await storedShopProfile(db, shop);
+  if (!profile) throw new UnknownShopProfile(shop);
+  const { currencyCode, timeZone, primaryLocale: locale } = profile;
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { policy: true } });
+  const base = { currencyCode, timeZone, locale };
   if (row?.policy === null || row?.policy === undefined) {
-    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, currencyCode, timeZone };
+    return { policy: defaultPolicyFor(currencyCode), policyProblem: null, ...base };
   }
   const parsed = parsePolicy(row.policy);
-  if (parsed.success) return { policy: parsed.data, policyProblem: null, currencyCode, timeZone };
-  const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-  return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
+  if (!parsed.success) {
+    const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, ...base };
+  }
+  // The shop changed currency since the policy was saved: its caps no longer compare with
+  // the orders, so every incident waits for the merchant until the amounts are saved again.
+  const problem =
+    parsed.data.currencyCode === currencyCode
+      ? null
+      : `The policy's amounts are in ${parsed.data.currencyCode}, the shop's currency is ${currencyCode}: review them and save.`;
+  return { policy: parsed.data, policyProblem: problem, ...base };
 }

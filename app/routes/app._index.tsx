@@ -4,25 +4,28 @@ import { BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@s
 
 import { requireAdmin } from "../admin-auth.server";
 import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
+import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
 import { deliveriesNeedingAttention } from "../models/delivery.server";
 import { recentDataRequests } from "../models/compliance.server";
 import { countOpenIncidents, listIncidents } from "../models/incident.server";
+import { shopClock } from "../models/shop.server";
 import { kindTitle } from "../remediation/policy";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [incidents, open, deliveries, dataRequests] = await Promise.all([
+  const [incidents, open, deliveries, dataRequests, clock] = await Promise.all([
     listIncidents(db(), shop),
     countOpenIncidents(db(), shop),
     deliveriesNeedingAttention(db(), shop),
     recentDataRequests(db(), shop),
+    shopClock(db(), shop),
   ]);
-  return { shop, open, incidents, deliveries, dataRequests };
+  return { shop, open, incidents, deliveries, dataRequests, clock };
 };
 
 export default function IncidentsIndex() {
-  const { shop, open, incidents, deliveries, dataRequests } = useLoaderData<typeof loader>();
+  const { shop, open, incidents, deliveries, dataRequests, clock } = useLoaderData<typeof loader>();
   return (
     <Page title="Incidents" subtitle={`${open} open · ${shop}`} secondaryActions={[{ content: "Settings", url: "/app/settings" }]}>
       <Layout>
@@ -35,7 +38,7 @@ export default function IncidentsIndex() {
                 </Text>
                 {deliveries.map((d) => (
                   <Text as="p" key={d.id} tone="critical">
-                    {d.topic} ({d.status}, {new Date(d.receivedAt).toLocaleString()}): {d.error}
+                    {d.topic} ({d.status}, {formatShopTime(d.receivedAt, clock)}): {d.error}
                   </Text>
                 ))}
               </BlockStack>
@@ -54,7 +57,7 @@ export default function IncidentsIndex() {
                 </Text>
                 {dataRequests.map((request) => (
                   <Text as="p" key={request.id}>
-                    {new Date(request.createdAt).toUTCString()} · {request.email ?? request.customerId ?? "unknown customer"} ·{" "}
+                    {formatShopTime(request.createdAt, clock)} · {request.email ?? request.customerId ?? "unknown customer"} ·{" "}
                     <a href={`/app/data-requests/${request.id}`} download>
                       Download their data
                     </a>
@@ -99,7 +102,7 @@ export default function IncidentsIndex() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{incident.customerName ?? "—"}</IndexTable.Cell>
                     <IndexTable.Cell>{incident.responsibleParty}</IndexTable.Cell>
-                    <IndexTable.Cell>{new Date(incident.responseDeadline).toLocaleString()}</IndexTable.Cell>
+                    <IndexTable.Cell>{formatShopTime(incident.responseDeadline, clock)}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>

@@ -11,12 +11,14 @@ import { z } from "zod";
 import { requireAdmin } from "../admin-auth.server";
 import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
 import { OrderActivityCard } from "../components/OrderActivityCard";
+import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
 import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "../incidents/model";
-import { displayPreferences, incidentDetail } from "../models/incident-detail.server";
+import { incidentDetail } from "../models/incident-detail.server";
 import type { OrderActivityView } from "../models/order-activity.server";
 import { orderActivityView } from "../models/order-activity.server";
 import { assignIncident } from "../models/incident.server";
+import { shopClock } from "../models/shop.server";
 import { transitionIncident } from "../models/remediation.server";
 import { logger } from "../logger.server";
 import { remediate } from "../remediation/engine/index.server";
@@ -26,21 +28,21 @@ import { orderActivity } from "../shopify/operations/order-activity.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const display = await displayPreferences(db(), shop);
-  const incident = await incidentDetail(db(), shop, params.id ?? "", display.locale);
+  const clock = await shopClock(db(), shop);
+  const incident = await incidentDetail(db(), shop, params.id ?? "", clock.locale);
   if (!incident) throw new Response("Incident not found", { status: 404 });
   // Read from Shopify each time: the page must not show money as refunded before it is.
   const order: OrderActivityView = await adminClientFor(shop)
     .then((client) => orderActivity(client, incident.orderId))
     .then(
-      (activity) => orderActivityView(activity, display),
+      (activity) => orderActivityView(activity, clock),
       (error: unknown) => {
         // Shopify's own words go to the log; the page stays usable without the order's activity.
         logger.warn({ shop, incidentId: incident.id, err: error }, "order activity unavailable");
         return { available: false, reason: "Shopify's payments, refunds and fulfilments could not be read just now: reload the page to try again." };
       },
     );
-  return { incident, order };
+  return { incident, order, clock };
 };
 
 const actionInput = z.discriminatedUnion("intent", [
@@ -122,7 +124,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
 const label = (value: string) => value.replaceAll("_", " ");
 
 export default function IncidentPage() {
-  const { incident, order } = useLoaderData<typeof loader>();
+  const { incident, order, clock } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -156,7 +158,7 @@ export default function IncidentPage() {
             <BlockStack gap="300">
               {incident.summary ? <Text as="p" variant="headingSm">{incident.summary}</Text> : null}
               <Text as="p">Customer: {incident.customerName ?? incident.customerEmail ?? "—"}</Text>
-              <Text as="p">Respond by: {new Date(incident.responseDeadline).toUTCString()}</Text>
+              <Text as="p">Respond by: {formatShopTime(incident.responseDeadline, clock)}</Text>
               <BlockStack gap="100">
                 <Text as="h3" variant="headingSm">
                   Items affected
@@ -283,7 +285,7 @@ export default function IncidentPage() {
               {incident.events.map((event) => (
                 <Text as="p" key={event.id}>
                   <Text as="span" tone="subdued">
-                    {new Date(event.at).toUTCString()} · {event.actor} ·{" "}
+                    {formatShopTime(event.at, clock)} · {event.actor} ·{" "}
                   </Text>
                   {event.message}
                 </Text>

@@ -44,8 +44,7 @@ import type { RemedyTemplate } from "../remediation/policy/schema";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const { policy, policyProblem, detection } = await loadSettings(db(), shop);
-  const currencyCode = policy.currencyCode;
+  const { policy, policyProblem, detection, currencyCode } = await loadSettings(db(), shop);
   const alternatives = Object.fromEntries(
     INCIDENT_KINDS.map((kind) => [
       kind,
@@ -67,7 +66,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // The stored policy supplies what the page does not edit (currency, alternatives).
   const current = await loadSettings(db(), shop);
   const form = await request.formData();
-  const policy = policyFromForm(form, current.policy);
+  // Amounts are typed in the shop's currency, whatever the stored policy's was.
+  const policy = policyFromForm(form, { ...current.policy, currencyCode: current.currencyCode });
   const detection = validateDetectionSettings(detectionFromForm(form));
   if (!policy.ok || !detection.ok) {
     const errors: FieldErrors = {

@@ -10,7 +10,9 @@ import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { recordFinding } from "../models/incident.server";
 import { dueOrders, setDueAt } from "../models/order.server";
-import { detectionSettings } from "../models/shop.server";
+import { UnknownShopProfile, detectionSettings } from "../models/shop.server";
+
+const PROFILE_RETRY_MS = 3_600_000;
 
 export interface SweepResult {
   checked: number;
@@ -33,8 +35,19 @@ export async function sweepDueOrders(
       await yieldToEventLoop(); // see process.server.ts
       let settings = settingsByShop.get(row.shop);
       if (!settings) {
-        settings = await detectionSettings(db, row.shop);
-        settingsByShop.set(row.shop, settings);
+        settings = await detectionSettings(db, row.shop).catch((error: unknown) => {
+          if (error instanceof UnknownShopProfile) return undefined;
+          throw error;
+        });
+        if (settings) settingsByShop.set(row.shop, settings);
+      }
+      if (!settings) {
+        // Its zone is not known yet (the shop's next webhook or admin visit reads it): looked
+        // at again in an hour rather than counted in a zone that may not be the shop's.
+        log?.warn({ shop: row.shop, orderId: row.orderId }, "shop profile unknown; order deferred");
+        await setDueAt(db, row.shop, row.orderId, new Date(now.getTime() + PROFILE_RETRY_MS));
+        result.checked++;
+        continue;
       }
       const state = row.state as unknown as OrderState;
       for (const finding of evaluateTimeRules(state, settings, now)) {

@@ -1,8 +1,9 @@
 // Questions the webhook handlers ask Shopify's Admin API.
-import type { Gid } from "../incidents/model";
+import type { Gid, ShopProfile } from "../incidents/model";
 import type { AdminClient } from "./admin.server";
 import { adminClientFor } from "./admin.server";
 import { graphql } from "./documents";
+import { fetchShopProfile } from "./shop.server";
 
 /** The variant an inventory item belongs to and its units available at each location. */
 export interface InventoryItemStock {
@@ -19,6 +20,8 @@ export interface ShopifyLookups {
   inventoryItemStock(shop: string, inventoryItemId: Gid): Promise<InventoryItemStock | null>;
   /** Where each order can be fulfilled from; orders Shopify does not know are left out. */
   fulfilmentLocations(shop: string, orderIds: readonly Gid[]): Promise<FulfilmentLocations>;
+  /** The shop's profile, for a shop whose webhooks arrived before its install was recorded. */
+  shopProfile(shop: string): Promise<ShopProfile>;
 }
 
 /** The variant an inventory item belongs to and what is available of it at each location. */
@@ -121,6 +124,9 @@ export function shopifyLookups(
         }
       }
       return locations;
+    },
+    async shopProfile(shop: string) {
+      return fetchShopProfile(await clientFor(shop));
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   evaluateTimeRules,
   nextCheckAt,
 } from "../incidents/detection";
-import type { DetectionSettings, Gid, IncidentFinding, OrderState } from "../incidents/model";
+import type { DetectionSettings, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
 import { gid } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
@@ -18,7 +18,8 @@ import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/inci
 import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
-import { detectionSettings, ensureShop } from "../models/shop.server";
+import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
+import { formatMinor, formatMoney, toMinor } from "../remediation/policy/money";
 import {
   applyEvent,
   applyFulfillment,
@@ -33,6 +34,7 @@ import {
   refundPayload,
   scopesUpdatePayload,
   shopRedactPayload,
+  shopUpdatePayload,
 } from "./payloads";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../models/compliance.server";
 
@@ -93,9 +95,14 @@ async function storeOrder(
   return outcome === "stale" ? "stale" : "stored";
 }
 
+/** The shop's profile, read from Shopify once if Amends does not hold it yet. */
+function knownShop(ctx: HandlerContext): Promise<ShopProfile> {
+  return ensureShop(ctx.db, ctx.shop, () => ctx.lookups.shopProfile(ctx.shop));
+}
+
 const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const previous = await loadOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id);
   const state = normaliseOrder(payload, previous?.state);
@@ -190,6 +197,7 @@ function waitingUnits(order: OrderState, variantId: Gid): number {
 async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined) {
   const stored = await loadOrder(ctx.db, ctx.shop, orderId);
   if (stored) return stored;
+  const { currencyCode } = await knownShop(ctx);
   const state: OrderState = {
     id: orderId,
     name: (name ?? "").split(".")[0] || orderId,
@@ -200,14 +208,14 @@ async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: stri
     customer: null,
     lines: [],
     fulfillments: [],
-    totalPrice: { amount: "0.00", currencyCode: "USD" },
+    totalPrice: { amount: formatMinor(0, currencyCode), currencyCode },
   };
   return { state, sourceUpdatedAt: new Date(0), dueAt: null };
 }
 
 const fulfillments: Handler = async (ctx, raw) => {
   const payload = fulfillmentPayload.parse(raw);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const stored = await orderForFulfillment(ctx, orderId, payload.name);
@@ -229,7 +237,7 @@ const fulfillments: Handler = async (ctx, raw) => {
 const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
   const event = normaliseEvent(payload);
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
@@ -281,7 +289,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     }
     return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, where.inventoryItemId, locationId, null)) };
   }
-  await ensureShop(ctx.db, ctx.shop);
+  await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
   const stock = await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId);
@@ -370,9 +378,12 @@ async function clearOversellRisks(
 const refunds: Handler = async (ctx, raw) => {
   const payload = refundPayload.parse(raw);
   const orderId = gid("Order", payload.order_id);
-  const amount = payload.transactions
-    .filter((t) => t.kind === "refund" && (t.status ?? "success") === "success")
-    .reduce((sum, t) => sum + Math.round(Number(t.amount) * 100), 0);
+  const refunded = payload.transactions.filter((t) => t.kind === "refund" && (t.status ?? "success") === "success");
+  const profile = await knownShop(ctx);
+  // Transactions carry their currency; one refund is paid out in one.
+  const currencyCode = refunded.find((t) => t.currency)?.currency ?? profile.currencyCode;
+  const minor = refunded.reduce((sum, t) => sum + toMinor(t.amount, t.currency ?? currencyCode), 0);
+  const amount = formatMinor(minor, currencyCode);
   // Amends' own refunds are recorded with Shopify's refund id when the call returns.
   const byAmends = await ctx.db.remediation.findFirst({
     where: { shop: ctx.shop, shopifyId: payload.admin_graphql_api_id },
@@ -382,10 +393,11 @@ const refunds: Handler = async (ctx, raw) => {
     await addEvent(ctx.db, incident.id, {
       type: "refund",
       actor: byAmends ? "amends" : "shopify",
-      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${(amount / 100).toFixed(2)}`,
+      message: `${byAmends ? "Amends' refund confirmed by Shopify" : "Refunded in Shopify, outside Amends"}: ${formatMoney({ amount, currencyCode }, profile.primaryLocale)}`,
       data: {
         refundId: payload.admin_graphql_api_id,
-        amount: (amount / 100).toFixed(2),
+        amount,
+        currencyCode,
         lines: payload.refund_line_items.map((l) => ({ lineItemId: gid("LineItem", l.line_item_id), quantity: l.quantity })),
         note: payload.note,
       },
@@ -425,6 +437,24 @@ const shopRedact: Handler = async (ctx, raw) => {
   return { outcome: "processed" };
 };
 
+/** The merchant changed the shop in Shopify: its currency, zone, country, locale, name or
+ * contact e-mail. A null zone in the payload keeps the one Amends holds. */
+const shopUpdate: Handler = async (ctx, raw) => {
+  const payload = shopUpdatePayload.parse(raw);
+  const stored = await ctx.db.shop.findUnique({ where: { domain: ctx.shop }, select: { timeZone: true } });
+  // Without a zone in the payload or in Amends, Shopify is asked once: never assumed UTC.
+  const timeZone = payload.iana_timezone ?? stored?.timeZone ?? (await ctx.lookups.shopProfile(ctx.shop)).timeZone;
+  await saveShopProfile(ctx.db, ctx.shop, {
+    name: payload.name,
+    currencyCode: payload.currency,
+    timeZone,
+    country: payload.country_code,
+    primaryLocale: payload.primary_locale,
+    email: payload.customer_email,
+  });
+  return { outcome: "processed" };
+};
+
 export const HANDLERS: Record<string, Handler> = {
   "orders/create": orders,
   "orders/updated": orders,
@@ -439,4 +469,5 @@ export const HANDLERS: Record<string, Handler> = {
   "customers/data_request": customersDataRequest,
   "customers/redact": customersRedact,
   "shop/redact": shopRedact,
+  "shop/update": shopUpdate,
 };

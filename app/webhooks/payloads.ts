@@ -150,6 +150,19 @@ export const customerRedactPayload = z
 
 export const shopRedactPayload = z.object({ shop_domain: z.string() }).passthrough();
 
+/** shop/update: the REST shop resource. `iana_timezone` may be null (Shopify's own example
+ * has it so), in which case the zone Amends holds is kept. */
+export const shopUpdatePayload = z
+  .object({
+    name: z.string(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    iana_timezone: nullableString,
+    country_code: nullableString,
+    primary_locale: z.string().min(2),
+    customer_email: nullableString,
+  })
+  .passthrough();
+
 const CANCEL_REASONS: readonly CancelReason[] = ["CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"];
 const EVENT_STATUSES: readonly FulfillmentEventStatus[] = [
   "LABEL_PRINTED",

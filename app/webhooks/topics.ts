@@ -14,6 +14,8 @@ export const SUBSCRIBED_TOPICS = [
   "refunds/create",
   "app/uninstalled",
   "app/scopes_update",
+  // The shop's currency, time zone, country, locale, name or contact e-mail changed.
+  "shop/update",
   ...COMPLIANCE_TOPICS,
 ] as const;
 

@@ -19,6 +19,10 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
 
   beforeAll(async () => {
     const db = createDatabase(process.env.DATABASE_URL ?? "");
+    // A Spanish shop: its dates are shown in Madrid's time, written in Spanish.
+    await db.shop.create({
+      data: { domain: SHOP, name: "Lana y Lino", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es" },
+    });
     await recordFinding(
       db,
       SHOP,
@@ -70,6 +74,8 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await expect(page.getByRole("heading", { name: "Incidents" }).first().isVisible()).resolves.toBe(true);
     const row = page.getByRole("row", { name: /#1042/ });
     await expect(row.textContent()).resolves.toMatch(/Stock-out cancellation.*open.*Ava Chen.*store/);
+    // Due 2026-11-21T10:00Z: 11:00 in Madrid, in Spanish; not the server's or the browser's zone.
+    await expect(row.textContent()).resolves.toContain("21 nov 2026, 11:00");
     await expect(page.getByText("Webhooks Amends could not act on").isVisible()).resolves.toBe(true);
     await expect(page.getByText(/orders\/create \(invalid.*not valid JSON/).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: "tests/.tmp/admin-incidents.png", fullPage: true });
@@ -87,6 +93,7 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await expect(page.getByRole("button", { name: "Approve remedy" }).isVisible()).resolves.toBe(true);
     // The order's money and parcels, read from Shopify (not installed here: the page says so).
     await expect(page.getByRole("heading", { name: "Payments, refunds and fulfilments" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Respond by: 21 nov 2026, 11:00").isVisible()).resolves.toBe(true);
 
     // A dismissal needs a reason: the field says so, and nothing changes.
     await page.getByRole("button", { name: "Dismiss" }).click();

@@ -5,6 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createDatabase } from "../../app/db.server";
 import type { RunningAdmin } from "./app-server";
 import { chromiumAvailable, startAdmin } from "./app-server";
 
@@ -18,6 +19,12 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
   let admin: RunningAdmin;
 
   beforeAll(async () => {
+    // Installed: Amends holds the shop's profile (afterAuth), a euro shop in Madrid.
+    const db = createDatabase(process.env.DATABASE_URL ?? "");
+    await db.shop.create({
+      data: { domain: SHOP, name: "Lana y Lino", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es" },
+    });
+    await db.$disconnect();
     admin = await startAdmin(SHOP);
   }, 240_000);
 

@@ -78,11 +78,11 @@ describe("Admin GraphQL contract", () => {
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({
       shop: {
-        name: "Northwind Outfitters",
+        name: "Lana y Lino",
         myshopifyDomain: SHOP,
-        currencyCode: "USD",
-        ianaTimezone: "America/New_York",
-        email: "hello@northwind.example",
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Madrid",
+        email: "hola@lanaylino.example",
       },
     });
     expect(res.body.extensions?.cost).toMatchObject({
@@ -128,7 +128,7 @@ describe("Admin GraphQL contract", () => {
     expect(f.status).toBe("SUCCESS");
     expect(f.deliveredAt).toBeNull();
     expect(Date.parse(String(f.estimatedDeliveryAt))).toBeLessThan(clock.now());
-    expect(dig(f, "trackingInfo", 0, "company")).toMatch(/UPS|DHL|USPS|FedEx/);
+    expect(dig(f, "trackingInfo", 0, "company")).toMatch(/Correos|SEUR|MRW|DHL/);
   });
 
   it("filters and sorts orders with Shopify's search syntax", async () => {
@@ -301,7 +301,7 @@ describe("other mutations", () => {
           appliedDiscount: { value: 100, valueType: "PERCENTAGE", title: "Replacement" },
           shippingLine: {
             title: "Free replacement shipping",
-            priceWithCurrency: { amount: "0.00", currencyCode: "USD" },
+            priceWithCurrency: { amount: "0.00", currencyCode: "EUR" },
           },
           tags: ["amends-replacement"],
           note: "Replacement for damaged item",

@@ -11,9 +11,11 @@ import type {
   MoneySet,
   OrderWebhook,
   RefundWebhook,
+  ShopUpdateWebhook,
   TransactionWebhook,
 } from "../fixtures/webhooks";
 import {
+  documentedPayload,
   fulfillmentEventPayload,
   fulfillmentPayload,
   inventoryLevelPayload,
@@ -36,7 +38,7 @@ import { financialStatus, fulfillmentDisplayStatus, lineItemState, orderTotals }
 import { formatCents, iso, legacyId } from "./util";
 
 function moneySet(cents: number, currency: string): MoneySet {
-  const m = { amount: formatCents(cents), currency_code: currency };
+  const m = { amount: formatCents(cents, currency), currency_code: currency };
   return { shop_money: m, presentment_money: { ...m } };
 }
 
@@ -109,9 +111,9 @@ function lineItemPayload(
           ? "fulfilled"
           : "partial",
     fulfillment_service: "manual",
-    price: formatCents(li.priceCents),
+    price: formatCents(li.priceCents, currency),
     price_set: moneySet(li.priceCents, currency),
-    total_discount: "0.00",
+    total_discount: formatCents(0, currency),
     total_discount_set: moneySet(0, currency),
     requires_shipping: li.requiresShipping,
     product_exists: li.productId !== null,
@@ -134,7 +136,7 @@ function transactionPayload(t: TransactionRecord, currency: string): Transaction
     kind: t.kind.toLowerCase(),
     gateway: t.gateway,
     status: t.status.toLowerCase(),
-    amount: formatCents(t.amountCents),
+    amount: formatCents(t.amountCents, currency),
     currency,
     created_at: iso(t.createdAt),
     processed_at: iso(t.createdAt),
@@ -253,33 +255,33 @@ export function renderOrder(shop: ShopState, order: OrderRecord): OrderWebhook {
     fulfillment_status: fulfilled === 0 ? null : unfulfilled === 0 ? "fulfilled" : "partial",
     currency: cur,
     presentment_currency: cur,
-    total_price: formatCents(t.totalCents),
+    total_price: formatCents(t.totalCents, cur),
     total_price_set: moneySet(t.totalCents, cur),
-    subtotal_price: formatCents(t.subtotalCents - t.discountCents),
+    subtotal_price: formatCents(t.subtotalCents - t.discountCents, cur),
     subtotal_price_set: moneySet(t.subtotalCents - t.discountCents, cur),
-    total_line_items_price: formatCents(t.subtotalCents),
+    total_line_items_price: formatCents(t.subtotalCents, cur),
     total_line_items_price_set: moneySet(t.subtotalCents, cur),
-    total_discounts: formatCents(t.discountCents),
+    total_discounts: formatCents(t.discountCents, cur),
     total_discounts_set: moneySet(t.discountCents, cur),
     total_shipping_price_set: moneySet(t.shippingCents, cur),
-    current_total_price: formatCents(t.currentTotalCents),
+    current_total_price: formatCents(t.currentTotalCents, cur),
     current_total_price_set: moneySet(t.currentTotalCents, cur),
-    current_subtotal_price: formatCents(t.subtotalCents - t.discountCents),
+    current_subtotal_price: formatCents(t.subtotalCents - t.discountCents, cur),
     current_subtotal_price_set: moneySet(t.subtotalCents - t.discountCents, cur),
-    current_total_discounts: formatCents(t.discountCents),
+    current_total_discounts: formatCents(t.discountCents, cur),
     current_total_discounts_set: moneySet(t.discountCents, cur),
-    current_total_tax: "0.00",
+    current_total_tax: formatCents(0, cur),
     current_total_tax_set: moneySet(0, cur),
-    total_tax: "0.00",
+    total_tax: formatCents(0, cur),
     total_tax_set: moneySet(0, cur),
-    total_outstanding: formatCents(order.paymentPending ? t.totalCents - t.receivedCents : 0),
+    total_outstanding: formatCents(order.paymentPending ? t.totalCents - t.receivedCents : 0, cur),
     tags: order.tags.join(", "),
     note: order.note,
     test: order.test,
     source_name: order.sourceName,
     discount_codes: order.discountCodes.map((code) => ({
       code,
-      amount: formatCents(t.discountCents),
+      amount: formatCents(t.discountCents, cur),
       type: "fixed_amount",
     })),
     discount_applications: [],
@@ -296,9 +298,9 @@ export function renderOrder(shop: ShopState, order: OrderRecord): OrderWebhook {
       title: l.title,
       code: l.title,
       source: "shopify",
-      price: formatCents(l.priceCents),
+      price: formatCents(l.priceCents, cur),
       price_set: moneySet(l.priceCents, cur),
-      discounted_price: formatCents(l.priceCents),
+      discounted_price: formatCents(l.priceCents, cur),
       discounted_price_set: moneySet(l.priceCents, cur),
       carrier_identifier: null,
       requested_fulfillment_service_id: null,
@@ -310,6 +312,25 @@ export function renderOrder(shop: ShopState, order: OrderRecord): OrderWebhook {
     returns: [],
     line_item_groups: [],
     payment_terms: null,
+  };
+}
+
+/** shop/update's body: Shopify's documented shape with the shop's own profile. */
+export function renderShop(shop: ShopState): ShopUpdateWebhook {
+  return {
+    ...documentedPayload("shop/update"),
+    id: legacyId(shop.id),
+    name: shop.name,
+    email: shop.email,
+    customer_email: shop.email,
+    domain: shop.domain,
+    myshopify_domain: shop.domain,
+    country: shop.countryCode,
+    country_code: shop.countryCode,
+    currency: shop.currencyCode,
+    enabled_presentment_currencies: [shop.currencyCode],
+    iana_timezone: shop.ianaTimezone,
+    primary_locale: shop.primaryLocale,
   };
 }
 
@@ -359,6 +380,8 @@ export function renderEventPayload(
       };
       return payload;
     }
+    case "shop":
+      return renderShop(shop);
     case "inventoryLevel": {
       const variant = store.variant(event.shop, s.variantId);
       const level = variant.levels.find((l) => l.locationId === s.locationId);

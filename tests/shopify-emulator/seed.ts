@@ -1,7 +1,8 @@
-// Deterministic demo data: a believable small apparel shop with three weeks of orders in every
+// Deterministic demo data: a believable small Spanish apparel shop (EUR, Europe/Madrid, Spanish
+// customers and carriers) with three weeks of orders in every
 // state Amends cares about (unfulfilled, in transit, late, delivered, cancelled, refunded).
 import type { CustomerRecord, EmulatorStore, OrderRecord, ShopInput, VariantRecord } from "./store";
-import { rng } from "./util";
+import { formatCents, rng } from "./util";
 
 export interface SeedDemoOptions {
   shop?: string | ShopInput;
@@ -33,84 +34,96 @@ export interface SeededShop {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
+// A Spanish apparel shop (EUR, Europe/Madrid, Spanish customers): the stores Amends is for.
+const ACCESSORIES = "Accesorios";
 const PRODUCTS: [string, string, number][] = [
-  ["Merino Wool Beanie", "Accessories", 32],
-  ["Organic Cotton Tee", "Tops", 28],
-  ["Heavyweight Hoodie", "Tops", 78],
-  ["Canvas Tote Bag", "Accessories", 24],
-  ["Trail Running Socks", "Accessories", 16],
-  ["Waxed Field Jacket", "Outerwear", 189],
-  ["Linen Button-Down", "Tops", 68],
-  ["Selvedge Denim", "Bottoms", 145],
-  ["Chino Shorts", "Bottoms", 58],
-  ["Leather Card Wallet", "Accessories", 45],
-  ["Quilted Vest", "Outerwear", 98],
-  ["Ribbed Crew Sweater", "Tops", 110],
-  ["Packable Rain Shell", "Outerwear", 129],
-  ["Corduroy Cap", "Accessories", 34],
-  ["Flannel Overshirt", "Tops", 84],
+  ["Gorro de lana merino", ACCESSORIES, 29],
+  ["Camiseta de algodón orgánico", "Camisetas", 25],
+  ["Sudadera de felpa gruesa", "Camisetas", 69],
+  ["Bolsa de lona", ACCESSORIES, 22],
+  ["Calcetines de trail", ACCESSORIES, 14.95],
+  ["Chaqueta encerada de campo", "Abrigos", 169],
+  ["Camisa de lino", "Camisetas", 59],
+  ["Vaqueros selvedge", "Pantalones", 129],
+  ["Bermudas chinas", "Pantalones", 49.9],
+  ["Cartera de piel", ACCESSORIES, 39],
+  ["Chaleco acolchado", "Abrigos", 89],
+  ["Jersey de canalé", "Camisetas", 99],
+  ["Chubasquero plegable", "Abrigos", 115],
+  ["Gorra de pana", ACCESSORIES, 29.5],
+  ["Sobrecamisa de franela", "Camisetas", 75],
 ];
 const SIZES = ["S", "M", "L"];
 const FIRST = [
-  "Ava",
-  "Liam",
-  "Maya",
-  "Noah",
-  "Zoe",
-  "Ethan",
-  "Chloe",
-  "Lucas",
-  "Isla",
-  "Omar",
-  "Priya",
+  "Lucía",
+  "Hugo",
+  "Martina",
   "Mateo",
-  "Hana",
-  "Felix",
-  "Nora",
-  "Kai",
-  "Leah",
-  "Theo",
-  "Ines",
-  "Sam",
+  "Sofía",
+  "Leo",
+  "Julia",
+  "Daniel",
+  "Paula",
+  "Pablo",
+  "Valeria",
+  "Álvaro",
+  "Carmen",
+  "Javier",
+  "Elena",
+  "Marc",
+  "Laia",
+  "Iker",
+  "Noa",
+  "Adrián",
 ];
 const LAST = [
-  "Martin",
-  "Nguyen",
-  "Okafor",
-  "Schmidt",
-  "Rossi",
-  "Kowalski",
-  "Tanaka",
-  "Silva",
-  "Dubois",
-  "Haddad",
-  "Patel",
-  "Larsen",
-  "Moreau",
-  "Cohen",
-  "Byrne",
+  "García",
+  "Fernández",
+  "González",
+  "Rodríguez",
+  "López",
+  "Martínez",
+  "Sánchez",
+  "Pérez",
+  "Gómez",
+  "Martín",
+  "Jiménez",
+  "Ruiz",
+  "Hernández",
+  "Díaz",
+  "Moreno",
 ];
+/** City, province, Shopify's province code, postcode. */
 const CITIES: [string, string, string, string][] = [
-  ["Portland", "Oregon", "OR", "97205"],
-  ["Austin", "Texas", "TX", "78701"],
-  ["Brooklyn", "New York", "NY", "11201"],
-  ["Denver", "Colorado", "CO", "80202"],
-  ["Chicago", "Illinois", "IL", "60607"],
-  ["Seattle", "Washington", "WA", "98101"],
-  ["Atlanta", "Georgia", "GA", "30303"],
+  ["Madrid", "Madrid", "M", "28013"],
+  ["Barcelona", "Barcelona", "B", "08002"],
+  ["Valencia", "Valencia", "V", "46002"],
+  ["Sevilla", "Sevilla", "SE", "41004"],
+  ["Bilbao", "Vizcaya", "BI", "48001"],
+  ["Zaragoza", "Zaragoza", "Z", "50001"],
+  ["Málaga", "Málaga", "MA", "29015"],
 ];
+const STREETS = ["Calle Mayor", "Calle del Sol", "Calle de la Paz", "Calle Real", "Calle de Alcalá"];
+
+/** "Álvaro" → "alvaro", for e-mail addresses. */
+function plain(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+}
+
 const CARRIERS: { company: string; number: (r: () => number) => string }[] = [
   {
-    company: "UPS",
-    number: (r) =>
-      `1Z${Math.floor(r() * 1e8)
-        .toString(36)
-        .toUpperCase()
-        .padStart(6, "0")}${Math.floor(r() * 1e10)}`,
+    company: "Correos",
+    number: (r) => `PQ${Math.floor(r() * 1e8)
+      .toString(36)
+      .toUpperCase()
+      .padStart(6, "0")}${String(Math.floor(r() * 1e12)).padStart(12, "0")}X`,
   },
+  { company: "SEUR", number: (r) => String(Math.floor(1e13 + r() * 9e13)) },
+  { company: "MRW", number: (r) => String(Math.floor(1e11 + r() * 9e11)) },
   { company: "DHL Express", number: (r) => String(Math.floor(1e9 + r() * 9e9)) },
-  { company: "USPS", number: (r) => `9400${String(Math.floor(r() * 1e15)).padStart(15, "0")}` },
-  { company: "FedEx", number: (r) => String(Math.floor(1e11 + r() * 9e11)) },
 ];
 
 export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}): SeededShop {
@@ -129,15 +142,20 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
   const shopInput: ShopInput =
     typeof options.shop === "object"
       ? options.shop
-      : { domain: options.shop ?? "demo-shop.myshopify.com", name: "Northwind Outfitters" };
+      : { domain: options.shop ?? "demo-shop.myshopify.com" };
   const domain = shopInput.domain;
   if (!store.hasShop(domain))
     store.createShop({
-      name: "Northwind Outfitters",
-      email: "hello@northwind.example",
+      name: "Lana y Lino",
+      email: "hola@lanaylino.example",
+      currencyCode: "EUR",
+      ianaTimezone: "Europe/Madrid",
+      countryCode: "ES",
+      primaryLocale: "es",
       ...shopInput,
     });
-  if (store.shop(domain).locations.length < 2) store.addLocation(domain, "East Coast DC");
+  const currency = store.shop(domain).currencyCode;
+  if (store.shop(domain).locations.length < 2) store.addLocation(domain, "Almacén Valencia");
   const silent = { silent: true };
 
   // Catalogue: ~30 variants.
@@ -145,21 +163,22 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
   const productCount = Math.min(options.products ?? 10, PRODUCTS.length);
   for (let i = 0; variants.length < (options.products ?? 30) && i < PRODUCTS.length; i++) {
     const [title, type, price] = PRODUCTS[i] ?? PRODUCTS[0] ?? ["Item", "Misc", 10];
-    const sized = type !== "Accessories" || i < productCount;
+    const sized = type !== ACCESSORIES || i < productCount;
     const product = store.addProduct(domain, {
       title,
       productType: type,
-      vendor: "Northwind",
-      variants: (sized && type !== "Accessories" ? SIZES : ["Default Title"]).map((size) => ({
+      vendor: "Lana y Lino",
+      variants: (sized && type !== ACCESSORIES ? SIZES : ["Default Title"]).map((size) => ({
         title: size,
-        sku: `NW-${title
+        sku: `LL-${title
           .split(" ")
           .map((w) => w[0])
           .join("")}-${size === "Default Title" ? "OS" : size}`,
+        // Prices are euros: a shop seeded in another currency gets the same numbers.
         price: price.toFixed(2),
         available: {
           "Main Warehouse": Math.floor(r() * 40),
-          "East Coast DC": Math.floor(r() * 15),
+          "Almacén Valencia": Math.floor(r() * 15),
         },
       })),
     });
@@ -180,18 +199,18 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
       store.addCustomer(domain, {
         firstName,
         lastName,
-        email: `${firstName}.${lastName}${i}@example.com`.toLowerCase(),
-        phone: `+1555${String(1000000 + Math.floor(r() * 8999999))}`,
+        email: `${plain(firstName)}.${plain(lastName)}${i}@example.com`,
+        phone: `+346${String(10000000 + Math.floor(r() * 89999999))}`,
         createdAt: now - (30 + Math.floor(r() * 300)) * DAY,
         address: {
           firstName,
           lastName,
-          address1: `${100 + Math.floor(r() * 900)} ${pick(["Oak", "Maple", "Cedar", "Pine", "Elm"])} St`,
+          address1: `${pick(STREETS)}, ${1 + Math.floor(r() * 120)}`,
           city,
           province,
           provinceCode,
-          country: "United States",
-          countryCode: "US",
+          country: "Spain",
+          countryCode: "ES",
           zip,
         },
       }),
@@ -230,8 +249,8 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
         createdAt,
         shippingLine:
           r() < 0.6
-            ? { title: "Standard Shipping", price: "6.95" }
-            : { title: "Free Shipping", price: "0.00" },
+            ? { title: "Envío estándar", price: "4.95" }
+            : { title: "Envío gratuito", price: "0.00" },
         tags: r() < 0.15 ? ["vip"] : [],
         keepInventory: true,
       },
@@ -284,8 +303,8 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
         status: "IN_TRANSIT",
         happenedAt: shippedAt + 8 * HOUR,
         estimatedDeliveryAt: eta,
-        message: "Departed facility",
-        country: "US",
+        message: "En tránsito",
+        country: "ES",
       },
       silent,
     );
@@ -303,7 +322,7 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
         {
           status: "DELIVERED",
           happenedAt: eta - 2 * HOUR,
-          message: "Delivered, front door",
+          message: "Entregado",
           city: addr?.city ?? null,
           zip: addr?.zip ?? null,
         },
@@ -319,11 +338,11 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
             domain,
             {
               orderId: order.id,
-              note: "Damaged in transit",
+              note: "Dañado en el transporte",
               refundLineItems: [{ lineItemId: li.id, quantity: 1, restockType: "NO_RESTOCK" }],
               transactions: [
                 {
-                  amount: (li.priceCents / 100).toFixed(2),
+                  amount: formatCents(li.priceCents, currency),
                   gateway: sale.gateway,
                   kind: "REFUND",
                   orderId: order.id,
@@ -345,7 +364,7 @@ export function seedDemoShop(store: EmulatorStore, options: SeedDemoOptions = {}
           {
             status: "DELAYED",
             happenedAt: eta - 4 * HOUR,
-            message: "Weather delay",
+            message: "Retraso por meteorología",
             estimatedDeliveryAt: eta,
           },
           silent,

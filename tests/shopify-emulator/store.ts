@@ -4,7 +4,7 @@
 // sender (webhooks.ts) turns those into signed deliveries.
 import type { WebhookTopic } from "../fixtures/webhooks";
 import type { Clock } from "./util";
-import { formatCents, gid, iso, parseGid, systemClock, toCents } from "./util";
+import { MoneyError, formatCents, gid, iso, parseGid, systemClock, toCents } from "./util";
 
 export interface Address {
   firstName: string | null;
@@ -265,6 +265,10 @@ export interface ShopState {
   email: string;
   currencyCode: string;
   ianaTimezone: string;
+  /** ISO 3166-1 alpha-2 of the shop's address. */
+  countryCode: string;
+  /** The primary of the shop's locales ("es", "pt-BR"). */
+  primaryLocale: string;
   accessTokens: Set<string>;
   locations: LocationRecord[];
   products: Map<string, ProductRecord>;
@@ -290,6 +294,7 @@ export interface StoreEvent {
     | { kind: "fulfillment"; orderId: string; fulfillmentId: string }
     | { kind: "fulfillmentEvent"; orderId: string; fulfillmentId: string; eventId: string }
     | { kind: "inventoryLevel"; variantId: string; locationId: string }
+    | { kind: "shop" }
     | { kind: "raw"; payload: Record<string, unknown> };
   triggeredAt: number;
 }
@@ -310,6 +315,8 @@ export interface ShopInput {
   email?: string;
   currencyCode?: string;
   ianaTimezone?: string;
+  countryCode?: string;
+  primaryLocale?: string;
   accessToken?: string;
 }
 
@@ -478,6 +485,18 @@ export class EmulatorStore {
     this.shops.clear();
   }
 
+  /** The merchant edits the shop's profile in Shopify admin: shop/update follows. */
+  updateShop(
+    domain: string,
+    changes: Partial<Pick<ShopState, "name" | "email" | "currencyCode" | "ianaTimezone" | "countryCode" | "primaryLocale">>,
+    options?: MutationOptions,
+  ): ShopState {
+    const shop = this.shop(domain);
+    Object.assign(shop, changes);
+    this.emit({ topic: "shop/update", shop: domain, subject: { kind: "shop" } }, options);
+    return shop;
+  }
+
   createShop(input: ShopInput): ShopState {
     if (this.shops.has(input.domain))
       throw new EmulatorError(`Shop ${input.domain} already exists`);
@@ -488,6 +507,8 @@ export class EmulatorStore {
       email: input.email ?? `owner@${input.domain}`,
       currencyCode: input.currencyCode ?? "USD",
       ianaTimezone: input.ianaTimezone ?? "America/New_York",
+      countryCode: input.countryCode ?? "US",
+      primaryLocale: input.primaryLocale ?? "en",
       accessTokens: new Set(input.accessToken ? [input.accessToken] : []),
       locations: [],
       products: new Map(),
@@ -562,7 +583,7 @@ export class EmulatorStore {
         productId: product.id,
         title: v.title ?? "Default Title",
         sku: v.sku ?? null,
-        priceCents: toCents(v.price),
+        priceCents: toCents(v.price, shop.currencyCode),
         inventoryItemId: this.newId("InventoryItem"),
         levels,
         createdAt: now,
@@ -682,7 +703,7 @@ export class EmulatorStore {
       const product = variant ? shop.products.get(variant.productId) : undefined;
       const title = line.title ?? product?.title;
       if (!title) throw new EmulatorError("A custom line item needs a title");
-      const price = line.price !== undefined ? toCents(line.price) : variant?.priceCents;
+      const price = line.price !== undefined ? toCents(line.price, shop.currencyCode) : variant?.priceCents;
       if (price === undefined) throw new EmulatorError("A custom line item needs a price");
       return {
         id: this.newId("LineItem"),
@@ -726,11 +747,11 @@ export class EmulatorStore {
             {
               id: this.newId("ShippingLine"),
               title: input.shippingLine.title,
-              priceCents: toCents(input.shippingLine.price),
+              priceCents: toCents(input.shippingLine.price, shop.currencyCode),
             },
           ]
         : [],
-      discountCents: input.discount !== undefined ? toCents(input.discount) : 0,
+      discountCents: input.discount !== undefined ? toCents(input.discount, shop.currencyCode) : 0,
       discountCodes: input.discountCodes ?? [],
       shippingAddress: makeAddress(input.shippingAddress ?? customer?.address ?? null),
       billingAddress: makeAddress(input.shippingAddress ?? customer?.address ?? null),
@@ -960,6 +981,7 @@ export class EmulatorStore {
   ): { refund: RefundRecord } | { userErrors: UserError[] } {
     const order = this.findOrder(domain, input.orderId);
     if (!order) return { userErrors: [{ field: ["orderId"], message: "Order does not exist" }] };
+    const cur = this.shop(domain).currencyCode;
     const errors: UserError[] = [];
     const lines: RefundLineItemRecord[] = [];
     const lineInputs = input.refundLineItems ?? [];
@@ -1004,12 +1026,12 @@ export class EmulatorStore {
       shippingCents = input.shipping.fullRefund
         ? remaining
         : input.shipping.amount !== undefined && input.shipping.amount !== null
-          ? toCents(input.shipping.amount)
+          ? toCents(input.shipping.amount, cur)
           : 0;
       if (shippingCents > remaining) {
         errors.push({
           field: ["shipping", "amount"],
-          message: `Shipping refund amount cannot exceed the refundable shipping amount of ${formatCents(remaining)}`,
+          message: `Shipping refund amount cannot exceed the refundable shipping amount of ${formatCents(remaining, cur)}`,
         });
       }
     }
@@ -1035,7 +1057,14 @@ export class EmulatorStore {
           message: "Parent transaction does not exist",
         });
       }
-      const cents = toCents(tx.amount);
+      let cents = 0;
+      try {
+        cents = toCents(tx.amount, cur);
+      } catch (error) {
+        if (!(error instanceof MoneyError)) throw error;
+        errors.push({ field: ["transactions", String(i), "amount"], message: error.message });
+        return;
+      }
       if (cents <= 0)
         errors.push({
           field: ["transactions", String(i), "amount"],
@@ -1047,7 +1076,7 @@ export class EmulatorStore {
     if (amountCents > refundableCents && !input.allowOverRefunding) {
       errors.push({
         field: ["transactions"],
-        message: `Refund amount ${formatCents(amountCents)} is greater than the refundable amount of ${formatCents(refundableCents)}`,
+        message: `Refund amount ${formatCents(amountCents, cur)} is greater than the refundable amount of ${formatCents(refundableCents, cur)}`,
       });
     }
     if (lines.length === 0 && txInputs.length === 0 && shippingCents === 0) {
@@ -1076,7 +1105,7 @@ export class EmulatorStore {
         kind: "REFUND",
         status: "SUCCESS",
         gateway: tx.gateway,
-        amountCents: toCents(tx.amount),
+        amountCents: toCents(tx.amount, cur),
         parentId: tx.parentId ?? null,
         createdAt: now,
       };
@@ -1175,7 +1204,7 @@ export class EmulatorStore {
               remaining > 0 && sale
                 ? [
                     {
-                      amount: formatCents(remaining),
+                      amount: formatCents(remaining, this.shop(domain).currencyCode),
                       gateway: sale.gateway,
                       kind: "REFUND",
                       orderId,
@@ -1274,7 +1303,7 @@ export class EmulatorStore {
       lineItems: this.buildLineItems(domain, input.lineItems),
       appliedDiscount: input.appliedDiscount ?? null,
       shippingLine: input.shippingLine
-        ? { title: input.shippingLine.title, priceCents: toCents(input.shippingLine.price) }
+        ? { title: input.shippingLine.title, priceCents: toCents(input.shippingLine.price, shop.currencyCode) }
         : null,
       shippingAddress: makeAddress(input.shippingAddress ?? customer?.address ?? null),
       orderId: null,
@@ -1294,7 +1323,8 @@ export class EmulatorStore {
     if (draft.status === "COMPLETED") {
       return { userErrors: [{ field: ["id"], message: "This order has been paid" }] };
     }
-    const totals = draftTotals(draft);
+    const cur = this.shop(domain).currencyCode;
+    const totals = draftTotals(draft, cur);
     const order = this.addOrder(
       domain,
       {
@@ -1307,14 +1337,14 @@ export class EmulatorStore {
           variantId: li.variantId ?? undefined,
           title: li.title,
           sku: li.sku,
-          price: formatCents(li.priceCents),
+          price: formatCents(li.priceCents, cur),
           quantity: li.quantity,
           requiresShipping: li.requiresShipping,
         })),
         shippingLine: draft.shippingLine
-          ? { title: draft.shippingLine.title, price: formatCents(draft.shippingLine.priceCents) }
+          ? { title: draft.shippingLine.title, price: formatCents(draft.shippingLine.priceCents, cur) }
           : null,
-        discount: formatCents(totals.discountCents),
+        discount: formatCents(totals.discountCents, cur),
         paymentPending,
         sourceName: "shopify_draft_order",
         gateway: "manual",
@@ -1463,7 +1493,7 @@ export function fulfillmentDisplayStatus(f: FulfillmentRecord): string {
   return last ? last.status : "FULFILLED";
 }
 
-export function draftTotals(draft: DraftOrderRecord): {
+export function draftTotals(draft: DraftOrderRecord, currencyCode: string): {
   subtotalCents: number;
   discountCents: number;
   shippingCents: number;
@@ -1475,7 +1505,7 @@ export function draftTotals(draft: DraftOrderRecord): {
     ? 0
     : d.valueType === "PERCENTAGE"
       ? Math.round((subtotalCents * Math.min(100, Math.max(0, d.value))) / 100)
-      : Math.min(subtotalCents, toCents(d.value));
+      : Math.min(subtotalCents, toCents(d.value, currencyCode));
   const shippingCents = draft.shippingLine?.priceCents ?? 0;
   return {
     subtotalCents,

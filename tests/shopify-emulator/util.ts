@@ -1,4 +1,4 @@
-// Small shared helpers: clock, ids, money in integer cents, deterministic RNG.
+// Small shared helpers: clock, ids, money in integer minor units, deterministic RNG.
 
 /** Injectable time source so tests can move time without sleeping. */
 export interface Clock {
@@ -62,16 +62,46 @@ export function legacyId(value: string): number {
   return parsed.id;
 }
 
-/** "12.5" | 12.5 → 1250. Money is kept in integer cents so sums never drift. */
-export function toCents(amount: string | number): number {
-  const n = typeof amount === "number" ? amount : Number(amount);
-  if (!Number.isFinite(n)) throw new Error(`Not a money amount: ${String(amount)}`);
-  return Math.round(n * 100);
+/**
+ * Digits of the currency's minor unit (ISO 4217, as the runtime's Intl knows it): 2 for EUR,
+ * 0 for JPY, 3 for KWD. Shopify rounds and validates money to these (shopify.dev, "MoneyV2",
+ * "Decimal"; amounts are stored in the currency's subunit).
+ */
+export function minorDigits(currencyCode: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
+    .maximumFractionDigits ?? 2;
 }
 
-export function formatCents(cents: number): string {
-  return (cents / 100).toFixed(2);
+/**
+ * "12.5" → 1250 in EUR, "1200" → 1200 in JPY. "Cents" throughout the emulator are the minor
+ * units of the shop's currency, so sums never drift. An amount with more (non-zero) decimals
+ * than the currency has is refused, as Shopify refuses to move half a yen.
+ */
+export function toCents(amount: string | number, currencyCode: string): number {
+  const text = typeof amount === "number" ? String(amount) : amount.trim();
+  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new MoneyError(`Not a money amount: ${String(amount)}`);
+  const digits = minorDigits(currencyCode);
+  const fraction = (match[3] ?? "").replace(/0+$/, "");
+  if (fraction.length > digits) {
+    throw new MoneyError(
+      `${text} is not a valid ${currencyCode} amount: ${currencyCode} has ${digits === 0 ? "no decimals" : `${digits} decimals`}`,
+    );
+  }
+  const minor = Number(match[2]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  return match[1] ? -minor : minor;
 }
+
+/** 1250 → "12.50" in EUR, 1200 → "1200" in JPY, 1250 → "1.250" in KWD. */
+export function formatCents(cents: number, currencyCode: string): string {
+  const digits = minorDigits(currencyCode);
+  const abs = Math.abs(cents).toString().padStart(digits + 1, "0");
+  const whole = digits ? abs.slice(0, -digits) : abs;
+  return `${cents < 0 ? "-" : ""}${whole}${digits ? `.${abs.slice(-digits)}` : ""}`;
+}
+
+/** A money amount the currency cannot express. */
+export class MoneyError extends Error {}
 
 /** Deterministic PRNG (mulberry32) for seeding. */
 export function rng(seed: number): () => number {

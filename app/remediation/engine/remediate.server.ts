@@ -9,6 +9,7 @@ import { addEvent } from "../../models/incident.server";
 import { replacedUnits, transitionIncident } from "../../models/remediation.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
+import { fetchShopProfile } from "../../shopify/shop.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
 import { TemplateError, decideRemediation, describeRemedies, messageValues, renderMessage, templateFor } from "../policy";
 import * as actions from "./actions.server";
@@ -53,7 +54,8 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     });
     return { status: "failed", decision: null, remedies: [], message: null };
   }
-  const settings = await shopSettings(db, request.shop);
+  const settings = await shopSettings(db, request.shop, () => fetchShopProfile(client));
+  const locale = deps.locale ?? settings.locale;
   const at = now();
   const currency = settings.policy.currencyCode;
 
@@ -73,9 +75,9 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     trigger: resuming ? "merchant" : request.trigger,
     now: at,
     ...(option === undefined ? {} : { option }),
-    locale: deps.locale ?? "en-US",
+    locale,
   });
-  await recordDecision(deps, incident, request, decision, resuming, settings.policyProblem);
+  await recordDecision({ ...deps, locale }, incident, request, decision, resuming, settings.policyProblem);
 
   if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
   if (decision.outcome === "needs_approval") {
@@ -95,7 +97,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     from: ["open", "awaiting_approval"],
     to: "remediating",
     actor: request.actor,
-    message: `Remediating: ${describeRemedies(decision.remedies, deps.locale ?? "en-US") || "an apology message"}.`,
+    message: `Remediating: ${describeRemedies(decision.remedies, locale) || "an apology message"}.`,
     data: { option: decision.option, trigger: request.trigger },
   });
 
@@ -114,7 +116,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     searchLagMs: deps.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     waitMs: deps.waitMs ?? DEFAULT_WAIT_MS,
     jobPollIntervalMs: deps.jobPollIntervalMs ?? 1000,
-    locale: deps.locale ?? "en-US",
+    locale,
   };
   const { reports, message } = await carryOut(ctx, decision);
 

@@ -23,7 +23,7 @@ export interface RemediationDeps {
   waitMs?: number;
   /** Between polls of orderCancel's job. Default 1 s. */
   jobPollIntervalMs?: number;
-  /** For amounts and dates in messages. Default en-US. */
+  /** For amounts and dates in messages. Default: the shop's primary locale. */
   locale?: string;
 }
 

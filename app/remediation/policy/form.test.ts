@@ -127,7 +127,8 @@ describe("settings form → remediation policy", () => {
     );
     expect(policy.caps).toEqual({
       maxPerIncident: null,
-      maxPerCustomer12Months: "300.00",
+      // A new euro shop's default, a round amount in euros.
+      maxPerCustomer12Months: "250.00",
       maxPerDayStoreWide: null,
     });
   });

@@ -4,12 +4,14 @@ import { z } from "zod";
 
 import { INCIDENT_KINDS } from "../../incidents/model";
 import { validateTemplate } from "./messages";
+import { minorDigits } from "./money";
 
-/** A positive decimal string such as "5.00", in the shop currency. */
+/** A positive decimal string such as "5.00", in the shop currency; the policy checks its
+ * decimals against the currency (none for JPY, three for KWD). */
 const amount = z
   .string()
   .regex(/^\d+(\.\d+)?$/, "Enter an amount such as 5.00")
-  .refine((value) => Number(value) > 0, "Enter an amount above zero");
+  .refine((value) => /[1-9]/.test(value), "Enter an amount above zero");
 
 const percentage = z
   .number()
@@ -110,7 +112,7 @@ export const abuseThresholdsSchema = z.strictObject({
   firstOrderClaimValue: amount,
 });
 
-export const remediationPolicySchema = z.strictObject({
+const policyObject = z.strictObject({
   /** The shop currency, in which caps, thresholds and fixed-amount codes are expressed. */
   currencyCode: z.string().regex(/^[A-Z]{3}$/, "Use a three-letter currency code"),
   /** A kind left out gets no remediation. */
@@ -118,6 +120,50 @@ export const remediationPolicySchema = z.strictObject({
   caps: capsSchema,
   abuse: abuseThresholdsSchema,
 });
+
+export const remediationPolicySchema = policyObject.superRefine((policy, ctx) => {
+  // An amount the currency cannot pay ("0.5" yen) would be rounded by Shopify or refused.
+  for (const { path, value } of policyAmounts(policy)) {
+    const problem = amountProblem(value, policy.currencyCode);
+    if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+  }
+});
+
+function policyAmounts(
+  policy: z.infer<typeof policyObject>,
+): { path: PropertyKey[]; value: string }[] {
+  const found: { path: PropertyKey[]; value: string }[] = [];
+  for (const [name, value] of Object.entries(policy.caps))
+    if (value) found.push({ path: ["caps", name], value });
+  for (const [name, value] of Object.entries(policy.abuse)) {
+    if (typeof value === "string") found.push({ path: ["abuse", name], value });
+  }
+  for (const [kind, kindPolicy] of Object.entries(policy.kinds)) {
+    const plans = [kindPolicy?.remedies ?? [], ...(kindPolicy?.alternatives ?? [])];
+    plans.forEach((plan, p) =>
+      plan.forEach((remedy, r) => {
+        if (remedy.type === "discount_code" && "fixedAmount" in remedy.value) {
+          const where = p === 0 ? ["remedies", r] : ["alternatives", p - 1, r];
+          found.push({
+            path: ["kinds", kind, ...where, "value", "fixedAmount"],
+            value: remedy.value.fixedAmount,
+          });
+        }
+      }),
+    );
+  }
+  return found;
+}
+
+/** Why `value` is not an amount of `currencyCode`, or null when it is. */
+export function amountProblem(value: string, currencyCode: string): string | null {
+  const decimals = value.split(".")[1]?.replace(/0+$/, "").length ?? 0;
+  const allowed = minorDigits(currencyCode);
+  if (decimals <= allowed) return null;
+  return allowed === 0
+    ? `${currencyCode} amounts have no decimals`
+    : `Use at most ${allowed} decimals for ${currencyCode}`;
+}
 
 export type RefundTemplate = z.infer<typeof refundTemplateSchema>;
 export type DiscountCodeTemplate = z.infer<typeof discountCodeTemplateSchema>;

@@ -3,6 +3,7 @@
 // suggestion names. refundCreate is sent with @idempotent(key:): a resend after a lost
 // answer returns the first refund instead of paying twice.
 import type { AdminClient } from "../admin.server";
+import { moneyToMinor } from "../../remediation/policy/money";
 import { graphql } from "../documents";
 import type { MoneyV2 } from "./user-errors.server";
 import { throwOnUserErrors } from "./user-errors.server";
@@ -119,7 +120,7 @@ export function refundInputFrom(args: {
     refundLineItems.push({ ...line, quantity });
   }
   const transactions = suggestion.suggestedTransactions.flatMap((t) =>
-    t.parentTransaction && t.gateway && Number(t.amountSet.shopMoney.amount) > 0
+    t.parentTransaction && t.gateway && moneyToMinor(t.amountSet.shopMoney) > 0
       ? [
           {
             orderId: args.orderId,
@@ -138,7 +139,7 @@ export function refundInputFrom(args: {
     note: args.note,
     notify: true,
     refundLineItems,
-    ...(Number(shippingAmount) > 0 ? { shipping: { amount: shippingAmount } } : {}),
+    ...(moneyToMinor(suggestion.shipping.amountSet.shopMoney) > 0 ? { shipping: { amount: shippingAmount } } : {}),
     transactions,
   };
 }

@@ -64,7 +64,7 @@ export const typeResolver: GraphQLTypeResolver<unknown, ResolverContext> = (
 // Shared shapes
 
 export function money(cents: number, currencyCode: string): View {
-  return { __typename: "MoneyV2", amount: formatCents(cents), currencyCode };
+  return { __typename: "MoneyV2", amount: formatCents(cents, currencyCode), currencyCode };
 }
 
 export function moneyBag(cents: number, currencyCode: string): View {

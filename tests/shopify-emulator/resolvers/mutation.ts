@@ -10,7 +10,7 @@ import type {
   UserError,
 } from "../store";
 import { EmulatorError, dedupeTags } from "../store";
-import { isRecord, parseGid, toCents } from "../util";
+import { MoneyError, isRecord, parseGid, toCents } from "../util";
 import type { Args, ResolverContext, RootResolver, View } from "./core";
 import { userErrorView } from "./core";
 import {
@@ -403,8 +403,15 @@ export const mutationResolvers: Record<string, RootResolver> = {
       parsedValue = { kind: "percentage", percentage: value.percentage };
     } else if (isRecord(value.discountAmount)) {
       const amount = value.discountAmount.amount;
-      const cents = typeof amount === "string" || typeof amount === "number" ? toCents(amount) : 0;
-      if (cents <= 0) {
+      let cents: number | null = 0;
+      try {
+        cents = typeof amount === "string" || typeof amount === "number" ? toCents(amount, ctx.shop.currencyCode) : 0;
+      } catch (error) {
+        if (!(error instanceof MoneyError)) throw error;
+        errors.push({ field: field("customerGets", "value", "discountAmount", "amount"), message: error.message, code: "INVALID" });
+        cents = null;
+      }
+      if (cents !== null && cents <= 0) {
         errors.push({
           field: field("customerGets", "value", "discountAmount", "amount"),
           message: "Value must be greater than 0",
@@ -413,7 +420,7 @@ export const mutationResolvers: Record<string, RootResolver> = {
       }
       parsedValue = {
         kind: "amount",
-        amountCents: cents,
+        amountCents: cents ?? 0,
         appliesOnEachItem: value.discountAmount.appliesOnEachItem === true,
       };
     } else {

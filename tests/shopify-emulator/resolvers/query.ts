@@ -16,6 +16,7 @@ import {
   jobView,
   orderView,
   refundView,
+  shopLocalesView,
   shopView,
   variantView,
 } from "./views";
@@ -236,6 +237,7 @@ function draftOrderMatches(d: DraftOrderRecord, term: Term): boolean {
 
 export const queryResolvers: Record<string, RootResolver> = {
   shop: (_args, ctx) => shopView(ctx.shop),
+  shopLocales: (args, ctx) => shopLocalesView(ctx.shop).filter((l) => args.published !== true || l.published === true),
   order: (args, ctx) => {
     const o = ctx.shop.orders.get(str(args, "id"));
     return o ? orderView(ctx, o) : null;

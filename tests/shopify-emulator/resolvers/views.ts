@@ -50,7 +50,18 @@ export function shopView(shop: ShopState): View {
     currencyCode: shop.currencyCode,
     ianaTimezone: shop.ianaTimezone,
     url: `https://${shop.domain}`,
+    shopAddress: {
+      __typename: "ShopAddress",
+      id: `gid://shopify/ShopAddress/${shop.id.split("/").pop() ?? ""}`,
+      countryCodeV2: shop.countryCode,
+      countryCode: shop.countryCode,
+    },
   };
+}
+
+/** shopLocales: the emulator's shops have one locale, their primary, published. */
+export function shopLocalesView(shop: ShopState): View[] {
+  return [{ __typename: "ShopLocale", locale: shop.primaryLocale, name: shop.primaryLocale, primary: true, published: true }];
 }
 
 export function addressView(a: Address | null, id: string): View | null {
@@ -232,7 +243,7 @@ export function variantView(ctx: ResolverContext, v: VariantRecord): View {
     title: v.title,
     displayName: `${product?.title ?? ""} - ${v.title}`,
     sku: v.sku,
-    price: formatCents(v.priceCents),
+    price: formatCents(v.priceCents, ctx.shop.currencyCode),
     createdAt: iso(v.createdAt),
     updatedAt: iso(v.updatedAt),
     inventoryQuantity: v.levels.reduce((s, l) => s + l.available, 0),
@@ -485,7 +496,7 @@ function suggestedRefundView(ctx: ResolverContext, order: OrderRecord, args: Arg
     full || args.refundShipping === true
       ? shippingRemaining
       : typeof args.shippingAmount === "string" || typeof args.shippingAmount === "number"
-        ? Math.min(shippingRemaining, toCents(args.shippingAmount))
+        ? Math.min(shippingRemaining, toCents(args.shippingAmount, cur))
         : 0;
   const maxRefundable = Math.max(0, totals.receivedCents - totals.refundedCents);
   // A 100%-discounted or already-refunded order suggests no more money than was received.
@@ -708,7 +719,7 @@ export function jobView(ctx: ResolverContext, job: JobRecord): View {
 
 export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View {
   const cur = ctx.shop.currencyCode;
-  const totals = draftTotals(d);
+  const totals = draftTotals(d, cur);
   const customer = d.customerId ? ctx.shop.customers.get(d.customerId) : undefined;
   return {
     __typename: "DraftOrder",
@@ -791,7 +802,7 @@ export function discountNodeView(ctx: ResolverContext, d: DiscountRecord): View 
   const summary =
     d.value.kind === "percentage"
       ? `${Math.round(d.value.percentage * 100)}% off entire order`
-      : `${formatCents(d.value.amountCents)} ${cur} off entire order`;
+      : `${formatCents(d.value.amountCents, cur)} ${cur} off entire order`;
   const basic: View = {
     __typename: "DiscountCodeBasic",
     title: d.title,
