@@ -6,6 +6,8 @@
 // Locale files are not bundled: Shopify serves them to shopify.i18n.
 //
 //   node build.mjs            build dist/amends-order.js and print its size
+//   node build.mjs --size     print the size of the bundle already built
+//   node build.mjs --outdir D build into D instead
 //   APP_URL=https://… node build.mjs   the URL the extension calls (default: SHOPIFY_APP_URL)
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -73,9 +75,11 @@ export function describeSize({ file, bytes, gzipBytes }) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // --size: only measure the bundle already built.
-  const file = join(here, "dist", `${(await extensionTargets()).handle}.js`);
-  const built = process.argv.includes("--size") ? { file, ...(await bundleSize(file)) } : await buildExtension();
+  // --size: only measure the bundle already built. --outdir DIR: build there instead of dist/.
+  const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const outdir = flag("--outdir") ?? join(here, "dist");
+  const file = join(outdir, `${(await extensionTargets()).handle}.js`);
+  const built = process.argv.includes("--size") ? { file, ...(await bundleSize(file)) } : await buildExtension({ outdir });
   process.stdout.write(`${describeSize(built)}\n`);
   if (built.gzipBytes > BUNDLE_LIMIT_BYTES) {
     console.error("Over Shopify's limit: the extension would not deploy.");
