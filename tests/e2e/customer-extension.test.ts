@@ -95,7 +95,8 @@ describe.skipIf(!chromiumAvailable)("the customer's screens in Chromium", () => 
   beforeAll(async () => {
     stub = await startStubEndpoint("test-api-secret", "test-api-key");
     outdir = await mkdtemp(path.join(tmpdir(), "amends-extension-"));
-    const { file } = await buildExtensionBundle(stub.url, outdir);
+    const { file, exitCode, printed } = await buildExtensionBundle(stub.url, outdir);
+    expect(exitCode, printed).toBe(0);
     host = await startCustomerHost({ shop: SHOP, apiKey: "test-api-key", apiSecret: "test-api-secret", customerId: CUSTOMER, bundleFile: file });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
