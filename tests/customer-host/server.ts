@@ -38,7 +38,10 @@ export interface PageOptions {
 
 export interface CustomerHost {
   url: string;
+  /** One target alone. */
   pageUrl(page: PageOptions): string;
+  /** The order page with all three targets, for the demo customer. */
+  orderPageUrl(page: Omit<PageOptions, "target">): string;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,37 @@ async function localeFiles(): Promise<HostConfig["locales"]> {
   }
   if (!defaultLocale) throw new Error("The extension has no .default.json locale");
   return { defaultLocale, files };
+}
+
+const targetUrl = (page: PageOptions) => `/?page=${encodeURIComponent(JSON.stringify(page)).replace(/'/g, "%27")}`;
+
+/** An order page of the customer account, as the customer sees it: the order action menu item,
+ * the order status block, and the action's modal over them when the menu item is pressed. Each
+ * target runs in its own frame, as Shopify isolates each extension target. */
+function orderPage(page: Omit<PageOptions, "target">): string {
+  const frame = (target: PageOptions["target"]) => targetUrl({ ...page, target });
+  const name = page.order.name.replace(/[<&"]/g, "");
+  return `<!doctype html><html lang="${(page.locale ?? "en").replace(/[<&"]/g, "")}"><head><meta charset="utf-8"><title>Order ${name}</title>
+<style>body{font-family:sans-serif;margin:24px}iframe{border:0;width:100%}#menu{height:48px}#block{height:520px}
+#modal{position:fixed;inset:0;background:rgba(0,0,0,.4);display:none}#modal iframe{background:#fff;width:620px;height:90vh;margin:5vh auto;display:block}</style></head>
+<body><h1>Order ${name}</h1>
+<iframe id="menu" title="Order actions" src="${frame("customer-account.order.action.menu-item.render")}"></iframe>
+<iframe id="block" title="Order status" src="${frame("customer-account.order-status.block.render")}"></iframe>
+<div id="modal"></div>
+<script>
+addEventListener("message", (event) => {
+  if (event.data?.source !== "amends-customer-host") return;
+  const modal = document.getElementById("modal");
+  if (event.data.type === "open-action") {
+    modal.innerHTML = '<iframe title="Order action" src=${JSON.stringify(frame("customer-account.order.action.render"))}></iframe>';
+    modal.style.display = "block";
+  } else if (event.data.type === "close-action") {
+    modal.replaceChildren();
+    modal.style.display = "none";
+    document.getElementById("block").contentWindow.location.reload();
+  }
+});
+</script></body></html>`;
 }
 
 export async function startCustomerHost(options: CustomerHostOptions): Promise<CustomerHost> {
@@ -106,6 +140,10 @@ export async function startCustomerHost(options: CustomerHostOptions): Promise<C
           `<!doctype html><html lang="${config.locale}"><head><meta charset="utf-8"><title>Customer account (stand-in)</title>` +
             `<script>window.__AMENDS_HOST__=${json}</script><script src="/host.js"></script></head><body></body></html>`,
         );
+      } else if (url.pathname === "/order") {
+        const page = JSON.parse(url.searchParams.get("page") ?? "null") as Omit<PageOptions, "target"> | null;
+        if (!page) return void response.writeHead(400).end("page missing");
+        response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(orderPage(page));
       } else {
         response.writeHead(404).end();
       }
@@ -118,7 +156,8 @@ export async function startCustomerHost(options: CustomerHostOptions): Promise<C
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   return {
     url,
-    pageUrl: (page) => `${url}/?page=${encodeURIComponent(JSON.stringify(page))}`,
+    pageUrl: (page) => `${url}${targetUrl(page)}`,
+    orderPageUrl: (page) => `${url}/order?page=${encodeURIComponent(JSON.stringify(page))}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

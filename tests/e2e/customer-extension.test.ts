@@ -144,6 +144,36 @@ describe.skipIf(!chromiumAvailable)("the customer's screens in Chromium", () => 
     );
   }
 
+  it("the order page: Report a problem opens the form, and after closing it the block shows the report", async () => {
+    const order = orderWith();
+    stub.orders.set(ORDER_ID, order);
+    stub.onReport = (_orderId, body) => {
+      const report: CustomerCase = { id: "r9", kind: body.kind, status: "received", createdAt: new Date().toISOString(), respondBy: RESPOND_BY };
+      order.reports.unshift(report);
+      return { status: 201, body: { report, respondBy: RESPOND_BY } };
+    };
+    const context = await browser.newContext({ locale: "en-US", timezoneId: "America/New_York" });
+    const page = await context.newPage();
+    await page.goto(host.orderPageUrl({ order: ORDER, locale: "en-US", currency: "EUR" }));
+    const block = page.frameLocator("#block");
+    await block.getByText(TEXT.en.empty).waitFor();
+
+    await page.frameLocator("#menu").getByRole("button", { name: TEXT.en.menu }).click();
+    const modal = page.frameLocator("#modal iframe");
+    await modal.getByLabel(TEXT.en.kind).selectOption("missing_item");
+    await modal.getByLabel("Canvas tote", { exact: false }).fill("1");
+    await modal.getByLabel(TEXT.en.message).fill("The tote was not in the parcel.");
+    await modal.getByRole("button", { name: TEXT.en.send }).click();
+    await modal.getByRole("dialog", { name: TEXT.en.done }).waitFor();
+    await modal.getByRole("button", { name: "Close" }).click();
+
+    await expect.poll(() => page.locator("#modal iframe").count()).toBe(0);
+    await block.getByText("Missing item").waitFor();
+    await block.getByText("Received").waitFor();
+    await page.screenshot({ path: "tests/.tmp/extension-order-page.png", fullPage: true });
+    await context.close();
+  });
+
   for (const language of ["en", "es"] as const) {
     const t = TEXT[language];
 

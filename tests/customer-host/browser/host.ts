@@ -115,8 +115,27 @@ const targetApi =
         },
       }
     : config.target === "customer-account.order.action.render"
-      ? { orderId: config.order.id, close: () => void (window.hostClosed = true) }
+      ? { orderId: config.order.id, close }
       : { orderId: config.order.id };
+
+/** Tells the order page around this frame (server.ts, /order), if any. */
+function toOrderPage(type: "open-action" | "close-action") {
+  if (window.parent !== window) window.parent.postMessage({ source: "amends-customer-host", type }, "*");
+}
+
+/** ActionExtensionApi.close(): the modal closes. */
+function close() {
+  window.hostClosed = true;
+  toOrderPage("close-action");
+}
+
+// The menu item's button opens the action target of the same extension (shopify.dev, "Order
+// action menu": the action "renders as a result of the customer clicking the order action button").
+if (config.target === "customer-account.order.action.menu-item.render") {
+  document.addEventListener("click", (event) => {
+    if (event.target instanceof Element && event.target.closest("s-button")) toOrderPage("open-action");
+  });
+}
 
 const registered = new Map<string, (...args: unknown[]) => unknown>();
 
