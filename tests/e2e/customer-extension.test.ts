@@ -49,6 +49,7 @@ const TEXT = {
     copy: "Copy code",
     copied: "Code copied",
     line: "Linen shirt (M) (you bought 2)",
+    retry: "Too many reports just now. Please try again in 2 minutes.",
   },
   es: {
     menu: "Informar de un problema",
@@ -67,6 +68,7 @@ const TEXT = {
     copy: "Copiar código",
     copied: "Código copiado",
     line: "Linen shirt (M) (compraste 2)",
+    retry: "Demasiados avisos seguidos. Inténtalo de nuevo en 2 minutos.",
   },
 } as const;
 
@@ -222,7 +224,12 @@ describe.skipIf(!chromiumAvailable)("the customer's screens in Chromium", () => 
         await page.getByLabel(t.message).fill("The shirt is blue, I ordered green.");
         await page.getByRole("button", { name: t.send }).click();
         expect(await fieldError(page, t.line)).toBe(t.range);
-        expect(stub.calls.at(-1)?.body).toEqual({
+        const sent = stub.calls.at(-1)?.body;
+        // Too many reports: the wait the endpoint gives (Retry-After, exposed through CORS).
+        stub.onReport = () => ({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "90" } });
+        await page.getByRole("button", { name: t.send }).click();
+        await page.getByText(t.retry).waitFor();
+        expect(sent).toEqual({
           kind: "wrong_item",
           lines: [{ lineItemId: "gid://shopify/LineItem/1", quantity: 2 }],
           message: "The shirt is blue, I ordered green.",
