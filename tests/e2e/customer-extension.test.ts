@@ -88,7 +88,8 @@ function orderWith(cases: { reports?: CustomerCase[]; incidents?: CustomerCase[]
   };
 }
 
-describe.skipIf(!chromiumAvailable)("the customer's screens in Chromium", () => {
+// A page load, a build and a browser on a shared 2-core machine: more than the default 30 s.
+describe.skipIf(!chromiumAvailable)("the customer's screens in Chromium", { timeout: 90_000 }, () => {
   let stub: StubEndpoint;
   let host: CustomerHost;
   let browser: Browser;
