@@ -38,7 +38,8 @@ const LAYERS = {
   ],
   // 1. Domain: detection rules and remediation policy as pure functions over plain data.
   //    Routes also ship them to the browser. See the purity rule below.
-  domain: ["app/incidents/**", "app/remediation/policy/**"],
+  //    The extension's contract with the app's endpoint is plain types and data too.
+  domain: ["app/incidents/**", "app/remediation/policy/**", "extensions/*/src/api-contract.ts"],
   // Test support (the Shopify emulator, databases): only entry points (the demo) use it.
   tests: ["tests/**", "bench/**"],
 };
