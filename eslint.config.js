@@ -38,7 +38,8 @@ const LAYERS = {
   ],
   // 1. Domain: detection rules and remediation policy as pure functions over plain data.
   //    Routes also ship them to the browser. See the purity rule below.
-  domain: ["app/incidents/**", "app/remediation/policy/**"],
+  //    The extension's contract with the app (types and constants only) is shared with it.
+  domain: ["app/incidents/**", "app/remediation/policy/**", "extensions/*/src/api-contract.ts"],
   // Test support (the Shopify emulator, databases): only entry points (the demo) use it.
   tests: ["tests/**", "bench/**"],
 };

@@ -22,6 +22,8 @@ export async function recordFinding(
   finding: IncidentFinding,
   actor: string,
   contact: CustomerContact = { email: null, name: null },
+  /** Where it came from: "detected" by Amends' rules, or a channel such as "order_page". */
+  source = "detected",
 ): Promise<RecordedFinding> {
   const key = activeKey(shop, finding.orderId, finding.kind);
   const evidence = finding.evidence as object;
@@ -52,6 +54,7 @@ export async function recordFinding(
         evidence,
         responsibleParty: finding.responsibleParty,
         responseDeadline: new Date(finding.responseDeadline),
+        source,
         events: { create: { type: "opened", actor, message: finding.summary, data: evidence } },
       },
       select: { id: true },

@@ -50,3 +50,35 @@ export async function shopSettings(db: Database, shop: string): Promise<ShopSett
   const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
 }
+
+export interface ShopProfile {
+  name: string | null;
+  currencyCode: string;
+  timeZone: string;
+  /** Shopify's primaryLocale ("en", "es-MX"); null until the shop's profile is stored. */
+  primaryLocale: string | null;
+  /** The shop's contact e-mail; null until the shop's profile is stored. */
+  email: string | null;
+}
+
+/** The shop as its customers should hear of it. `primaryLocale` and `email` are read only if
+ * the row has them (the shop-profile columns arrive with another change). */
+export async function shopProfile(db: Database, shop: string): Promise<ShopProfile | null> {
+  const row = await db.shop.findUnique({ where: { domain: shop } });
+  if (!row) return null;
+  const extra = row as Partial<Record<"primaryLocale" | "email", unknown>>;
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
+  return {
+    name: row.name,
+    currencyCode: row.currencyCode,
+    timeZone: row.timeZone,
+    primaryLocale: text(extra.primaryLocale),
+    email: text(extra.email),
+  };
+}
+
+/** The resolution policy as the merchant wrote it; null when they have not. */
+export async function storedResolutionPolicy(db: Database, shop: string): Promise<string | null> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { resolutionPolicy: true } });
+  return row?.resolutionPolicy ?? null;
+}
