@@ -37,14 +37,21 @@ export function methodNotAllowed(allow: string): Response {
   return Response.json({ error: "method_not_allowed" }, { status: 405, headers: { Allow: allow } });
 }
 
-/**
- * Runs `handle` for an authenticated customer and answers with CORS headers whatever happens.
- * `report` marks a request that files a report (its own, tighter limit).
- */
+function tooMany(seconds: number): Response {
+  return Response.json({ error: "rate_limited" }, { status: 429, headers: { "Retry-After": String(seconds) } });
+}
+
+/** The reports limit, charged only for a report about to be taken: a customer correcting the
+ * form's errors is not held back by their own attempts (the customer limit still counts them). */
+export function limitReports(customer: CustomerRequest): Response | null {
+  const wait = limits.reports.take(`${customer.shop} ${customer.customerId}`);
+  return wait > 0 ? tooMany(wait) : null;
+}
+
+/** Runs `handle` for an authenticated customer and answers with CORS headers whatever happens. */
 export async function customerApi(
   request: Request,
   handle: (customer: CustomerRequest) => Promise<Response>,
-  options: { report?: boolean } = {},
 ): Promise<Response> {
   let cors: ((response: Response) => Response) | null = null;
   try {
@@ -59,16 +66,9 @@ export async function customerApi(
     if (aud !== env().SHOPIFY_API_KEY || !shop || !sub || !CUSTOMER_GID.test(sub)) {
       return withCors(request, new Response(undefined, { status: 401, statusText: "Unauthorized" }), cors);
     }
-    // Each limit is charged only when the ones before it let the request through.
-    const key = `${shop} ${sub}`;
-    const wait = limits.customer.take(key) || (options.report ? limits.reports.take(key) : 0) || limits.shop.take(shop);
-    if (wait > 0) {
-      return withCors(
-        request,
-        Response.json({ error: "rate_limited" }, { status: 429, headers: { "Retry-After": String(wait) } }),
-        cors,
-      );
-    }
+    // The shop's limit is charged only when the customer's lets the request through.
+    const wait = limits.customer.take(`${shop} ${sub}`) || limits.shop.take(shop);
+    if (wait > 0) return withCors(request, tooMany(wait), cors);
     return withCors(request, await handle({ shop, customerId: sub }), cors);
   } catch (thrown) {
     if (thrown instanceof Response) return withCors(request, thrown, cors);

@@ -4,7 +4,7 @@
 // merchant's policy, or the open one's timeline. Contract: api-contract.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { customerApi, methodNotAllowed, notFound } from "../customer-api.server";
+import { customerApi, limitReports, methodNotAllowed, notFound } from "../customer-api.server";
 import { db } from "../db.server";
 import { checkReport } from "../incidents/customer-reports";
 import { gid } from "../incidents/model";
@@ -13,22 +13,18 @@ import { adminClientFor } from "../shopify/admin.server";
 import { customersOrder } from "../shopify/customer-orders.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  customerApi(
-    request,
-    async ({ shop, customerId }) => {
-      if (request.method !== "POST") return methodNotAllowed("POST, OPTIONS");
-      const orderId = /^\d+$/.test(params.orderId ?? "") ? gid("Order", params.orderId ?? "") : null;
-      const order = orderId ? await customersOrder(adminClientFor, shop, customerId, orderId) : null;
-      if (!order) return notFound();
-      const checked = checkReport(await request.json().catch(() => null), order);
-      if (!checked.ok) return Response.json({ errors: checked.errors }, { status: 422 });
-      const created = await takeCustomerReport(
-        { db: db(), clientFor: adminClientFor },
-        { shop, customerId, order, report: checked.value },
-      );
-      return Response.json(created, { status: 201 });
-    },
-    { report: true },
-  );
+  customerApi(request, async (customer) => {
+    if (request.method !== "POST") return methodNotAllowed("POST, OPTIONS");
+    const { shop, customerId } = customer;
+    const orderId = /^\d+$/.test(params.orderId ?? "") ? gid("Order", params.orderId ?? "") : null;
+    const order = orderId ? await customersOrder(adminClientFor, shop, customerId, orderId) : null;
+    if (!order) return notFound();
+    const checked = checkReport(await request.json().catch(() => null), order);
+    if (!checked.ok) return Response.json({ errors: checked.errors }, { status: 422 });
+    const limited = limitReports(customer);
+    if (limited) return limited;
+    const created = await takeCustomerReport({ db: db(), clientFor: adminClientFor }, { shop, customerId, order, report: checked.value });
+    return Response.json(created, { status: 201 });
+  });
 
 export const loader = ({ request }: LoaderFunctionArgs) => customerApi(request, async () => methodNotAllowed("POST, OPTIONS"));
