@@ -8,9 +8,10 @@ import type {
   FormResult,
 } from "../remediation/policy/form";
 import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
+import { defaultResolutionPolicy, resolutionPolicySchema } from "../remediation/policy/resolution";
 import type { RemediationPolicy } from "../remediation/policy/schema";
 import { remediationPolicySchema } from "../remediation/policy/schema";
-import { detectionSettings, detectionSettingsSchema, shopSettings } from "./shop.server";
+import { detectionSettings, detectionSettingsSchema, shopProfile, shopSettings, storedResolutionPolicy } from "./shop.server";
 
 // The time zone is left out: it is the shop's (Shop.timeZone), and a copy stored here would
 // override it after the merchant changes it in Shopify.
@@ -23,15 +24,27 @@ export interface Settings {
   /** Why the stored policy was set aside, when it was. */
   policyProblem: string | null;
   detection: DetectionSettings;
+  /** What customers can expect, as the merchant wrote it; null when they have not. */
+  resolutionPolicy: string | null;
+  /** What customers read while resolutionPolicy is null: the default in the shop's language. */
+  defaultResolutionPolicy: string;
 }
 
 export async function loadSettings(db: Database, shop: string): Promise<Settings> {
   // The engine's and the rules' own readers, so the page shows exactly what they act on.
-  const [{ policy, policyProblem }, detection] = await Promise.all([
+  const [{ policy, policyProblem }, detection, resolutionPolicy, profile] = await Promise.all([
     shopSettings(db, shop),
     detectionSettings(db, shop),
+    storedResolutionPolicy(db, shop),
+    shopProfile(db, shop),
   ]);
-  return { policy, policyProblem, detection };
+  return {
+    policy,
+    policyProblem,
+    detection,
+    resolutionPolicy,
+    defaultResolutionPolicy: defaultResolutionPolicy(profile?.primaryLocale),
+  };
 }
 
 /** Field errors keyed "detection.<setting>", or the settings to store. */
@@ -49,6 +62,15 @@ export function validateDetectionSettings(posted: {
   return { ok: true, value: parsed.data };
 }
 
+export const RESOLUTION_POLICY_FIELD = "customers.resolutionPolicy";
+
+/** The resolution policy field: its text (null when left empty), or its error. */
+export function validateResolutionPolicy(posted: FormDataEntryValue | null): FormResult<string | null> {
+  const parsed = resolutionPolicySchema.safeParse(typeof posted === "string" ? posted : "");
+  if (!parsed.success) return { ok: false, errors: { [RESOLUTION_POLICY_FIELD]: parsed.error.issues[0]?.message ?? "Check this text" } };
+  return { ok: true, value: parsed.data };
+}
+
 /**
  * Stores the policy and/or detection settings in one write, so a save is all or nothing.
  * Throws (and stores nothing) when either is invalid: callers validate first and show the
@@ -57,9 +79,10 @@ export function validateDetectionSettings(posted: {
 export async function saveSettings(
   db: Database,
   shop: string,
-  settings: { policy?: RemediationPolicy; detection?: EditableDetectionSettings },
+  settings: { policy?: RemediationPolicy; detection?: EditableDetectionSettings; resolutionPolicy?: string | null },
 ): Promise<void> {
   const data = {
+    ...(settings.resolutionPolicy === undefined ? {} : { resolutionPolicy: resolutionPolicySchema.parse(settings.resolutionPolicy ?? "") }),
     ...(settings.policy ? { policy: remediationPolicySchema.parse(settings.policy) } : {}),
     ...(settings.detection ? { detection: editableDetectionSchema.parse(settings.detection) } : {}),
   };

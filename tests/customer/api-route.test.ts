@@ -80,6 +80,18 @@ describe("GET /api/customer/orders/:orderId", () => {
     expect(body.policyText).toMatch(/answers within one business day/);
   });
 
+  it("gives the store's resolution policy as the merchant wrote it", async () => {
+    const { db } = await import("../../app/db.server");
+    const text = "Sam answers within 4 hours on weekdays.\n\nWe replace or refund, your choice.";
+    await db().shop.update({ where: { domain: store.shop }, data: { resolutionPolicy: text } });
+    try {
+      const body = (await (await getOrder(store.order.id)).json()) as OrderCasesResponse;
+      expect(body.policyText).toBe(text);
+    } finally {
+      await db().shop.update({ where: { domain: store.shop }, data: { resolutionPolicy: null } });
+    }
+  });
+
   it.each([
     ["expired", { expiresIn: -60 }],
     ["not yet valid", { notBeforeIn: 60 }],
