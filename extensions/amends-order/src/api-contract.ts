@@ -10,6 +10,9 @@
 //        Authorization: Bearer <session token>, Content-Type: application/json, body ReportRequest
 //        201 ReportCreatedResponse · 422 FieldErrorsResponse · 429 with Retry-After · 404 · 401
 //   OPTIONS on both: the CORS preflight. Every response, errors included, carries CORS headers.
+//   A 429 also lists Retry-After in Access-Control-Expose-Headers: it is not a CORS-safelisted
+//   header, and the Shopify library's cors() exposes only its own reauthorize header, so without
+//   it the extension cannot read the wait and says "try again later".
 //
 // `orderNumericId` is the number at the end of the order's GID (gid://shopify/Order/<id>), kept
 // as a string end to end: it does not fit a JavaScript number.
