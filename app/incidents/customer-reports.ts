@@ -124,8 +124,12 @@ export function reportKindOf(incidentKind: string): ReportKind | null {
   return found ?? null;
 }
 
-/** One incident as the customer sees it. `reportKind` is the kind the customer picked, when
- * they reported it; null for an incident Amends opened itself. */
+/** Warnings for the merchant (stock may run short): the customer hears of them only once the
+ * store has sent them a message about it, as the default policy leaves that to the merchant. */
+const MERCHANT_WARNINGS: readonly string[] = ["oversell_risk"];
+
+/** One incident as the customer sees it, or null when it is not theirs to see. `reportKind` is
+ * the kind the customer picked, when they reported it; null for an incident Amends opened. */
 export function customerCase(incident: {
   id: string;
   kind: string;
@@ -138,6 +142,7 @@ export function customerCase(incident: {
 }): CustomerCase | null {
   const kind = incident.reportKind ?? (isDetectedKind(incident.kind) ? incident.kind : null);
   if (!kind) return null;
+  if (!incident.reportKind && MERCHANT_WARNINGS.includes(incident.kind) && !incident.message) return null;
   const remedy = Object.keys(incident.remedy).length > 0 ? { remedy: incident.remedy } : {};
   return {
     id: incident.id,
