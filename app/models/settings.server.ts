@@ -8,7 +8,7 @@ import type {
   FormResult,
 } from "../remediation/policy/form";
 import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
-import { defaultResolutionPolicy, resolutionPolicySchema } from "../remediation/policy/resolution";
+import { RESOLUTION_POLICY_FIELD, defaultResolutionPolicy, resolutionPolicySchema } from "../remediation/policy/resolution";
 import type { RemediationPolicy } from "../remediation/policy/schema";
 import { remediationPolicySchema } from "../remediation/policy/schema";
 import { detectionSettings, detectionSettingsSchema, shopProfile, shopSettings, storedResolutionPolicy } from "./shop.server";
@@ -61,8 +61,6 @@ export function validateDetectionSettings(posted: {
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: parsed.data };
 }
-
-export const RESOLUTION_POLICY_FIELD = "customers.resolutionPolicy";
 
 /** The resolution policy field: its text (null when left empty), or its error. */
 export function validateResolutionPolicy(posted: FormDataEntryValue | null): FormResult<string | null> {

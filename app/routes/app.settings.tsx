@@ -24,13 +24,7 @@ import { requireAdmin } from "../admin-auth.server";
 import { db } from "../db.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
-import {
-  RESOLUTION_POLICY_FIELD,
-  loadSettings,
-  saveSettings,
-  validateDetectionSettings,
-  validateResolutionPolicy,
-} from "../models/settings.server";
+import { loadSettings, saveSettings, validateDetectionSettings, validateResolutionPolicy } from "../models/settings.server";
 import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
@@ -46,6 +40,7 @@ import {
   policyToFormValues,
 } from "../remediation/policy/form";
 import { DEFAULT_MESSAGE_TEMPLATES, PLACEHOLDERS } from "../remediation/policy/messages";
+import { RESOLUTION_POLICY_FIELD } from "../remediation/policy/resolution";
 import type { RemedyTemplate } from "../remediation/policy/schema";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

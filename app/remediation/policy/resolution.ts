@@ -6,6 +6,9 @@ import { z } from "zod";
 
 export const RESOLUTION_POLICY_MAX_LENGTH = 2000;
 
+/** The settings page's field (the page and the model both name it). */
+export const RESOLUTION_POLICY_FIELD = "customers.resolutionPolicy";
+
 /** Defaults per language (the shop's primary locale, "es-MX" → "es"); English otherwise. They
  * promise nothing a store might not do: an answer within the store's response time. */
 export const DEFAULT_RESOLUTION_POLICY: Readonly<Record<"en" | "es", string>> = {
