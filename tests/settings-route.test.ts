@@ -160,4 +160,24 @@ describe("the settings page", () => {
     const { shopSettings } = await import("../app/models/shop.server");
     expect((await shopSettings(database.db(), SHOP)).policyProblem).toBeNull();
   });
+
+  it("keeps the merchant's resolution policy for customers, refuses one too long, and empties back to the default", async () => {
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.values["customers.resolutionPolicy"]).toBe("");
+    expect(page.defaultResolutionPolicy).toMatch(/answers within one business day/);
+
+    const policy = "  Sam answers every report within 4 hours, Monday to Friday.\n\nWe replace or refund, your choice.  ";
+    expect(await save({ ...page.values, "customers.resolutionPolicy": policy })).toEqual({ errors: {}, saved: true });
+    const stored = () => database.db().shop.findUniqueOrThrow({ where: { domain: SHOP }, select: { resolutionPolicy: true } });
+    expect((await stored()).resolutionPolicy).toBe(policy.trim());
+    expect((await shown())["customers.resolutionPolicy"]).toBe(policy.trim());
+
+    const tooLong = (await save({ ...(await shown()), "customers.resolutionPolicy": "x".repeat(2001) })) as Response;
+    expect(tooLong.status).toBe(422);
+    expect((await tooLong.json()).errors).toEqual({ "customers.resolutionPolicy": "Keep it under 2000 characters" });
+    expect((await stored()).resolutionPolicy).toBe(policy.trim());
+
+    expect(await save({ ...(await shown()), "customers.resolutionPolicy": "   " })).toEqual({ errors: {}, saved: true });
+    expect((await stored()).resolutionPolicy).toBeNull();
+  });
 });

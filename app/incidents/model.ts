@@ -29,6 +29,8 @@ export const INCIDENT_KINDS = [
   "damaged",
   "lost",
   "wrong_address",
+  /** A customer's report that fits none of the kinds above, in their own words. */
+  "other",
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -40,6 +42,7 @@ export const REPORTED_KINDS = [
   "damaged",
   "lost",
   "wrong_address",
+  "other",
 ] as const satisfies readonly IncidentKind[];
 
 export const INCIDENT_STATUSES = [

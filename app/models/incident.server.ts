@@ -35,6 +35,8 @@ export async function recordFinding(
   finding: IncidentFinding,
   actor: string,
   contact: CustomerContact = { email: null, name: null },
+  /** Where it came from: "detected" by Amends' rules, or a channel such as "order_page". */
+  source = "detected",
 ): Promise<RecordedFinding> {
   const key = activeKey(shop, finding.orderId, problemSubject(finding.kind, finding.evidence));
   const evidence = finding.evidence as object;
@@ -60,6 +62,7 @@ export async function recordFinding(
         evidence,
         responsibleParty: finding.responsibleParty,
         responseDeadline: new Date(finding.responseDeadline),
+        source,
         events: { create: { type: "opened", actor, message: finding.summary, data: evidence } },
       },
       select: { id: true },

@@ -8,9 +8,10 @@ import type {
   FormResult,
 } from "../remediation/policy/form";
 import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
+import { RESOLUTION_POLICY_FIELD, defaultResolutionPolicy, resolutionPolicySchema } from "../remediation/policy/resolution";
 import type { RemediationPolicy } from "../remediation/policy/schema";
 import { remediationPolicySchema } from "../remediation/policy/schema";
-import { detectionSettings, detectionSettingsSchema, shopSettings } from "./shop.server";
+import { detectionSettings, detectionSettingsSchema, storedShopProfile, shopSettings, storedResolutionPolicy } from "./shop.server";
 
 // The time zone is left out: it is the shop's (Shop.timeZone), and a copy stored here would
 // override it after the merchant changes it in Shopify.
@@ -27,15 +28,29 @@ export interface Settings {
   currencyCode: string;
   /** The shop's primary locale, which the page writes amounts in. */
   locale: string;
+  /** What customers can expect, as the merchant wrote it; null when they have not. */
+  resolutionPolicy: string | null;
+  /** What customers read while resolutionPolicy is null: the default in the shop's language. */
+  defaultResolutionPolicy: string;
 }
 
 export async function loadSettings(db: Database, shop: string): Promise<Settings> {
   // The engine's and the rules' own readers, so the page shows exactly what they act on.
-  const [{ policy, policyProblem, currencyCode, locale }, detection] = await Promise.all([
+  const [{ policy, policyProblem, currencyCode, locale }, detection, resolutionPolicy, profile] = await Promise.all([
     shopSettings(db, shop),
     detectionSettings(db, shop),
+    storedResolutionPolicy(db, shop),
+    storedShopProfile(db, shop),
   ]);
-  return { policy, policyProblem, detection, currencyCode, locale };
+  return {
+    policy,
+    policyProblem,
+    detection,
+    currencyCode,
+    locale,
+    resolutionPolicy,
+    defaultResolutionPolicy: defaultResolutionPolicy(profile?.primaryLocale),
+  };
 }
 
 /** Field errors keyed "detection.<setting>", or the settings to store. */
@@ -53,6 +68,13 @@ export function validateDetectionSettings(posted: {
   return { ok: true, value: parsed.data };
 }
 
+/** The resolution policy field: its text (null when left empty), or its error. */
+export function validateResolutionPolicy(posted: FormDataEntryValue | null): FormResult<string | null> {
+  const parsed = resolutionPolicySchema.safeParse(typeof posted === "string" ? posted : "");
+  if (!parsed.success) return { ok: false, errors: { [RESOLUTION_POLICY_FIELD]: parsed.error.issues[0]?.message ?? "Check this text" } };
+  return { ok: true, value: parsed.data };
+}
+
 /**
  * Stores the policy and/or detection settings in one write, so a save is all or nothing.
  * Throws (and stores nothing) when either is invalid: callers validate first and show the
@@ -61,9 +83,10 @@ export function validateDetectionSettings(posted: {
 export async function saveSettings(
   db: Database,
   shop: string,
-  settings: { policy?: RemediationPolicy; detection?: EditableDetectionSettings },
+  settings: { policy?: RemediationPolicy; detection?: EditableDetectionSettings; resolutionPolicy?: string | null },
 ): Promise<void> {
   const data = {
+    ...(settings.resolutionPolicy === undefined ? {} : { resolutionPolicy: resolutionPolicySchema.parse(settings.resolutionPolicy ?? "") }),
     ...(settings.policy ? { policy: remediationPolicySchema.parse(settings.policy) } : {}),
     ...(settings.detection ? { detection: editableDetectionSchema.parse(settings.detection) } : {}),
   };

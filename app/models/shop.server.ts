@@ -135,3 +135,9 @@ export async function shopSettings(
       : `The policy's amounts are in ${parsed.data.currencyCode}, the shop's currency is ${currencyCode}: review them and save.`;
   return { policy: parsed.data, policyProblem: problem, ...base };
 }
+
+/** The resolution policy as the merchant wrote it; null when they have not. */
+export async function storedResolutionPolicy(db: Database, shop: string): Promise<string | null> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { resolutionPolicy: true } });
+  return row?.resolutionPolicy ?? null;
+}

@@ -24,7 +24,7 @@ import { requireAdmin } from "../admin-auth.server";
 import { db } from "../db.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
-import { loadSettings, saveSettings, validateDetectionSettings } from "../models/settings.server";
+import { loadSettings, saveSettings, validateDetectionSettings, validateResolutionPolicy } from "../models/settings.server";
 import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
@@ -40,11 +40,12 @@ import {
   policyToFormValues,
 } from "../remediation/policy/form";
 import { DEFAULT_MESSAGE_TEMPLATES, PLACEHOLDERS } from "../remediation/policy/messages";
+import { RESOLUTION_POLICY_FIELD } from "../remediation/policy/resolution";
 import type { RemedyTemplate } from "../remediation/policy/schema";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const { policy, policyProblem, detection, currencyCode } = await loadSettings(db(), shop);
+  const { policy, policyProblem, detection, currencyCode, resolutionPolicy, defaultResolutionPolicy } = await loadSettings(db(), shop);
   const alternatives = Object.fromEntries(
     INCIDENT_KINDS.map((kind) => [
       kind,
@@ -54,7 +55,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ]),
   );
   return {
-    values: { ...policyToFormValues(policy), ...detectionToFormValues(detection) },
+    values: {
+      ...policyToFormValues(policy),
+      ...detectionToFormValues(detection),
+      [RESOLUTION_POLICY_FIELD]: resolutionPolicy ?? "",
+    } as FormValues,
+    defaultResolutionPolicy,
     currencyCode,
     policyProblem,
     alternatives,
@@ -69,14 +75,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // Amounts are typed in the shop's currency, whatever the stored policy's was.
   const policy = policyFromForm(form, { ...current.policy, currencyCode: current.currencyCode });
   const detection = validateDetectionSettings(detectionFromForm(form));
-  if (!policy.ok || !detection.ok) {
+  const resolutionPolicy = validateResolutionPolicy(form.get(RESOLUTION_POLICY_FIELD));
+  if (!policy.ok || !detection.ok || !resolutionPolicy.ok) {
     const errors: FieldErrors = {
       ...(policy.ok ? {} : policy.errors),
       ...(detection.ok ? {} : detection.errors),
+      ...(resolutionPolicy.ok ? {} : resolutionPolicy.errors),
     };
     return Response.json({ errors, saved: false }, { status: 422 });
   }
-  await saveSettings(db(), shop, { policy: policy.value, detection: detection.value });
+  await saveSettings(db(), shop, { policy: policy.value, detection: detection.value, resolutionPolicy: resolutionPolicy.value });
   return { errors: {} as FieldErrors, saved: true };
 };
 
@@ -105,6 +113,7 @@ const SECTION_TITLES: Record<string, string> = {
   caps: "Caps",
   abuse: "Abuse checks",
   detection: "Detection",
+  customers: "What customers can expect",
 };
 
 /** "Late delivery and Caps": on a long page, where to look. */
@@ -126,7 +135,7 @@ const PLACEHOLDER_HELP = [
 ].join(" ");
 
 export default function SettingsPage() {
-  const { values, currencyCode, policyProblem, alternatives } = useLoaderData<typeof loader>();
+  const { values, currencyCode, policyProblem, alternatives, defaultResolutionPolicy } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   // A new key after a save shows the values as stored, not as typed ("20.0" comes back "20").
   return (
@@ -136,6 +145,7 @@ export default function SettingsPage() {
       currencyCode={currencyCode}
       policyProblem={policyProblem}
       alternatives={alternatives}
+      defaultResolutionPolicy={defaultResolutionPolicy}
       errors={actionData?.errors ?? {}}
       saved={actionData?.saved ?? false}
     />
@@ -147,6 +157,7 @@ interface FormProps {
   currencyCode: string;
   policyProblem: string | null;
   alternatives: Record<string, string[]>;
+  defaultResolutionPolicy: string;
   errors: FieldErrors;
   saved: boolean;
 }
@@ -179,6 +190,7 @@ function SettingsForm({
   currencyCode,
   policyProblem,
   alternatives,
+  defaultResolutionPolicy,
   errors,
   saved,
 }: FormProps) {
@@ -311,6 +323,25 @@ function SettingsForm({
                     {...number(abuseField("firstOrderClaimValue"))}
                   />
                 </FormLayout>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  What customers can expect
+                </Text>
+                <TextField
+                  label="Your resolution policy"
+                  multiline={5}
+                  maxLength={2000}
+                  showCharacterCount
+                  placeholder={defaultResolutionPolicy}
+                  helpText="Shown to customers on their order page, before and after they report a problem: who answers, how fast, which remedies you offer. Leave empty to show the text above, in your store's language."
+                  {...text(RESOLUTION_POLICY_FIELD)}
+                />
               </BlockStack>
             </Card>
           </Layout.Section>

@@ -39,6 +39,7 @@ export const KIND_LABELS: Readonly<Record<IncidentKind, string>> = {
   damaged: "damaged item",
   lost: "lost parcel",
   wrong_address: "wrong address",
+  other: "other problem",
 };
 
 /** The kind as a heading or table cell: "Stock-out cancellation". */

@@ -55,6 +55,8 @@ export const DEFAULT_POLICY: RemediationPolicy = {
     lost: kind("manual", [message, replacement]),
     // Usually the address the customer typed: the merchant decides what, if anything, to offer.
     wrong_address: kind("manual", [message]),
+    // Anything else a customer writes: the merchant reads it and decides.
+    other: kind("manual", [message]),
   },
   caps: {
     maxPerIncident: "150.00",

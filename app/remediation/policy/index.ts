@@ -3,6 +3,7 @@ export * from "./decide";
 export * from "./defaults";
 export * from "./messages";
 export * from "./money";
+export * from "./resolution";
 export * from "./schema";
 export * from "./signals";
 export type * from "./types";

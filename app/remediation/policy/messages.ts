@@ -249,6 +249,7 @@ export const DEFAULT_MESSAGE_TEMPLATES: Readonly<Record<IncidentKind, string>> =
   damaged: `Hi {{customer_first_name}},\n\nWe're sorry part of your order {{order_name}} arrived damaged.${OFFER}${CODE}${SIGN_OFF}`,
   lost: `Hi {{customer_first_name}},\n\nWe're sorry your order {{order_name}} was lost on its way to you.${OFFER}${CODE}${SIGN_OFF}`,
   wrong_address: `Hi {{customer_first_name}},\n\nYour order {{order_name}} couldn't be delivered to the address we have. Please reply with the correct address and we'll sort it out.${OFFER}${SIGN_OFF}`,
+  other: `Hi {{customer_first_name}},\n\nThank you for telling us about the problem with your order {{order_name}}.${OFFER}${CODE}${SIGN_OFF}`,
 };
 
 /** The merchant's template for the kind, or the default. */
