@@ -38,9 +38,24 @@ export const envSchema = z
     AMENDS_DEMO: boolean,
     AMENDS_DEMO_SHOP: z.string().default("amends-demo.myshopify.com"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    /** Where customer e-mails are sent from (nodemailer's URL: smtp://user:pass@host:587, or
+     * smtps:// for TLS from the start). Unset: e-mail is off, and messages wait in the outbox. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587")
+      .optional(),
+    /** The sender of customer e-mails, e.g. "Amends <support@example.com>". */
+    SMTP_FROM: z.string().min(3).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_FROM"],
+        message: "is required with SMTP_URL: the address customer e-mails come from, e.g. Store <support@example.com>",
+      });
+    }
     if (env.AMENDS_DEMO && env.NODE_ENV === "production") {
       ctx.addIssue({
         code: "custom",

@@ -50,3 +50,29 @@ export async function shopSettings(db: Database, shop: string): Promise<ShopSett
   const problem = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   return { policy: defaultPolicyFor(currencyCode), policyProblem: problem, currencyCode, timeZone };
 }
+
+export interface ShopProfile {
+  name: string;
+  /** BCP 47, e.g. "es" or "en-GB"; null until the shop's profile is known. */
+  primaryLocale: string | null;
+  /** The shop's contact address, for replies; null until known. */
+  email: string | null;
+  timeZone: string;
+  currencyCode: string;
+}
+
+/**
+ * What customers see of the shop. `primaryLocale` and `email` are read defensively: the Shop
+ * row gains them with the shop profile; until then they are null.
+ */
+export async function shopProfile(db: Database, shop: string): Promise<ShopProfile> {
+  const row = (await db.shop.findUnique({ where: { domain: shop } })) as Record<string, unknown> | null;
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : null);
+  return {
+    name: text(row?.name) ?? shop.replace(/\.myshopify\.com$/, ""),
+    primaryLocale: text(row?.primaryLocale),
+    email: text(row?.email),
+    timeZone: text(row?.timeZone) ?? "UTC",
+    currencyCode: text(row?.currencyCode) ?? "USD",
+  };
+}
