@@ -66,6 +66,10 @@ export async function exportCustomerData(
 export async function eraseCustomer(db: Database, shop: string, payload: RedactPayload) {
   const who = { customer: payload.customer, orders: payload.orders_to_redact };
   const customerId = payload.customer.id ? gid("Customer", payload.customer.id) : null;
+  // The e-mails held for them name them and carry their address: gone, sent or not (the
+  // timeline keeps what happened, the address masked).
+  const incidents = await db.incident.findMany({ where: incidentsOf(shop, who), select: { id: true } });
+  await db.outgoingMessage.deleteMany({ where: { shop, incidentId: { in: incidents.map((i) => i.id) } } });
   await db.incident.updateMany({
     where: incidentsOf(shop, who),
     data: { customerId: null, customerEmail: null, customerName: null },
@@ -96,6 +100,7 @@ export async function eraseShop(db: Database, shop: string) {
   await db.$transaction([
     db.incidentEvent.deleteMany({ where: { incident: { shop } } }),
     db.remediation.deleteMany({ where: { shop } }),
+    db.outgoingMessage.deleteMany({ where: { shop } }),
     db.incident.deleteMany({ where: { shop } }),
     db.waitingLine.deleteMany({ where: { shop } }),
     db.inventoryShortfall.deleteMany({ where: { shop } }),

@@ -252,3 +252,32 @@ export async function messagesForIncident(db: Database, incidentId: string): Pro
     nextAttemptAt: row.nextAttemptAt,
   }));
 }
+
+export interface CustomerHeard {
+  /** True only when a mail server accepted one of our e-mails or Shopify sent its own
+   * notification (a refund, made with notify). Nothing else counts as the customer told. */
+  told: boolean;
+  /** What the customer has heard, and what not yet, in the merchant's words. */
+  lines: string[];
+}
+
+/** What the admin may say about the customer having heard from the store. */
+export function customerContact(
+  messages: MessageSummary[],
+  remediations: { action: string; status: string; shopifyId: string | null }[],
+): CustomerHeard {
+  const lines: string[] = [];
+  const about = (rows: MessageSummary[]) => rows.map((m) => MESSAGE_KIND_LABELS[m.kind] ?? m.kind).join(", ");
+  const where = (status: OutgoingStatus[]) => messages.filter((m) => status.includes(m.status));
+  const sent = where(["sent"]);
+  const refundNotified = remediations.some((r) => r.action === "refund" && r.status === "succeeded" && r.shopifyId);
+  for (const m of sent) lines.push(`The customer was e-mailed ${MESSAGE_KIND_LABELS[m.kind]} (${m.to ?? "no address"}).`);
+  if (refundNotified) lines.push("Shopify e-mailed the customer its refund notification.");
+  const waiting = where(["pending", "sending"]);
+  if (waiting.length) lines.push(`Not sent yet, waiting to be e-mailed: ${about(waiting)}.`);
+  const held = where(["held"]);
+  if (held.length) lines.push(`Not sent: e-mail is off (SMTP_URL is not set), so ${about(held)} waits in the outbox.`);
+  for (const m of where(["failed"])) lines.push(`Could not e-mail ${MESSAGE_KIND_LABELS[m.kind]}: ${m.lastError ?? "the mail server refused it"}.`);
+  if (lines.length === 0) lines.push("Amends has not told the customer anything about this incident.");
+  return { told: sent.length > 0 || refundNotified, lines };
+}

@@ -28,7 +28,9 @@ import {
   findReplacementOrder,
   replacementDraft,
 } from "../../shopify/operations/replacement.server";
+import { ShopifyUserError } from "../../shopify/admin.server";
 import { appendOrderNote, tagOrder } from "../../shopify/operations/annotate.server";
+import { orderForRemediation } from "../../shopify/operations/order.server";
 import type { PlannedRemedy, PricedLine } from "../policy";
 import { KIND_LABELS, formatMoney, fromMinor, toMinor } from "../policy";
 import type { EngineContext } from "./context";
@@ -196,12 +198,12 @@ export async function cancel(
     // The refunds on the order before Amends cancels it, so the ones the cancellation adds
     // can be told apart and their total recorded (for the caps, the metrics and the timeline).
     let priorRefundIds = stored<string[]>(row, "priorRefundIds");
-    if (order.cancelledAt && !jobId) {
-      // Cancelled already: by someone else, or by an earlier run whose answer was lost.
+    // Cancelled already: by someone else, or by an earlier run whose answer was lost.
+    const alreadyCancelled = async (cancelledAt: string) => {
       const refunded = priorRefundIds ? await refundedSince(ctx, priorRefundIds) : null;
       return {
         shopifyId: order.id,
-        result: { cancelledAt: order.cancelledAt },
+        result: { cancelledAt },
         amount: refunded?.amount ?? null,
         currencyCode: refunded?.currencyCode ?? null,
         reused: true,
@@ -209,12 +211,22 @@ export async function cancel(
           ? `${order.name} was cancelled and ${money(refunded.amount, refunded.currencyCode, ctx.locale)} refunded.`
           : `${order.name} was already cancelled.`,
       };
-    }
+    };
+    if (order.cancelledAt && !jobId) return alreadyCancelled(order.cancelledAt);
     let job = jobId ? { id: jobId, done: false } : null;
     if (!job) {
-      priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
+      priorRefundIds ??= (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
       row = await saveRequest(ctx.db, row.id, { ...(row.request as object), priorRefundIds });
-      job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
+      try {
+        job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
+      } catch (error) {
+        // An earlier run's cancellation (its answer lost) finished after this run read the
+        // order: Shopify's job completes asynchronously. Look again before calling it a failure.
+        if (!(error instanceof ShopifyUserError)) throw error;
+        const now = await orderForRemediation(ctx.client, order.id);
+        if (now?.cancelledAt) return alreadyCancelled(now.cancelledAt);
+        throw error;
+      }
       await saveRequest(ctx.db, row.id, { ...(row.request as object), jobId: job.id });
     }
     const done = await waitForJob(ctx.client, job, {
