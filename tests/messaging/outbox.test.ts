@@ -36,7 +36,7 @@ afterAll(async () => {
   await emu.close();
 });
 afterEach(async () => {
-  smtp.received.splice(0);
+  smtp.reset();
   for (const { db, shop } of shops.splice(0)) await clearRemediationShop(db, shop);
 });
 

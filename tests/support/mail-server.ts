@@ -21,6 +21,8 @@ export interface MailServer {
   received: ReceivedMail[];
   /** The next deliveries get these answers (e.g. [{ code: 451, message: "try later" }]). */
   refuse(...answers: { code: number; message: string }[]): void;
+  /** Forgets what was received and any refusal not yet used. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,10 @@ export async function startMailServer(port = 0): Promise<MailServer> {
     url: `smtp://127.0.0.1:${address.port}`,
     received,
     refuse: (...answers) => refusals.push(...answers),
+    reset: () => {
+      received.splice(0);
+      refusals.splice(0);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
