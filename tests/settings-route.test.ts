@@ -160,4 +160,10 @@ describe("the settings page", () => {
     const { shopSettings } = await import("../app/models/shop.server");
     expect((await shopSettings(database.db(), SHOP)).policyProblem).toBeNull();
   });
+
+  it("says e-mail to customers is off without SMTP_URL, and previews in the shop's name", async () => {
+    expect(process.env.SMTP_URL).toBeUndefined();
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.email).toEqual({ on: false, language: "en", shopName: "settings-route" });
+  });
 });

@@ -22,9 +22,13 @@ import { useState } from "react";
 
 import { requireAdmin } from "../admin-auth.server";
 import { db } from "../db.server";
+import { env } from "../env.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
 import { loadSettings, saveSettings, validateDetectionSettings } from "../models/settings.server";
+import { shopProfile } from "../models/shop.server";
+import type { EmailLanguage } from "../remediation/policy/emails";
+import { emailLanguage, previewApology } from "../remediation/policy/emails";
 import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
@@ -44,7 +48,7 @@ import type { RemedyTemplate } from "../remediation/policy/schema";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const { policy, policyProblem, detection } = await loadSettings(db(), shop);
+  const [{ policy, policyProblem, detection }, profile] = await Promise.all([loadSettings(db(), shop), shopProfile(db(), shop)]);
   const currencyCode = policy.currencyCode;
   const alternatives = Object.fromEntries(
     INCIDENT_KINDS.map((kind) => [
@@ -59,6 +63,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currencyCode,
     policyProblem,
     alternatives,
+    email: {
+      // Without SMTP_URL no e-mail leaves: the page says so rather than let the merchant assume.
+      on: Boolean(env().SMTP_URL),
+      language: emailLanguage(profile.primaryLocale),
+      shopName: profile.name,
+    },
   };
 };
 
@@ -122,7 +132,7 @@ const PLACEHOLDER_HELP = [
 ].join(" ");
 
 export default function SettingsPage() {
-  const { values, currencyCode, policyProblem, alternatives } = useLoaderData<typeof loader>();
+  const { values, currencyCode, policyProblem, alternatives, email } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   // A new key after a save shows the values as stored, not as typed ("20.0" comes back "20").
   return (
@@ -132,6 +142,7 @@ export default function SettingsPage() {
       currencyCode={currencyCode}
       policyProblem={policyProblem}
       alternatives={alternatives}
+      email={email}
       errors={actionData?.errors ?? {}}
       saved={actionData?.saved ?? false}
     />
@@ -143,8 +154,15 @@ interface FormProps {
   currencyCode: string;
   policyProblem: string | null;
   alternatives: Record<string, string[]>;
+  email: EmailSettings;
   errors: FieldErrors;
   saved: boolean;
+}
+
+interface EmailSettings {
+  on: boolean;
+  language: EmailLanguage;
+  shopName: string;
 }
 
 /** Controlled Polaris inputs that still post their value under `name`, like plain inputs. */
@@ -175,6 +193,7 @@ function SettingsForm({
   currencyCode,
   policyProblem,
   alternatives,
+  email,
   errors,
   saved,
 }: FormProps) {
@@ -219,9 +238,20 @@ function SettingsForm({
             </Layout.Section>
           ) : null}
 
+          {email.on ? null : (
+            <Layout.Section>
+              <Banner tone="warning" title="E-mail to customers is off">
+                No e-mail reaches your customers until SMTP_URL and SMTP_FROM are set. Apologies, codes
+                and updates wait in the outbox meanwhile; each incident&apos;s timeline says the message
+                was not sent, and they go out once e-mail is set up.
+              </Banner>
+            </Layout.Section>
+          )}
+
           {INCIDENT_KINDS.map((kind) => (
             <Layout.Section key={kind}>
               <KindCard
+                email={email}
                 kind={kind}
                 fields={fields}
                 currencyCode={currencyCode}
@@ -368,13 +398,14 @@ function SettingsForm({
 }
 
 interface KindCardProps {
+  email: EmailSettings;
   kind: IncidentKind;
   fields: Fields;
   currencyCode: string;
   alternatives: string[];
 }
 
-function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
+function KindCard({ email, kind, fields, currencyCode, alternatives }: KindCardProps) {
   const { values, errors, set, choice, number, text, tick } = fields;
   const name = (field: KindField) => kindField(kind, field);
   const ticked = (field: KindField) => values[name(field)] === CHECKED;
@@ -475,7 +506,31 @@ function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
           }
           {...text(template)}
         />
+        <EmailPreview
+          preview={previewApology({ incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
+        />
       </BlockStack>
     </Card>
+  );
+}
+
+/** The apology e-mail as the customer gets it, with sample values, as the merchant types. */
+function EmailPreview({ preview }: { preview: ReturnType<typeof previewApology> }) {
+  if ("problem" in preview) return null; // the field shows the problem once saved
+  return (
+    <details>
+      <summary>Preview the e-mail</summary>
+      <BlockStack gap="100">
+        <Text as="p" variant="bodySm" tone="subdued">
+          Subject: {preview.subject}
+        </Text>
+        <iframe
+          title="E-mail preview"
+          sandbox=""
+          srcDoc={preview.html}
+          style={{ width: "100%", height: "20rem", border: "1px solid #e1e3e5", borderRadius: 4 }}
+        />
+      </BlockStack>
+    </details>
   );
 }

@@ -7,7 +7,7 @@
 // own words, it is used whatever the customer's language), else the default in the customer's
 // language.
 import type { IncidentKind } from "../../incidents/model";
-import { DEFAULT_MESSAGE_TEMPLATES, renderMessage } from "./messages";
+import { DEFAULT_MESSAGE_TEMPLATES, renderMessage, validateTemplate } from "./messages";
 import type { MessageValues } from "./messages";
 
 export const CUSTOMER_MESSAGE_KINDS = [
@@ -185,3 +185,28 @@ export const MESSAGE_KIND_LABELS: Readonly<Record<CustomerMessageKind, string>> 
   resolved: "the resolution",
   late_notice: "the update about the late parcel",
 };
+
+const SAMPLE: Record<EmailLanguage, MessageValues> = {
+  en: { customer_first_name: "Ada", order_name: "#1001", remedy: "a 10% discount code", code: "SORRY-7Q2K", expiry: "December 31, 2026" },
+  es: { customer_first_name: "Ada", order_name: "#1001", remedy: "un código de descuento del 10 %", code: "SORRY-7Q2K", expiry: "31 de diciembre de 2026" },
+};
+
+/** The apology e-mail as a customer would get it, with sample values, for the settings page. */
+export function previewApology(args: {
+  incidentKind: IncidentKind;
+  /** The template being edited; empty for the default. */
+  template: string;
+  language: EmailLanguage;
+  shopName: string;
+}): RenderedEmail | { problem: string } {
+  const custom = args.template.replace(/\r\n?/g, "\n").trim() || null;
+  const problem = custom === null ? null : validateTemplate(custom);
+  if (problem) return { problem };
+  return renderEmail({
+    kind: "apology",
+    language: args.language,
+    template: emailBodyTemplate({ kind: "apology", incidentKind: args.incidentKind, language: args.language, customApology: custom }),
+    values: SAMPLE[args.language],
+    shopName: args.shopName,
+  });
+}
