@@ -83,12 +83,16 @@ export async function enqueueCustomerMessage(db: Database, request: CustomerMess
     locale,
     timeZone: profile.timeZone,
   });
-  const custom = settings.policy.kinds[incidentKind]?.messageTemplate ?? null;
-  const render = (customApology: string | null) =>
+  const kind = request.kind;
+  const custom =
+    (kind === "apology" || kind === "late_notice"
+      ? settings.policy.kinds[incidentKind]?.messageTemplate
+      : settings.policy.messages?.[kind]) ?? null;
+  const render = (template: string | null) =>
     renderEmail({
-      kind: request.kind,
+      kind,
       language,
-      template: emailBodyTemplate({ kind: request.kind, incidentKind, language, customApology }),
+      template: emailBodyTemplate({ kind, incidentKind, language, custom: template }),
       values,
       shopName: profile.name,
     });

@@ -28,7 +28,7 @@ import { INCIDENT_KINDS } from "../incidents/model";
 import { loadSettings, saveSettings, validateDetectionSettings } from "../models/settings.server";
 import { shopProfile } from "../models/shop.server";
 import type { EmailLanguage } from "../remediation/policy/emails";
-import { emailLanguage, previewApology } from "../remediation/policy/emails";
+import { SHOP_WIDE_MESSAGE_KINDS, defaultShopWideTemplate, emailLanguage, previewEmail } from "../remediation/policy/emails";
 import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
@@ -40,6 +40,7 @@ import {
   detectionFromForm,
   detectionToFormValues,
   kindField,
+  messageField,
   policyFromForm,
   policyToFormValues,
 } from "../remediation/policy/form";
@@ -111,6 +112,7 @@ const SECTION_TITLES: Record<string, string> = {
   caps: "Caps",
   abuse: "Abuse checks",
   detection: "Detection",
+  messages: "Other e-mails to customers",
 };
 
 /** "Late delivery and Caps": on a long page, where to look. */
@@ -247,6 +249,10 @@ function SettingsForm({
               </Banner>
             </Layout.Section>
           )}
+
+          <Layout.Section>
+            <ShopWideMessages fields={fields} email={email} />
+          </Layout.Section>
 
           {INCIDENT_KINDS.map((kind) => (
             <Layout.Section key={kind}>
@@ -507,15 +513,62 @@ function KindCard({ email, kind, fields, currencyCode, alternatives }: KindCardP
           {...text(template)}
         />
         <EmailPreview
-          preview={previewApology({ incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
+          preview={previewEmail({ kind: "apology", incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
         />
       </BlockStack>
     </Card>
   );
 }
 
+const SHOP_WIDE_TITLES: Record<(typeof SHOP_WIDE_MESSAGE_KINDS)[number], { label: string; help: string }> = {
+  report_received: { label: "We received your report", help: "Sent when a customer reports a problem from their order page." },
+  approved: { label: "Your request is approved", help: "Sent when you approve a remedy for a problem the customer reported." },
+  resolved: {
+    label: "Resolved",
+    help: "Sent when a problem the customer reported is resolved and the plan had no apology message of its own.",
+  },
+};
+
+/** The e-mails that are the same for every kind of incident, with a preview of each. */
+function ShopWideMessages({ fields, email }: { fields: Fields; email: EmailSettings }) {
+  const { values, text } = fields;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Other e-mails to customers
+        </Text>
+        <Text as="p" tone="subdued">
+          Leave a message empty to send the default, in the customer&apos;s language (English or Spanish). What you
+          write here is sent as written, whatever the customer&apos;s language.
+        </Text>
+        {SHOP_WIDE_MESSAGE_KINDS.map((kind) => (
+          <BlockStack gap="100" key={kind}>
+            <TextField
+              label={SHOP_WIDE_TITLES[kind].label}
+              multiline={4}
+              placeholder={defaultShopWideTemplate(kind, email.language)}
+              helpText={`${SHOP_WIDE_TITLES[kind].help} ${PLACEHOLDER_HELP}`}
+              {...text(messageField(kind))}
+            />
+            <EmailPreview
+              preview={previewEmail({
+                kind,
+                incidentKind: "wrong_item",
+                template: values[messageField(kind)] ?? "",
+                language: email.language,
+                shopName: email.shopName,
+              })}
+            />
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
 /** The apology e-mail as the customer gets it, with sample values, as the merchant types. */
-function EmailPreview({ preview }: { preview: ReturnType<typeof previewApology> }) {
+function EmailPreview({ preview }: { preview: ReturnType<typeof previewEmail> }) {
   if ("problem" in preview) return null; // the field shows the problem once saved
   return (
     <details>

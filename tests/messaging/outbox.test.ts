@@ -216,6 +216,8 @@ describe.each(databases)("customer e-mails on $name", ({ url }) => {
     if (!wrongItem) throw new Error("default policy has wrong_item");
     // Replacement only, no apology in the plan: the customer hears "approved" then "resolved".
     policy.kinds.wrong_item = { ...wrongItem, remedies: [{ type: "replacement" }] };
+    // The merchant's own text for "approved" (settings); "resolved" stays the default.
+    policy.messages = { approved: "Hi {{customer_first_name}}, we said yes: {{remedy}} for {{order_name}}." };
     const f = await fixture(db(), { kind: "wrong_item", status: "awaiting_approval", policy, incident: { source: "order_page" } });
     const report = await remediate(f.deps, merchant(f));
     expect(report.status).toBe("resolved");
@@ -227,6 +229,7 @@ describe.each(databases)("customer e-mails on $name", ({ url }) => {
     ]);
     const [replacement] = effects(emu, f.shop, f.order.id).replacementOrders;
     expect(replacement).toBeDefined();
+    expect(smtp.received[0]?.parsed.text).toContain(`Hi Ada, we said yes: a replacement for 2 × Blue Mug for ${f.order.name}.`);
     expect(smtp.received[1]?.parsed.text).toContain("We've arranged a replacement for 2 × Blue Mug.");
   });
 

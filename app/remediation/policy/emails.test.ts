@@ -9,7 +9,7 @@ import {
   emailLanguage,
   escapeHtml,
   maskEmail,
-  previewApology,
+  previewEmail,
   renderEmail,
 } from "./emails";
 import { describeRemedies, validateTemplate } from "./messages";
@@ -30,7 +30,7 @@ describe("templates", () => {
     for (const language of EMAIL_LANGUAGES) {
       for (const incidentKind of INCIDENT_KINDS) {
         for (const kind of CUSTOMER_MESSAGE_KINDS) {
-          const template = emailBodyTemplate({ kind, incidentKind, language, customApology: null });
+          const template = emailBodyTemplate({ kind, incidentKind, language, custom: null });
           expect(validateTemplate(template)).toBeNull();
           const email = renderEmail({ kind, language, template, values: { order_name: "#1001", remedy: "" }, shopName: "Casa Azul" });
           expect(email.subject).toContain("#1001");
@@ -42,11 +42,11 @@ describe("templates", () => {
     expect(Object.keys(DEFAULT_MESSAGE_TEMPLATES_ES).sort()).toEqual([...INCIDENT_KINDS].sort());
   });
 
-  it("uses the merchant's apology whatever the language, and the defaults for the rest", () => {
+  it("uses the merchant's text whatever the language, else the default in the customer's", () => {
     const custom = "Sorry about {{order_name}}.";
-    expect(emailBodyTemplate({ kind: "apology", incidentKind: "damaged", language: "es", customApology: custom })).toBe(custom);
-    expect(emailBodyTemplate({ kind: "late_notice", incidentKind: "late_delivery", language: "en", customApology: custom })).toBe(custom);
-    expect(emailBodyTemplate({ kind: "approved", incidentKind: "damaged", language: "es", customApology: custom })).toContain("hemos aprobado");
+    expect(emailBodyTemplate({ kind: "apology", incidentKind: "damaged", language: "es", custom })).toBe(custom);
+    expect(emailBodyTemplate({ kind: "late_notice", incidentKind: "late_delivery", language: "en", custom })).toBe(custom);
+    expect(emailBodyTemplate({ kind: "approved", incidentKind: "damaged", language: "es", custom: null })).toContain("hemos aprobado");
   });
 
   it("escapes typed text in the HTML, and shows the code", () => {
@@ -82,13 +82,13 @@ describe("Spanish remedies", () => {
 
 describe("the settings preview", () => {
   it("renders the default or the merchant's template, and reports a broken one", () => {
-    const preview = previewApology({ incidentKind: "late_delivery", template: "", language: "es", shopName: "Casa Azul" });
+    const preview = previewEmail({ kind: "apology", incidentKind: "late_delivery", template: "", language: "es", shopName: "Casa Azul" });
     expect("problem" in preview).toBe(false);
     if (!("problem" in preview)) {
       expect(preview.subject).toBe("Sobre tu pedido #1001: lo sentimos · Casa Azul");
       expect(preview.text).toContain("SORRY-7Q2K");
     }
-    expect(previewApology({ incidentKind: "damaged", template: "Hi {{name}}", language: "en", shopName: "x" })).toMatchObject({
+    expect(previewEmail({ kind: "apology", incidentKind: "damaged", template: "Hi {{name}}", language: "en", shopName: "x" })).toMatchObject({
       problem: expect.stringContaining("Unknown placeholder {{name}}"),
     });
   });

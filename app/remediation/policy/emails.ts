@@ -60,7 +60,9 @@ const DEFAULT_APOLOGIES: Record<EmailLanguage, Readonly<Record<IncidentKind, str
   es: DEFAULT_MESSAGE_TEMPLATES_ES,
 };
 
-type OtherKind = Exclude<CustomerMessageKind, "apology" | "late_notice">;
+/** The messages whose text is the same for every kind of incident (settings: policy.messages). */
+export const SHOP_WIDE_MESSAGE_KINDS = ["report_received", "approved", "resolved"] as const;
+type OtherKind = (typeof SHOP_WIDE_MESSAGE_KINDS)[number];
 
 /** The messages that do not depend on the incident kind. */
 const DEFAULT_BODIES: Record<EmailLanguage, Record<OtherKind, string>> = {
@@ -106,13 +108,20 @@ export function emailBodyTemplate(args: {
   kind: CustomerMessageKind;
   incidentKind: IncidentKind;
   language: EmailLanguage;
-  /** The merchant's apology template for the incident kind (settings), if any. */
-  customApology: string | null | undefined;
+  /** The merchant's template (settings): the incident kind's apology for an apology or late
+   * notice, the shop-wide text for the others. */
+  custom: string | null | undefined;
 }): string {
+  if (args.custom) return args.custom;
   if (args.kind === "apology" || args.kind === "late_notice") {
-    return args.customApology ?? DEFAULT_APOLOGIES[args.language][args.incidentKind];
+    return DEFAULT_APOLOGIES[args.language][args.incidentKind];
   }
   return DEFAULT_BODIES[args.language][args.kind];
+}
+
+/** The default text of a shop-wide message, for the settings field's placeholder. */
+export function defaultShopWideTemplate(kind: OtherKind, language: EmailLanguage): string {
+  return DEFAULT_BODIES[language][kind];
 }
 
 export interface RenderedEmail {
@@ -191,8 +200,9 @@ const SAMPLE: Record<EmailLanguage, MessageValues> = {
   es: { customer_first_name: "Ada", order_name: "#1001", remedy: "un código de descuento del 10 %", code: "SORRY-7Q2K", expiry: "31 de diciembre de 2026" },
 };
 
-/** The apology e-mail as a customer would get it, with sample values, for the settings page. */
-export function previewApology(args: {
+/** An e-mail as a customer would get it, with sample values, for the settings page. */
+export function previewEmail(args: {
+  kind: CustomerMessageKind;
   incidentKind: IncidentKind;
   /** The template being edited; empty for the default. */
   template: string;
@@ -203,9 +213,9 @@ export function previewApology(args: {
   const problem = custom === null ? null : validateTemplate(custom);
   if (problem) return { problem };
   return renderEmail({
-    kind: "apology",
+    kind: args.kind,
     language: args.language,
-    template: emailBodyTemplate({ kind: "apology", incidentKind: args.incidentKind, language: args.language, customApology: custom }),
+    template: emailBodyTemplate({ kind: args.kind, incidentKind: args.incidentKind, language: args.language, custom }),
     values: SAMPLE[args.language],
     shopName: args.shopName,
   });
