@@ -513,7 +513,7 @@ function KindCard({ email, kind, fields, currencyCode, alternatives }: KindCardP
           {...text(template)}
         />
         <EmailPreview
-          preview={previewEmail({ kind: "apology", incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
+          render={() => previewEmail({ kind: "apology", incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
         />
       </BlockStack>
     </Card>
@@ -552,13 +552,15 @@ function ShopWideMessages({ fields, email }: { fields: Fields; email: EmailSetti
               {...text(messageField(kind))}
             />
             <EmailPreview
-              preview={previewEmail({
-                kind,
-                incidentKind: "wrong_item",
-                template: values[messageField(kind)] ?? "",
-                language: email.language,
-                shopName: email.shopName,
-              })}
+              render={() =>
+                previewEmail({
+                  kind,
+                  incidentKind: "wrong_item",
+                  template: values[messageField(kind)] ?? "",
+                  language: email.language,
+                  shopName: email.shopName,
+                })
+              }
             />
           </BlockStack>
         ))}
@@ -567,23 +569,31 @@ function ShopWideMessages({ fields, email }: { fields: Fields; email: EmailSetti
   );
 }
 
-/** The apology e-mail as the customer gets it, with sample values, as the merchant types. */
-function EmailPreview({ preview }: { preview: ReturnType<typeof previewEmail> }) {
-  if ("problem" in preview) return null; // the field shows the problem once saved
+/** An e-mail as the customer gets it, with sample values, as the merchant types. Rendered only
+ * once opened: fifteen frames loading with the page would slow it for nothing. */
+function EmailPreview({ render }: { render: () => ReturnType<typeof previewEmail> }) {
+  const [open, setOpen] = useState(false);
+  const preview = open ? render() : null;
   return (
-    <details>
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Preview the e-mail</summary>
-      <BlockStack gap="100">
-        <Text as="p" variant="bodySm" tone="subdued">
-          Subject: {preview.subject}
+      {preview && "problem" in preview ? (
+        <Text as="p" tone="critical">
+          {preview.problem}
         </Text>
-        <iframe
-          title="E-mail preview"
-          sandbox=""
-          srcDoc={preview.html}
-          style={{ width: "100%", height: "20rem", border: "1px solid #e1e3e5", borderRadius: 4 }}
-        />
-      </BlockStack>
+      ) : preview ? (
+        <BlockStack gap="100">
+          <Text as="p" variant="bodySm" tone="subdued">
+            Subject: {preview.subject}
+          </Text>
+          <iframe
+            title="E-mail preview"
+            sandbox=""
+            srcDoc={preview.html}
+            style={{ width: "100%", height: "20rem", border: "1px solid #e1e3e5", borderRadius: 4 }}
+          />
+        </BlockStack>
+      ) : null}
     </details>
   );
 }
