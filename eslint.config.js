@@ -26,7 +26,7 @@ const LAYERS = {
   webhooks: ["app/webhooks/**"],
   remediation: ["app/remediation/engine/**", "app/remediation/*.server.ts"],
   scheduler: ["app/scheduler/**"],
-  messaging: ["app/messaging/**"], // none yet: the engine sends the apology today
+  messaging: ["app/messaging/**"],
   // 2. Edges: the database (Prisma models), Shopify (the library, Admin API operations),
   //    env, logging, metrics. A port or type a service shares with an edge (ShopifyLookups)
   //    is declared here, at the level of its lowest user.

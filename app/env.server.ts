@@ -44,9 +44,24 @@ export const envSchema = z
       .int("must be a whole number of days")
       .min(1, "must be at least 1 day (Shopify's redeliveries must still be recognised)")
       .default(30),
+    /** Where customer e-mails are sent from (nodemailer's URL: smtp://user:pass@host:587, or
+     * smtps:// for TLS from the start). Unset: e-mail is off, and messages wait in the outbox. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587")
+      .optional(),
+    /** The sender of customer e-mails, e.g. "Amends <support@example.com>". */
+    SMTP_FROM: z.string().min(3).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_FROM"],
+        message: "is required with SMTP_URL: the address customer e-mails come from, e.g. Store <support@example.com>",
+      });
+    }
     if (env.AMENDS_DEMO && env.NODE_ENV === "production") {
       ctx.addIssue({
         code: "custom",

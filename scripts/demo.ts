@@ -8,7 +8,8 @@
 //   4. the store's history and then a scenario, delivered as real signed webhooks:
 //      a stock-out cancellation, an oversold variant, orders unfulfilled past their SLA,
 //      a carrier DELAYED event, and a customer reporting a wrong item;
-//   5. the admin's URL. Ctrl-C stops everything.
+//   5. the admin's URL and the mailbox's: a local SMTP server (smtp-server) receives every
+//      e-mail the store sends its customers, listed on the mailbox page. Ctrl-C stops everything.
 // Demo mode refuses NODE_ENV=production (it opens the admin without a login).
 import { spawnSync } from "node:child_process";
 import type { Server } from "node:http";
@@ -21,11 +22,14 @@ import type { Database } from "../app/db.server";
 import type { Emulator } from "../tests/shopify-emulator";
 import { routeTokenCallsTo, seedDemoShop, startEmulator } from "../tests/shopify-emulator";
 import { installApp } from "../tests/support/install";
+import { startMailServer } from "../tests/support/mail-server";
+import { startMailbox } from "./mailbox";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "amends-demo.myshopify.com";
 const PORT = Number(process.env.PORT ?? 3000);
 const DATABASE = path.join(root, "prisma/demo.sqlite");
+const MAILBOX_PORT = Number(process.env.MAILBOX_PORT ?? 8025);
 
 function fail(message: string): never {
   console.error(`\n${message}\n`);
@@ -56,7 +60,13 @@ async function main() {
     });
   const seeded = seedDemoShop(emulator.store, { shop: SHOP, seed: 42 });
 
+  // The customers' mail: a local SMTP server the app sends through, and a page to read it.
+  const mail = await startMailServer(Number(process.env.SMTP_PORT ?? 0));
+  const mailbox = await startMailbox(mail.received, MAILBOX_PORT);
+
   Object.assign(process.env, {
+    SMTP_URL: mail.url,
+    SMTP_FROM: "Amends Demo Outfitters <support@amends-demo.example>",
     NODE_ENV: process.env.NODE_ENV ?? "development",
     AMENDS_DEMO: "true",
     AMENDS_DEMO_SHOP: SHOP,
@@ -112,6 +122,8 @@ async function main() {
     console.log("\nStopping the demo…");
     await emulator.close();
     await app.close();
+    mailbox.close();
+    await mail.close();
     await db.$disconnect();
     process.exit(0);
   };
@@ -157,6 +169,7 @@ async function main() {
   const failed = emulator.webhooks.deliveries.filter((d) => d.state === "failed").length;
   console.log(`        ${emulator.webhooks.deliveries.length} webhooks delivered, ${failed} refused`);
   console.log(`\n  Admin:    http://localhost:${PORT}/app`);
+  console.log(`  Mailbox:  http://localhost:${MAILBOX_PORT}/   (${mail.received.length} e-mails to customers so far)`);
   console.log(`  Health:   http://localhost:${PORT}/healthz   Metrics: http://localhost:${PORT}/metrics`);
   console.log(`  Emulator: ${emulator.graphqlUrl(SHOP)}`);
   console.log("\nCtrl-C stops the demo.");
@@ -241,7 +254,11 @@ async function settle(db: DemoDb) {
     const deliveries = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
     const undecided = await db.incident.count({ where: { status: "open", events: { none: { type: "decision" } } } });
     const remediating = await db.incident.count({ where: { status: "remediating" } });
-    if (deliveries + undecided + remediating === 0) return;
+    // The worker e-mails the outbox every few seconds: wait for what is due now.
+    const unsent = await db.outgoingMessage.count({
+      where: { OR: [{ status: "sending" }, { status: "pending", nextAttemptAt: { lte: new Date() } }] },
+    });
+    if (deliveries + undecided + remediating + unsent === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -21,6 +21,10 @@ process.on("message", (message) => {
     void worker.sweeper
       .sweep()
       .then(() => worker.remediator.idle())
+      .then(() => {
+        worker.outbox.kick();
+        return worker.outbox.idle();
+      })
       .then(() => process.send?.({ type: "swept" }));
   }
   if (message?.type === "metrics") {

@@ -180,4 +180,28 @@ describe("the settings page", () => {
     expect(await save({ ...(await shown()), "customers.resolutionPolicy": "   " })).toEqual({ errors: {}, saved: true });
     expect((await stored()).resolutionPolicy).toBeNull();
   });
+
+  it("says e-mail to customers is off without SMTP_URL, and previews in the shop's name", async () => {
+    expect(process.env.SMTP_URL).toBeUndefined();
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.email).toEqual({ on: false, language: "en", shopName: "settings-route" });
+  });
+
+  it("saves the shop-wide e-mails' texts, refuses a broken one by field, and a default or empty one stays default", async () => {
+    const page = await route.loader({ request: new Request(PAGE), params: {}, context: {} });
+    expect(page.values["messages.approved"]).toBe("");
+    const broken = await save({ ...page.values, "messages.approved": "Hi {{name}}" });
+    expect(broken).toBeInstanceOf(Response);
+    const errors = ((await (broken as Response).json()) as { errors: Record<string, string> }).errors;
+    expect(errors["messages.approved"]).toContain("Unknown placeholder {{name}}");
+
+    const { defaultShopWideTemplate } = await import("../app/remediation/policy/emails");
+    const text = "Hi {{customer_first_name}}, yes to {{remedy}} on {{order_name}}.";
+    expect(
+      await save({ ...page.values, "messages.approved": text, "messages.resolved": defaultShopWideTemplate("resolved", "es") }),
+    ).toEqual({ errors: {}, saved: true });
+    const { shopSettings } = await import("../app/models/shop.server");
+    expect((await shopSettings(database.db(), SHOP)).policy.messages).toEqual({ approved: text });
+    expect((await shown())["messages.approved"]).toBe(text);
+  });
 });

@@ -118,6 +118,9 @@ export async function eraseCustomer(db: Database, shop: string, payload: RedactP
     where: { shop, OR: [incidentsOf(shop, who), { orderId: { in: [...orderIds] } }] },
     select: { id: true, customerEmail: true, customerName: true, evidence: true, lines: true },
   });
+  // The e-mails held for them name them and carry their address: gone, sent or not (the
+  // timeline keeps what happened, the address masked).
+  await db.outgoingMessage.deleteMany({ where: { shop, incidentId: { in: incidents.map((i) => i.id) } } });
   const orders = await db.orderRecord.findMany({
     where: { shop, OR: [...(customerId ? [{ customerId }] : []), { orderId: { in: [...orderIds] } }] },
     select: { orderId: true, state: true },
@@ -240,6 +243,7 @@ export async function eraseShop(db: Database, shop: string) {
   await db.$transaction([
     db.incidentEvent.deleteMany({ where: { incident: { shop } } }),
     db.remediation.deleteMany({ where: { shop } }),
+    db.outgoingMessage.deleteMany({ where: { shop } }),
     db.incident.deleteMany({ where: { shop } }),
     db.waitingLine.deleteMany({ where: { shop } }),
     db.inventoryShortfall.deleteMany({ where: { shop } }),

@@ -7,6 +7,7 @@ import type { AffectedLine, OrderState } from "../incidents/model";
 import type { PlannedOption } from "../remediation/policy";
 import { describeRemedies, formatMoney } from "../remediation/policy";
 import { loadOrder } from "./order.server";
+import { customerContact, messagesForIncident } from "./outbox.server";
 
 export interface ProposedPlan {
   option: number;
@@ -43,7 +44,15 @@ export async function incidentDetail(db: Database, shop: string, id: string, loc
   const lines = itemsAffected(incident.lines as unknown as AffectedLine[], order?.state ?? null);
   const summary = incident.events.find((event) => event.type === "opened")?.message ?? null;
   const latestDecision = [...incident.events].reverse().find((event) => event.type === "decision");
-  return { ...incident, summary, items: lines, proposal: proposal(latestDecision?.data ?? null, locale) };
+  const messages = await messagesForIncident(db, incident.id);
+  return {
+    ...incident,
+    summary,
+    items: lines,
+    proposal: proposal(latestDecision?.data ?? null, locale),
+    messages,
+    contact: customerContact(messages, incident.remediations),
+  };
 }
 
 export type IncidentDetail = NonNullable<Awaited<ReturnType<typeof incidentDetail>>>;

@@ -141,3 +141,20 @@ export async function storedResolutionPolicy(db: Database, shop: string): Promis
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { resolutionPolicy: true } });
   return row?.resolutionPolicy ?? null;
 }
+
+/** The shop as its customers meet it: its name (the domain's handle until Shopify has told us),
+ * its language and its contact address (null until known). */
+export interface CustomerFacingShop {
+  name: string;
+  primaryLocale: string | null;
+  email: string | null;
+}
+
+export async function customerFacingShop(db: Database, shop: string): Promise<CustomerFacingShop> {
+  const profile = await storedShopProfile(db, shop);
+  return {
+    name: profile?.name || shop.replace(/\.myshopify\.com$/, ""),
+    primaryLocale: profile?.primaryLocale ?? null,
+    email: profile?.email ?? null,
+  };
+}

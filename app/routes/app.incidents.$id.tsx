@@ -110,7 +110,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; text: string }> = {
-  resolved: { tone: "success", text: "Done: the remedy was carried out and the customer told." },
+  // What the customer heard is said next to it, from the outbox (see contact below).
+  resolved: { tone: "success", text: "Done: the remedy was carried out." },
   failed: { tone: "critical", text: "Shopify refused or failed part of the remedy: see the timeline. Approving again resumes it." },
   in_progress: { tone: "info", text: "Another approval is carrying this out; refresh in a moment." },
   nothing_to_do: { tone: "info", text: "The policy has no remedy for this incident." },
@@ -150,6 +151,7 @@ export default function IncidentPage() {
             <Banner tone={banner.tone}>
               {banner.text}
               {errors.shopify ? ` ${errors.shopify}` : null}
+              {actionData?.result === "resolved" ? ` ${incident.contact.lines.join(" ")}` : ""}
             </Banner>
           </Layout.Section>
         ) : null}
@@ -273,6 +275,29 @@ export default function IncidentPage() {
                 </InlineStack>
               </BlockStack>
             </Form>
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                The customer
+              </Text>
+              {incident.contact.lines.map((line) => (
+                <Text as="p" key={line} tone={incident.contact.told ? undefined : "subdued"}>
+                  {line}
+                </Text>
+              ))}
+              {incident.messages.map((m) => (
+                <Text as="p" key={m.id} tone="subdued">
+                  {m.subject} — {m.status}
+                  {m.to ? ` — to ${m.to}` : ""}
+                  {m.sentAt ? ` — ${new Date(m.sentAt).toUTCString()}` : ""}
+                  {m.status !== "sent" && m.attempts > 0 ? ` — ${m.attempts} attempt${m.attempts === 1 ? "" : "s"}` : ""}
+                </Text>
+              ))}
+            </BlockStack>
           </Card>
         </Layout.Section>
 

@@ -22,9 +22,13 @@ import { useState } from "react";
 
 import { requireAdmin } from "../admin-auth.server";
 import { db } from "../db.server";
+import { env } from "../env.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
 import { loadSettings, saveSettings, validateDetectionSettings, validateResolutionPolicy } from "../models/settings.server";
+import { customerFacingShop } from "../models/shop.server";
+import type { EmailLanguage } from "../remediation/policy/emails";
+import { SHOP_WIDE_MESSAGE_KINDS, defaultShopWideTemplate, emailLanguage, previewEmail } from "../remediation/policy/emails";
 import { kindTitle } from "../remediation/policy/decide";
 import type { FieldErrors, FormValues, KindField } from "../remediation/policy/form";
 import {
@@ -36,6 +40,7 @@ import {
   detectionFromForm,
   detectionToFormValues,
   kindField,
+  messageField,
   policyFromForm,
   policyToFormValues,
 } from "../remediation/policy/form";
@@ -45,7 +50,10 @@ import type { RemedyTemplate } from "../remediation/policy/schema";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const { policy, policyProblem, detection, currencyCode, resolutionPolicy, defaultResolutionPolicy } = await loadSettings(db(), shop);
+  const [{ policy, policyProblem, detection, currencyCode, resolutionPolicy, defaultResolutionPolicy }, profile] = await Promise.all([
+    loadSettings(db(), shop),
+    customerFacingShop(db(), shop),
+  ]);
   const alternatives = Object.fromEntries(
     INCIDENT_KINDS.map((kind) => [
       kind,
@@ -64,6 +72,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currencyCode,
     policyProblem,
     alternatives,
+    email: {
+      // Without SMTP_URL no e-mail leaves: the page says so rather than let the merchant assume.
+      on: Boolean(env().SMTP_URL),
+      language: emailLanguage(profile.primaryLocale),
+      shopName: profile.name,
+    },
   };
 };
 
@@ -114,6 +128,7 @@ const SECTION_TITLES: Record<string, string> = {
   abuse: "Abuse checks",
   detection: "Detection",
   customers: "What customers can expect",
+  messages: "Other e-mails to customers",
 };
 
 /** "Late delivery and Caps": on a long page, where to look. */
@@ -135,7 +150,7 @@ const PLACEHOLDER_HELP = [
 ].join(" ");
 
 export default function SettingsPage() {
-  const { values, currencyCode, policyProblem, alternatives, defaultResolutionPolicy } = useLoaderData<typeof loader>();
+  const { values, currencyCode, policyProblem, alternatives, defaultResolutionPolicy, email } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   // A new key after a save shows the values as stored, not as typed ("20.0" comes back "20").
   return (
@@ -146,6 +161,7 @@ export default function SettingsPage() {
       policyProblem={policyProblem}
       alternatives={alternatives}
       defaultResolutionPolicy={defaultResolutionPolicy}
+      email={email}
       errors={actionData?.errors ?? {}}
       saved={actionData?.saved ?? false}
     />
@@ -158,8 +174,15 @@ interface FormProps {
   policyProblem: string | null;
   alternatives: Record<string, string[]>;
   defaultResolutionPolicy: string;
+  email: EmailSettings;
   errors: FieldErrors;
   saved: boolean;
+}
+
+interface EmailSettings {
+  on: boolean;
+  language: EmailLanguage;
+  shopName: string;
 }
 
 /** Controlled Polaris inputs that still post their value under `name`, like plain inputs. */
@@ -191,6 +214,7 @@ function SettingsForm({
   policyProblem,
   alternatives,
   defaultResolutionPolicy,
+  email,
   errors,
   saved,
 }: FormProps) {
@@ -235,9 +259,24 @@ function SettingsForm({
             </Layout.Section>
           ) : null}
 
+          {email.on ? null : (
+            <Layout.Section>
+              <Banner tone="warning" title="E-mail to customers is off">
+                No e-mail reaches your customers until SMTP_URL and SMTP_FROM are set. Apologies, codes
+                and updates wait in the outbox meanwhile; each incident&apos;s timeline says the message
+                was not sent, and they go out once e-mail is set up.
+              </Banner>
+            </Layout.Section>
+          )}
+
+          <Layout.Section>
+            <ShopWideMessages fields={fields} email={email} />
+          </Layout.Section>
+
           {INCIDENT_KINDS.map((kind) => (
             <Layout.Section key={kind}>
               <KindCard
+                email={email}
                 kind={kind}
                 fields={fields}
                 currencyCode={currencyCode}
@@ -403,13 +442,14 @@ function SettingsForm({
 }
 
 interface KindCardProps {
+  email: EmailSettings;
   kind: IncidentKind;
   fields: Fields;
   currencyCode: string;
   alternatives: string[];
 }
 
-function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
+function KindCard({ email, kind, fields, currencyCode, alternatives }: KindCardProps) {
   const { values, errors, set, choice, number, text, tick } = fields;
   const name = (field: KindField) => kindField(kind, field);
   const ticked = (field: KindField) => values[name(field)] === CHECKED;
@@ -518,7 +558,88 @@ function KindCard({ kind, fields, currencyCode, alternatives }: KindCardProps) {
           }
           {...text(template)}
         />
+        <EmailPreview
+          render={() => previewEmail({ kind: "apology", incidentKind: kind, template: values[template] ?? "", language: email.language, shopName: email.shopName })}
+        />
       </BlockStack>
     </Card>
+  );
+}
+
+const SHOP_WIDE_TITLES: Record<(typeof SHOP_WIDE_MESSAGE_KINDS)[number], { label: string; help: string }> = {
+  report_received: { label: "We received your report", help: "Sent when a customer reports a problem from their order page." },
+  approved: { label: "Your request is approved", help: "Sent when you approve a remedy for a problem the customer reported." },
+  resolved: {
+    label: "Resolved",
+    help: "Sent when a problem the customer reported is resolved and the plan had no apology message of its own.",
+  },
+};
+
+/** The e-mails that are the same for every kind of incident, with a preview of each. */
+function ShopWideMessages({ fields, email }: { fields: Fields; email: EmailSettings }) {
+  const { values, text } = fields;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Other e-mails to customers
+        </Text>
+        <Text as="p" tone="subdued">
+          Leave a message empty to send the default, in the customer&apos;s language (English or Spanish). What you
+          write here is sent as written, whatever the customer&apos;s language.
+        </Text>
+        {SHOP_WIDE_MESSAGE_KINDS.map((kind) => (
+          <BlockStack gap="100" key={kind}>
+            <TextField
+              label={SHOP_WIDE_TITLES[kind].label}
+              multiline={4}
+              placeholder={defaultShopWideTemplate(kind, email.language)}
+              helpText={`${SHOP_WIDE_TITLES[kind].help} ${PLACEHOLDER_HELP}`}
+              {...text(messageField(kind))}
+            />
+            <EmailPreview
+              render={() =>
+                previewEmail({
+                  kind,
+                  incidentKind: "wrong_item",
+                  template: values[messageField(kind)] ?? "",
+                  language: email.language,
+                  shopName: email.shopName,
+                })
+              }
+            />
+          </BlockStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** An e-mail as the customer gets it, with sample values, as the merchant types. Rendered only
+ * once opened: fifteen frames loading with the page would slow it for nothing. */
+function EmailPreview({ render }: { render: () => ReturnType<typeof previewEmail> }) {
+  const [open, setOpen] = useState(false);
+  const preview = open ? render() : null;
+  return (
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>Preview the e-mail</summary>
+      {preview && "problem" in preview ? (
+        <Text as="p" tone="critical">
+          {preview.problem}
+        </Text>
+      ) : preview ? (
+        <BlockStack gap="100">
+          <Text as="p" variant="bodySm" tone="subdued">
+            Subject: {preview.subject}
+          </Text>
+          <iframe
+            title="E-mail preview"
+            sandbox=""
+            srcDoc={preview.html}
+            style={{ width: "100%", height: "20rem", border: "1px solid #e1e3e5", borderRadius: 4 }}
+          />
+        </BlockStack>
+      ) : null}
+    </details>
   );
 }

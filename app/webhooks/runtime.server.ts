@@ -4,6 +4,7 @@
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
+import { OutboxSender, smtpMailer } from "../messaging/sender.server";
 import { webhookDeliveries } from "../metrics.server";
 import { AutoRemediator } from "../remediation/auto.server";
 import { pruneDeliveries } from "../scheduler/prune.server";
@@ -153,6 +154,8 @@ export interface WebhookWorker {
   processor: DeliveryProcessor;
   sweeper: DueSweeper;
   remediator: AutoRemediator;
+  /** E-mails the outbox (customer messages) in the background. */
+  outbox: OutboxSender;
   /** Holds off processing and timed sweeps while the intake is saturated (see scripts/server.mjs). */
   pause(): void;
   resume(): void;
@@ -166,9 +169,18 @@ export function startWebhookWorker(): WebhookWorker {
   const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
   const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened, retentionDays: env().WEBHOOK_RETENTION_DAYS });
+  const config = env();
+  // Without SMTP_URL e-mail is off: the sender holds messages and says so on their timelines.
+  const outbox = new OutboxSender({
+    db: db(),
+    mailer: config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
+    from: config.SMTP_FROM ?? "",
+    log: logger,
+  });
   processor.start();
   sweeper.start();
   remediator.start();
+  outbox.start();
   // SQLite: the write-ahead log is folded back into the database by the intake's delivery store
   // (its checkpointer thread, see delivery-store.server.ts), which writes nearly all of it; what
   // this process writes is folded back as it commits (SQLite's wal_autocheckpoint).
@@ -176,6 +188,7 @@ export function startWebhookWorker(): WebhookWorker {
     processor,
     sweeper,
     remediator,
+    outbox,
     pause() {
       processor.pause();
       sweeper.pause();
@@ -188,8 +201,10 @@ export function startWebhookWorker(): WebhookWorker {
       processor.stop();
       sweeper.stop();
       remediator.stop();
+      outbox.stop();
       await processor.idle();
       await remediator.idle();
+      await outbox.idle();
     },
   };
 }

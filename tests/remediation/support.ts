@@ -29,6 +29,10 @@ export interface FixtureOptions {
   policy?: RemediationPolicy;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** The shop's name (customer e-mails carry it). */
+  shopName?: string;
+  /** What the incident knows of the customer, and where it came from. */
+  incident?: { customerEmail?: string | null; customerName?: string | null; source?: string };
 }
 
 export function clientFactory(db: Database, emu: RunningEmulator, fetchImpl?: typeof fetch) {
@@ -73,7 +77,7 @@ export async function setUp(db: Database, emu: RunningEmulator, options: Fixture
   }
 
   await db.shop.create({
-    data: { domain: shop, currencyCode: "USD", timeZone: "UTC", ...(options.policy ? { policy: options.policy as object } : {}) },
+    data: { domain: shop, name: options.shopName ?? null, currencyCode: "USD", timeZone: "UTC", ...(options.policy ? { policy: options.policy as object } : {}) },
   });
   await installApp(db, emu, shop);
   const kind = options.kind ?? "stock_out_cancellation";
@@ -90,6 +94,7 @@ export async function setUp(db: Database, emu: RunningEmulator, options: Fixture
       lines: [{ lineItemId: mug.id, quantity: 2 }],
       evidence: {},
       responseDeadline: new Date(Date.now() + 86_400_000),
+      ...options.incident,
     },
   });
   return {
@@ -161,6 +166,7 @@ export function holdingBefore(operation: string): { fetch: typeof fetch; reached
 export async function clearRemediationShop(db: Database, shop: string): Promise<void> {
   await db.incidentEvent.deleteMany({ where: { incident: { shop } } });
   await db.remediation.deleteMany({ where: { shop } });
+  await db.outgoingMessage.deleteMany({ where: { shop } });
   await db.incident.deleteMany({ where: { shop } });
   await db.session.deleteMany({ where: { shop } });
   await db.shop.deleteMany({ where: { domain: shop } });

@@ -39,6 +39,7 @@ export async function clearShop(database: Database, shop: string): Promise<void>
   await database.waitingLine.deleteMany({ where: { shop } });
   await database.inventoryShortfall.deleteMany({ where: { shop } });
   await database.dataRequest.deleteMany({ where: { shop } });
+  await database.outgoingMessage.deleteMany({ where: { shop } });
   await database.session.deleteMany({ where: { shop } });
   await database.shop.deleteMany({ where: { domain: shop } });
 }

@@ -6,12 +6,22 @@
 import type { IncidentStatus } from "../../incidents/model";
 import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
+import { enqueueCustomerMessage } from "../../models/outbox.server";
 import { replacedUnits, transitionIncident } from "../../models/remediation.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
-import { TemplateError, decideRemediation, describeRemedies, messageValues, renderMessage, templateFor } from "../policy";
+import type { CustomerMessageKind } from "../policy";
+import {
+  MESSAGE_KIND_LABELS,
+  TemplateError,
+  decideRemediation,
+  describeRemedies,
+  messageValues,
+  renderMessage,
+  templateFor,
+} from "../policy";
 import * as actions from "./actions.server";
 import type { EngineContext } from "./context";
 import type { IncidentRow } from "./context.server";
@@ -100,6 +110,18 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     message: `Remediating: ${describeRemedies(decision.remedies, locale) || "an apology message"}.`,
     data: { option: decision.option, trigger: request.trigger },
   });
+  // A customer who reported the problem hears that the merchant said yes; the remedy's own
+  // e-mail follows once it is done.
+  if (status === "awaiting_approval" && request.trigger === "merchant" && reportedByCustomer(incident)) {
+    await enqueueCustomerMessage(db, {
+      shop: incident.shop,
+      incidentId: incident.id,
+      kind: "approved",
+      customerFirstName: order.customer?.firstName ?? null,
+      remedies: decision.remedies,
+      actor: request.actor,
+    });
+  }
 
   const ctx: EngineContext = {
     db,
@@ -140,6 +162,20 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     message: "Resolved: every remedy was applied.",
     data: { remedies: reports.map((r) => ({ action: r.action, shopifyId: r.shopifyId, amount: r.amount })) },
   });
+  // A customer who reported it always hears how it ended: by the apology when the plan has
+  // one, else by this.
+  if (reportedByCustomer(incident) && !decision.remedies.some((r) => r.type === "message")) {
+    const code = reports.find((r) => r.action === "discount_code")?.result as { code?: string } | undefined;
+    await enqueueCustomerMessage(db, {
+      shop: incident.shop,
+      incidentId: incident.id,
+      kind: "resolved",
+      customerFirstName: order.customer?.firstName ?? null,
+      remedies: decision.remedies,
+      code: code?.code ?? null,
+      actor: request.actor,
+    });
+  }
   return { status: "resolved", decision, remedies: reports, message };
 }
 
@@ -177,6 +213,7 @@ async function carryOut(
   let message: string | null = null;
   if (remedies.some((r) => r.type === "message")) {
     const rendered = renderApology(ctx, remedies, reports);
+    const kind = messageKindFor(ctx.incident.kind, remedies);
     const report = await runStep(ctx, "message", { template: rendered.template }, async () => {
       await addEvent(ctx.db, ctx.incident.id, {
         type: "message",
@@ -184,14 +221,27 @@ async function carryOut(
         message: rendered.text,
         data: { template: rendered.template, code: rendered.code },
       });
+      // Into the outbox in the customer's language; the sender e-mails it and says so on the
+      // timeline. Keyed by incident and kind: a re-run finds it instead of sending twice.
+      const email = await enqueueCustomerMessage(ctx.db, {
+        shop: ctx.incident.shop,
+        incidentId: ctx.incident.id,
+        kind,
+        customerFirstName: ctx.order.customer?.firstName ?? null,
+        remedies: rendered.remedies,
+        code: rendered.code,
+        actor: ctx.actor,
+      });
       return {
         shopifyId: null,
         // Kept on the row for the order-status extension to show the customer.
-        result: { message: rendered.text, template: rendered.template, code: rendered.code },
+        result: { message: rendered.text, template: rendered.template, code: rendered.code, outbox: email.key },
         amount: null,
         currencyCode: null,
         reused: false,
-        summary: "Prepared the apology message for the customer.",
+        summary: email.to
+          ? `Wrote ${MESSAGE_KIND_LABELS[kind]} for the customer; it goes out by e-mail.`
+          : `Wrote ${MESSAGE_KIND_LABELS[kind]} for the customer; there is no e-mail address to send it to.`,
       };
     });
     reports.push(report);
@@ -199,6 +249,19 @@ async function carryOut(
     message = typeof result?.message === "string" ? result.message : null;
   }
   return { reports, message };
+}
+
+/** Opened from the customer's report (the order page), not detected by a rule. */
+function reportedByCustomer(incident: IncidentRow): boolean {
+  return incident.source !== "detected";
+}
+
+const LATE_KINDS: readonly string[] = ["late_fulfilment", "late_delivery", "possibly_lost", "carrier_exception"];
+
+/** A message-only plan for a parcel running late is a heads-up, not an apology for a remedy. */
+function messageKindFor(incidentKind: string, remedies: PlannedRemedy[]): CustomerMessageKind {
+  const messageOnly = remedies.every((r) => r.type === "message");
+  return messageOnly && LATE_KINDS.includes(incidentKind) ? "late_notice" : "apology";
 }
 
 function doneSentence(report: RemedyReport): string {
@@ -221,7 +284,7 @@ function renderApology(
   ctx: EngineContext,
   remedies: PlannedRemedy[],
   reports: RemedyReport[],
-): { text: string; template: "custom" | "default"; code: string | null } {
+): { text: string; template: "custom" | "default"; code: string | null; remedies: PlannedRemedy[] } {
   const codeResult = reports.find((r) => r.action === "discount_code")?.result as { code?: string; endsAt?: string } | undefined;
   const code = codeResult?.code ?? null;
   // The message states the code's real end date (an earlier attempt's, when it was reused).
@@ -248,13 +311,18 @@ function renderApology(
   });
   if (custom) {
     try {
-      return { text: renderMessage(custom, values), template: "custom", code };
+      return { text: renderMessage(custom, values), template: "custom", code, remedies: described };
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       ctx.log.warn({ incidentId: ctx.incident.id, err: error }, "custom apology template unusable; default used");
     }
   }
-  return { text: renderMessage(templateFor(ctx.incident.kind as Parameters<typeof templateFor>[0], null), values), template: "default", code };
+  return {
+    text: renderMessage(templateFor(ctx.incident.kind as Parameters<typeof templateFor>[0], null), values),
+    template: "default",
+    code,
+    remedies: described,
+  };
 }
 
 async function recordDecision(

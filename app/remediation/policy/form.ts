@@ -6,6 +6,7 @@ import type { z } from "zod";
 
 import type { DetectionSettings, IncidentKind } from "../../incidents/model";
 import { INCIDENT_KINDS } from "../../incidents/model";
+import { EMAIL_LANGUAGES, SHOP_WIDE_MESSAGE_KINDS, defaultShopWideTemplate } from "./emails";
 import { DEFAULT_MESSAGE_TEMPLATES } from "./messages";
 import type {
   AbuseThresholds,
@@ -50,6 +51,8 @@ export type KindField =
 export const kindField = (kind: IncidentKind, field: KindField) => `kinds.${kind}.${field}`;
 export const capField = (cap: keyof RemediationCaps) => `caps.${cap}`;
 export const abuseField = (threshold: keyof AbuseThresholds) => `abuse.${threshold}`;
+/** The shop-wide e-mails' texts ("we received your report", "approved", "resolved"). */
+export const messageField = (kind: (typeof SHOP_WIDE_MESSAGE_KINDS)[number]) => `messages.${kind}`;
 
 /** The detection settings the page edits: all but the time zone, which is the shop's own. */
 export type EditableDetectionSettings = Omit<DetectionSettings, "timeZone">;
@@ -106,6 +109,7 @@ export function policyToFormValues(policy: RemediationPolicy): FormValues {
     set("messageTemplate", kindPolicy?.messageTemplate ?? "");
   }
   for (const [cap, value] of Object.entries(policy.caps)) values[`caps.${cap}`] = value ?? "";
+  for (const kind of SHOP_WIDE_MESSAGE_KINDS) values[messageField(kind)] = policy.messages?.[kind] ?? "";
   for (const [threshold, value] of Object.entries(policy.abuse)) {
     values[`abuse.${threshold}`] = String(value);
   }
@@ -267,6 +271,14 @@ export function policyFromForm(
   }
 
   const amountOrNull = (name: string) => read.text(name) || null;
+  // Left empty, or the default as shown: the default in the customer's language is used.
+  const messages = Object.fromEntries(
+    SHOP_WIDE_MESSAGE_KINDS.flatMap((kind) => {
+      const template = read.raw(messageField(kind)).replace(/\r\n?/g, "\n").trim();
+      const isDefault = EMAIL_LANGUAGES.some((language) => template === defaultShopWideTemplate(kind, language));
+      return template === "" || isDefault ? [] : [[kind, template]];
+    }),
+  );
   const candidate = {
     currencyCode: current.currencyCode,
     kinds,
@@ -282,6 +294,7 @@ export function policyFromForm(
       refundRateMinRefunded: read.text(abuseField("refundRateMinRefunded")),
       firstOrderClaimValue: read.text(abuseField("firstOrderClaimValue")),
     },
+    ...(Object.keys(messages).length > 0 ? { messages } : {}),
   };
 
   const parsed = remediationPolicySchema.safeParse(candidate, { error: fieldMessage });
@@ -316,7 +329,7 @@ function policyField(
     // Alternatives are not on the page; they were valid when stored.
     return kindField(key, "remedies");
   }
-  if ((section === "caps" || section === "abuse") && typeof key === "string") {
+  if ((section === "caps" || section === "abuse" || section === "messages") && typeof key === "string") {
     return `${section}.${key}`;
   }
   return "form";

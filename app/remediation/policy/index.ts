@@ -1,6 +1,7 @@
 // Remediation policy: what Amends offers for each kind of incident, and when it may act alone.
 export * from "./decide";
 export * from "./defaults";
+export * from "./emails";
 export * from "./messages";
 export * from "./money";
 export * from "./resolution";

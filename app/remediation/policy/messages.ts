@@ -142,10 +142,15 @@ export function renderMessage(template: string, values: MessageValues): string {
 // ---------------------------------------------------------------------------------------------
 // Describing remedies for {{remedy}}
 
-// The phrases are English; the locale formats amounts, percentages and dates. English lists for
-// the same reason (an English sentence with a French "et" reads worse than either).
+// English and Spanish phrases (the languages customer e-mails are written in); the locale
+// formats amounts, percentages and dates. Any other locale gets English phrases and lists, since
+// an English sentence with a French "et" reads worse than either.
+function spanish(locale: string): boolean {
+  return locale.toLowerCase().startsWith("es");
+}
+
 function listLocale(locale: string): string {
-  return locale.toLowerCase().startsWith("en") ? locale : "en";
+  return locale.toLowerCase().startsWith("en") || spanish(locale) ? locale : "en";
 }
 
 function list(items: string[], locale: string): string {
@@ -168,11 +173,15 @@ function article(spoken: string): string {
 
 /** One phrase per remedy the customer gets; a message-only plan describes as "". */
 export function describeRemedy(remedy: PlannedRemedy, locale: string): string | null {
+  const es = spanish(locale);
   switch (remedy.type) {
     case "refund": {
       const what = items(remedy.lines, locale);
-      if (remedy.includeShipping) what.push("shipping");
-      return `a refund of ${formatMoney(remedy.amount, locale)} for ${list(what, locale)}`;
+      if (remedy.includeShipping) what.push(es ? "el envío" : "shipping");
+      const amount = formatMoney(remedy.amount, locale);
+      return es
+        ? `un reembolso de ${amount} por ${list(what, locale)}`
+        : `a refund of ${amount} for ${list(what, locale)}`;
     }
     case "discount_code": {
       if ("percentage" in remedy.value) {
@@ -180,14 +189,19 @@ export function describeRemedy(remedy: PlannedRemedy, locale: string): string | 
           style: "percent",
           maximumFractionDigits: 2,
         }).format(remedy.value.percentage / 100);
-        return `${article(percent)} ${percent} discount code`;
+        return es ? `un código de descuento del ${percent}` : `${article(percent)} ${percent} discount code`;
       }
-      return `a discount code worth ${formatMoney(remedy.value.fixedAmount, locale)}`;
+      const worth = formatMoney(remedy.value.fixedAmount, locale);
+      return es ? `un código de descuento de ${worth}` : `a discount code worth ${worth}`;
     }
     case "replacement":
-      return `a replacement for ${list(items(remedy.lines, locale), locale)}`;
+      return es
+        ? `el envío de un reemplazo de ${list(items(remedy.lines, locale), locale)}`
+        : `a replacement for ${list(items(remedy.lines, locale), locale)}`;
     case "cancel":
-      return `the cancellation of ${list(items(remedy.lines, locale), locale)}`;
+      return es
+        ? `la cancelación de ${list(items(remedy.lines, locale), locale)}`
+        : `the cancellation of ${list(items(remedy.lines, locale), locale)}`;
     case "message":
       return null;
   }

@@ -88,6 +88,22 @@ export const kindPolicySchema = z.strictObject({
     }),
 });
 
+const messageTemplate = z
+  .string()
+  .nullable()
+  .superRefine((template, ctx) => {
+    const problem = template === null ? null : validateTemplate(template);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** The merchant's text for the e-mails that are the same for every kind of incident; null (or
+ * left out) uses the default in the customer's language. */
+export const customerMessagesSchema = z.strictObject({
+  report_received: messageTemplate.optional(),
+  approved: messageTemplate.optional(),
+  resolved: messageTemplate.optional(),
+});
+
 export const capsSchema = z.strictObject({
   /** Largest estimated cost of one incident's remedies; null for no cap. */
   maxPerIncident: amount.nullable(),
@@ -119,6 +135,7 @@ const policyObject = z.strictObject({
   kinds: z.partialRecord(z.enum(INCIDENT_KINDS), kindPolicySchema),
   caps: capsSchema,
   abuse: abuseThresholdsSchema,
+  messages: customerMessagesSchema.optional(),
 });
 
 export const remediationPolicySchema = policyObject.superRefine((policy, ctx) => {
@@ -172,6 +189,7 @@ export type KindPolicy = z.infer<typeof kindPolicySchema>;
 export type RemediationCaps = z.infer<typeof capsSchema>;
 export type AbuseThresholds = z.infer<typeof abuseThresholdsSchema>;
 export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
+export type CustomerMessages = z.infer<typeof customerMessagesSchema>;
 
 /** Validates policy JSON from the database or the settings form. */
 export function parsePolicy(input: unknown) {
