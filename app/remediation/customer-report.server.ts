@@ -6,7 +6,9 @@
 import type { ReportCreatedResponse, ReportRequest } from "../../extensions/amends-order/src/api-contract";
 import { INCIDENT_KIND_FOR_REPORT, ORDER_PAGE } from "../incidents/customer-reports";
 import { findingFromReport } from "../incidents/reports";
+import type { Database } from "../db.server";
 import { logger } from "../logger.server";
+import { enqueueCustomerMessage } from "../models/outbox.server";
 import { customerCases } from "../models/customer-cases.server";
 import { activeKey, addEvent, recordFinding } from "../models/incident.server";
 import { detectionSettings } from "../models/shop.server";
@@ -29,6 +31,7 @@ export interface ReportReceived {
   customerId: string;
   /** True when the report joined an incident already open for the same problem. */
   joined: boolean;
+  at: Date;
 }
 
 export async function takeCustomerReport(deps: RemediationDeps, input: TakeReport): Promise<ReportCreatedResponse> {
@@ -62,11 +65,15 @@ export async function takeCustomerReport(deps: RemediationDeps, input: TakeRepor
       message: `The customer writes from the order page: “${input.report.message}”`,
       data: finding.evidence,
     });
+    await onReportReceived(db, { shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined, at: now });
   } else {
     const contact = { email: input.order.customer?.email ?? null, name: input.order.customer?.name ?? null };
     const recorded = await recordFinding(db, input.shop, finding, "customer", contact, ORDER_PAGE);
     incidentId = recorded.incidentId;
     joined = !recorded.opened;
+    // Acknowledged before the policy runs, so "we received your report" reaches the customer
+    // before any remedy's e-mail.
+    await onReportReceived(db, { shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined, at: now });
     if (recorded.opened) {
       // Put to the policy now, so the customer's confirmation says where it stands. If this
       // fails, the incident stays open without a decision and the worker's catch-up pass
@@ -80,8 +87,6 @@ export async function takeCustomerReport(deps: RemediationDeps, input: TakeRepor
     }
   }
 
-  await onReportReceived({ shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined });
-
   const { reports } = await customerCases(db, input.shop, input.order.id, incidentId);
   const report = reports[0];
   if (!report) throw new Error(`Incident ${incidentId} does not read as the customer's report`);
@@ -89,11 +94,17 @@ export async function takeCustomerReport(deps: RemediationDeps, input: TakeRepor
 }
 
 /**
- * The report is accepted and stored. This is the one place the customer's "we received your
- * report" message starts from: the e-mail outbox (app/messaging, built alongside) is enqueued
- * from here when it is merged, keyed by the incident and the report so a retry sends it once.
- * Until then nothing is sent and nothing claims it was: the log says the report arrived.
+ * The report is accepted and stored: the customer is told so by e-mail, through the outbox.
+ * A first report is acknowledged once per incident; a later report joining it gets its own
+ * acknowledgement, keyed by when it arrived.
  */
-export async function onReportReceived(received: ReportReceived): Promise<void> {
+export async function onReportReceived(db: Database, received: ReportReceived): Promise<void> {
   logger.info({ ...received }, received.joined ? "customer report joined an open incident" : "customer report received");
+  await enqueueCustomerMessage(db, {
+    shop: received.shop,
+    incidentId: received.incidentId,
+    kind: "report_received",
+    ...(received.joined ? { discriminator: received.at.toISOString() } : {}),
+    actor: "customer",
+  });
 }
