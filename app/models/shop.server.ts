@@ -153,7 +153,8 @@ export interface CustomerFacingShop {
 export async function customerFacingShop(db: Database, shop: string): Promise<CustomerFacingShop> {
   const profile = await storedShopProfile(db, shop);
   return {
-    name: profile?.name || shop.replace(/\.myshopify\.com$/, ""),
+    // A shop whose name Shopify has not given yet is stored under its domain: show the handle.
+    name: profile && profile.name !== shop ? profile.name : shop.replace(/\.myshopify\.com$/, ""),
     primaryLocale: profile?.primaryLocale ?? null,
     email: profile?.email ?? null,
   };
