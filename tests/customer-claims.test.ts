@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
 import { findingFromReport } from "../app/incidents/reports";
 import { DEFAULT_DETECTION_SETTINGS } from "../app/incidents/model";
-import { logger } from "../app/logger.server";
 import { recordFinding } from "../app/models/incident.server";
 import { loadOrder } from "../app/models/order.server";
 import { remediate } from "../app/remediation/engine/index.server";
@@ -18,17 +16,11 @@ import { defaultPolicyFor } from "../app/remediation/policy";
 import type { RemediationPolicy } from "../app/remediation/policy";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { CustomerRecord, OrderRecord, RunningEmulator } from "./shopify-emulator";
-import { manualClock, startEmulator } from "./shopify-emulator";
+import { manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "claims-secret";
 const SHOP = "claims-shop.myshopify.com";
@@ -57,10 +49,8 @@ function policy(): RemediationPolicy {
 
 describe.each(testDatabases())("abuse signals count the customer's claims on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(utc(2, 9));
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let variantId = "";
   const clientFor = () => Promise.resolve(new AdminClient({ shop: SHOP, accessToken: TOKEN, endpoint: emu.graphqlUrl(SHOP), baseDelayMs: 5 }));
@@ -74,8 +64,7 @@ describe.each(testDatabases())("abuse signals count the customer's claims on $na
   });
 
   async function settle() {
-    await emu.webhooks.idle();
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(clock.now()) })) > 0);
+    await store.settle({ lookups, clock: () => new Date(clock.now()) });
   }
 
   /** An order shipped on `day` whose parcel the carrier failed to deliver the day after; the
@@ -114,30 +103,24 @@ describe.each(testDatabases())("abuse signals count the customer's claims on $na
   }
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "claims");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC", currencyCode: "USD" }],
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "claims",
+      secret: SECRET,
+      emulator: {
+        clock,
+        shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC", currencyCode: "USD" }],
+      },
     });
+    ({ db, emu } = store);
     await db.shop.create({ data: { domain: SHOP, currencyCode: "USD", timeZone: "UTC", policy: policy() as object } });
     const product = emu.store.addProduct(SHOP, { title: "Wool Scarf", variants: [{ price: "30.00", available: 50 }] });
     variantId = product.variantIds[0] ?? "";
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it("a customer the carrier failed twice is remedied automatically the third time", async () => {

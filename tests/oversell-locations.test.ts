@@ -8,21 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
-import { logger } from "../app/logger.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { LocationRecord, OrderRecord, RunningEmulator } from "./shopify-emulator";
-import { manualClock, startEmulator } from "./shopify-emulator";
+import { manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "locations-secret";
 const SHOP = "two-locations.myshopify.com";
@@ -31,10 +23,8 @@ const utc = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
 
 describe.each(testDatabases())("oversell risk across locations on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(utc(16, 8));
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let warehouse: LocationRecord;
   let shopFloor: LocationRecord;
@@ -47,8 +37,7 @@ describe.each(testDatabases())("oversell risk across locations on $name", ({ nam
   );
 
   async function settle() {
-    await emu.webhooks.idle();
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(clock.now()) })) > 0);
+    await store.settle({ lookups, clock: () => new Date(clock.now()) });
   }
 
   /** A paid order for one beanie from the warehouse, and a tote from the shop floor if `alsoShopFloor`. */
@@ -76,19 +65,17 @@ describe.each(testDatabases())("oversell risk across locations on $name", ({ nam
   const name_ = (key: string) => orders[key]?.name ?? key;
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "locations");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }],
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "locations",
+      secret: SECRET,
+      emulator: {
+        clock,
+        shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }],
+      },
     });
+    ({ db, emu } = store);
     const [first] = emu.store.shop(SHOP).locations;
     if (!first) throw new Error("no location");
     warehouse = first;
@@ -106,11 +93,7 @@ describe.each(testDatabases())("oversell risk across locations on $name", ({ nam
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it("the emulator assigns each line's fulfilment order to its location, as Shopify's routing does", async () => {

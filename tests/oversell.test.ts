@@ -5,22 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
-import { logger } from "../app/logger.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import { inventoryLevelPayload } from "./fixtures/webhooks";
 import type { OrderRecord, RunningEmulator, VariantRecord } from "./shopify-emulator";
-import { legacyId, manualClock, startEmulator } from "./shopify-emulator";
+import { legacyId, manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "oversell-secret";
 const SHOP = "oversell-shop.myshopify.com";
@@ -29,10 +21,8 @@ const utc = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
 
 describe.each(testDatabases())("oversell risk from the emulator on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(utc(16, 8));
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let variant: VariantRecord;
   const orders: Record<string, OrderRecord> = {};
@@ -43,27 +33,24 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
 
   /** Waits for the emulator's deliveries to be answered, then processes them at `now`. */
   async function settle(now: number) {
-    await emu.webhooks.idle();
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(now) })) > 0);
+    await store.settle({ lookups, clock: () => new Date(now) });
   }
 
   const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "InventoryItemStock");
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "oversell");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      jobAutoCompleteMs: null,
-      shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }],
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "oversell",
+      secret: SECRET,
+      emulator: {
+        clock,
+        jobAutoCompleteMs: null,
+        shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }],
+      },
     });
+    ({ db, emu } = store);
     const product = emu.store.addProduct(SHOP, {
       title: "Heavyweight Hoodie",
       variants: [{ title: "M", sku: "NW-HH-M", price: "78.00", available: 3 }],
@@ -94,11 +81,7 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it("flags exactly the two newest waiting orders with the units they are short", async () => {

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
 import { logger } from "../app/logger.server";
 import { AutoRemediator } from "../app/remediation/auto.server";
 import { remediate } from "../app/remediation/engine/index.server";
@@ -16,17 +15,11 @@ import { defaultPolicyFor } from "../app/remediation/policy";
 import { sweepDueOrders } from "../app/scheduler/sweep.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { FulfillmentRecord, OrderRecord, RunningEmulator } from "./shopify-emulator";
-import { manualClock, startEmulator } from "./shopify-emulator";
+import { manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "parcel-secret";
 const SHOP = "parcel-shop.myshopify.com";
@@ -53,10 +46,8 @@ function policy(): RemediationPolicy {
 
 describe.each(testDatabases())("one parcel, one problem on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(utc(2, 9));
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let order: OrderRecord;
   let parcel: FulfillmentRecord;
@@ -73,10 +64,9 @@ describe.each(testDatabases())("one parcel, one problem on $name", ({ name, url:
   /** Delivers what the store sent and puts every incident opened or escalated to the policy,
    * as the worker does. */
   async function settle(): Promise<string[]> {
-    await emu.webhooks.idle();
     const opened: string[] = [];
     const onIncidentsOpened = (_shop: string, ids: string[]) => opened.push(...ids);
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(clock.now()), onIncidentsOpened })) > 0);
+    await store.settle({ lookups, clock: () => new Date(clock.now()), onIncidentsOpened });
     return opened;
   }
 
@@ -92,19 +82,17 @@ describe.each(testDatabases())("one parcel, one problem on $name", ({ name, url:
   const incidents = () => db.incident.findMany({ where: { shop: SHOP }, include: { events: { orderBy: { at: "asc" } } } });
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "parcel");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC", currencyCode: "USD" }],
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "parcel",
+      secret: SECRET,
+      emulator: {
+        clock,
+        shops: [{ domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC", currencyCode: "USD" }],
+      },
     });
+    ({ db, emu } = store);
     await db.shop.create({ data: { domain: SHOP, currencyCode: "USD", timeZone: "UTC", policy: policy() as object } });
     const product = emu.store.addProduct(SHOP, { title: "Linen Shirt", variants: [{ price: "40.00", available: 10 }] });
     const customer = emu.store.addCustomer(SHOP, { firstName: "Rosa", email: "rosa@example.com" });
@@ -116,11 +104,7 @@ describe.each(testDatabases())("one parcel, one problem on $name", ({ name, url:
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it("a carrier delay opens the parcel's incident, and the policy apologises", async () => {

@@ -10,7 +10,6 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
 import { parseEnv } from "../app/env.server";
 import { findingFromReport } from "../app/incidents/reports";
 import { logger } from "../app/logger.server";
@@ -21,22 +20,16 @@ import { remediate } from "../app/remediation/engine/index.server";
 import { pruneDeliveries } from "../app/scheduler/prune.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import { DueSweeper } from "../app/webhooks/runtime.server";
 import { documentedPayload } from "./fixtures/webhooks";
 import { clientFactory } from "./remediation/support";
 import type { CustomerRecord, OrderRecord, RunningEmulator } from "./shopify-emulator";
-import { legacyId, startEmulator } from "./shopify-emulator";
+import { legacyId } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
 import type { DatabaseKind, Table } from "./support/tables";
 import { discoverTables, rowsOfShop, whereFound } from "./support/tables";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "privacy-secret";
 const TOKEN = "shpat_privacy";
@@ -67,44 +60,28 @@ type Person = ReturnType<typeof person>;
 describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl }) => {
   const kind = name as DatabaseKind;
   // PostgreSQL: a database of this file's own, since processing and pruning act on every shop.
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let tables: Table[];
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (kind === "postgres") {
-      database = await privatePostgres(runUrl, "privacy");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
-    });
+    store = await startStoreWithWebhooks({ backend: name, runUrl, label: "privacy", secret: SECRET });
+    ({ db, emu } = store);
     tables = await discoverTables(db, kind);
   });
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   /** Lets the emulator's webhooks arrive, then processes everything stored. */
   async function settle(shop: string) {
-    await emu.webhooks.idle();
     const lookups = shopifyLookups(() =>
       Promise.resolve(
         new AdminClient({ shop, accessToken: TOKEN, endpoint: emu.graphqlUrl(shop) }),
       ),
     );
-    while ((await processPendingDeliveries({ db, lookups, log: logger })) > 0);
+    await store.settle({ lookups });
   }
 
   interface Customer {

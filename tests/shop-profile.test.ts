@@ -9,23 +9,16 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
 import { logger } from "../app/logger.server";
 import { AutoRemediator } from "../app/remediation/auto.server";
 import { sweepDueOrders } from "../app/scheduler/sweep.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { RunningEmulator, ShopInput } from "./shopify-emulator";
-import { manualClock, startEmulator } from "./shopify-emulator";
+import { manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "profile-secret";
 const TOKEN = "shpat_profile_e2e";
@@ -33,10 +26,8 @@ const HOUR = 3_600_000;
 
 describe.each(testDatabases())("shops in their own currency and time zone on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(Date.UTC(2026, 10, 18, 9));
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let remediator: AutoRemediator;
 
@@ -46,9 +37,8 @@ describe.each(testDatabases())("shops in their own currency and time zone on $na
 
   /** Waits for the store's deliveries, processes them, and lets the policy act on what opened. */
   async function settle() {
-    await emu.webhooks.idle();
     const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(clock.now()), onIncidentsOpened })) > 0);
+    await store.settle({ lookups, clock: () => new Date(clock.now()), onIncidentsOpened });
     await remediator.idle();
   }
 
@@ -69,19 +59,14 @@ describe.each(testDatabases())("shops in their own currency and time zone on $na
   }
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "profile");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      jobAutoCompleteMs: null,
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "profile",
+      secret: SECRET,
+      emulator: { clock, jobAutoCompleteMs: null },
     });
+    ({ db, emu } = store);
     remediator = new AutoRemediator({
       db,
       clientFor,
@@ -93,11 +78,7 @@ describe.each(testDatabases())("shops in their own currency and time zone on $na
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it.each([

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../app/db.server";
-import { createDatabase } from "../app/db.server";
 import type { OrderState } from "../app/incidents/model";
 import { DEFAULT_DETECTION_SETTINGS } from "../app/incidents/model";
 import { logger } from "../app/logger.server";
@@ -14,10 +13,6 @@ import { loadOrder } from "../app/models/order.server";
 import { sweepDueOrders } from "../app/scheduler/sweep.server";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
-import type { DeliveryStore } from "../app/webhooks/delivery-store.server";
-import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
-import { WebhookIntake } from "../app/webhooks/intake.server";
-import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type {
   EmulatorStore,
   FulfillmentRecord,
@@ -27,12 +22,10 @@ import type {
   StoreEvent,
   VariantRecord,
 } from "./shopify-emulator";
-import { lineItemState, manualClock, seedDemoShop, startEmulator } from "./shopify-emulator";
+import { lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
-import type { PrivatePostgres } from "./support/private-postgres";
-import { privatePostgres } from "./support/private-postgres";
-import type { WebhookServer } from "./support/webhook-server";
-import { startWebhookServer } from "./support/webhook-server";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "store-day-secret";
 const SHOP = "northwind-day.myshopify.com";
@@ -146,10 +139,8 @@ function history(seeded: SeededShop): { at: number; event: Omit<StoreEvent, "tri
 
 describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: runUrl }) => {
   const clock = manualClock(MORNING);
-  let database: PrivatePostgres | null = null;
+  let store: StoreWithWebhooks;
   let db: Database;
-  let deliveries: DeliveryStore;
-  let server: WebhookServer;
   let emu: RunningEmulator;
   let seeded: SeededShop;
   /** Today's orders and the seeded ones today's events are about. */
@@ -162,8 +153,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
 
   /** Waits until the emulator's deliveries are answered, then processes them at `now`. */
   async function settle(now: number) {
-    await emu.webhooks.idle();
-    while ((await processPendingDeliveries({ db, lookups, log: logger, clock: () => new Date(now) })) > 0);
+    await store.settle({ lookups, clock: () => new Date(now) });
   }
 
   async function openedIncidents(): Promise<string[]> {
@@ -175,29 +165,20 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
   const lookupsAsked = () => emu.requests.filter((r) => r.operationName === "InventoryItemStock");
 
   beforeAll(async () => {
-    let url = runUrl;
-    if (name === "postgres") {
-      database = await privatePostgres(runUrl, "storeday");
-      url = database.url;
-    }
-    db = createDatabase(url);
-    deliveries = openDeliveryStore(url);
-    server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
-    emu = await startEmulator({
-      clock,
-      jobAutoCompleteMs: null,
-      webhooks: { appUrl: server.url, secret: SECRET, maxAttempts: 3, backoffMs: () => 5 },
+    store = await startStoreWithWebhooks({
+      backend: name,
+      runUrl,
+      label: "storeday",
+      secret: SECRET,
+      emulator: { clock, jobAutoCompleteMs: null },
     });
+    ({ db, emu } = store);
     // The day's reference model counts in UTC: a shop whose zone is UTC, as Amends reads it.
     seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: MORNING, seed: 13, orders: 16 });
   });
 
   afterAll(async () => {
-    await emu.close();
-    await server.close();
-    await deliveries.close();
-    await db.$disconnect();
-    await database?.drop();
+    await store.close();
   });
 
   it("hears the store's three weeks of history as they happened", async () => {
@@ -447,8 +428,8 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
   it("every delivery was accepted, stored once and processed", async () => {
     const refused = emu.webhooks.deliveries.filter((d) => d.state !== "delivered" || d.attempts.some((a) => a.status !== 200));
     expect(refused).toEqual([]);
-    expect(server.answers.every((a) => a.status === 200)).toBe(true);
-    expect(server.answers).toHaveLength(emu.webhooks.deliveries.length);
+    expect(store.server.answers.every((a) => a.status === 200)).toBe(true);
+    expect(store.server.answers).toHaveLength(emu.webhooks.deliveries.length);
     const events = new Set(emu.webhooks.deliveries.map((d) => d.eventId));
     const statuses = await db.webhookDelivery.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
     expect(statuses).toEqual([{ status: "processed", _count: events.size }]);
