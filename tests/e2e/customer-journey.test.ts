@@ -119,7 +119,8 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     const before = new Set(emu.store.customerOrders(SHOP, customer.customerId).map((o) => o.id));
     await merchant.getByRole("link", { name: customer.order.name }).first().click();
     await merchant.waitForURL(/\/app\/incidents\//, WAIT);
-    await merchant.getByText(/Proposed: .*replacement/i).waitFor(WAIT);
+    // The proposal is written in the shop's language (a Spanish shop): "un reemplazo de …".
+    await merchant.getByText(new RegExp(`Proposed: .*reemplazo de 1 × ${first.title}`)).waitFor(WAIT);
     await merchant.getByRole("button", { name: "Approve remedy" }).click();
     await merchant.getByText("resolved", { exact: true }).first().waitFor(WAIT);
     await merchant.screenshot({ path: "tests/.tmp/journey-incident.png", fullPage: true });
