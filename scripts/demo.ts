@@ -8,8 +8,9 @@
 //   4. the store's history and then a scenario, delivered as real signed webhooks:
 //      a stock-out cancellation, an oversold variant, orders unfulfilled past their SLA,
 //      a carrier DELAYED event, and a customer reporting a wrong item;
-//   5. the admin's URL and the mailbox's: a local SMTP server (smtp-server) receives every
-//      e-mail the store sends its customers, listed on the mailbox page. Ctrl-C stops everything.
+//   5. three URLs: the admin; the customer view (scripts/customer-view.ts), the extension's
+//      screens on a demo customer's order page; and the mailbox, where a local SMTP server
+//      (smtp-server) lists every e-mail the store sends its customers. Ctrl-C stops everything.
 // Demo mode refuses NODE_ENV=production (it opens the admin without a login).
 import { spawnSync } from "node:child_process";
 import type { Server } from "node:http";
@@ -23,6 +24,7 @@ import type { Emulator } from "../tests/shopify-emulator";
 import { routeTokenCallsTo, seedDemoShop, startEmulator } from "../tests/shopify-emulator";
 import { installApp } from "../tests/support/install";
 import { startMailServer } from "../tests/support/mail-server";
+import { pickDemoCustomer, startCustomerView } from "./customer-view";
 import { startMailbox } from "./mailbox";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,6 +32,7 @@ const SHOP = "amends-demo.myshopify.com";
 const PORT = Number(process.env.PORT ?? 3000);
 const DATABASE = path.join(root, "prisma/demo.sqlite");
 const MAILBOX_PORT = Number(process.env.MAILBOX_PORT ?? 8025);
+const CUSTOMER_PORT = Number(process.env.CUSTOMER_PORT ?? 8030);
 
 function fail(message: string): never {
   console.error(`\n${message}\n`);
@@ -115,6 +118,22 @@ async function main() {
     app.server.listen(PORT, "127.0.0.1", resolve);
   });
 
+  // The customer's side: a customer with a delivered order other than the scenario's, signed
+  // in to their order page, the extension calling this app.
+  const customer = pickDemoCustomer(seeded, [seeded.byState.delivered[0]?.id ?? ""]);
+  const customerView = await startCustomerView({
+    shop: SHOP,
+    apiKey: "amends-demo",
+    apiSecret: secret,
+    appUrl: `http://127.0.0.1:${PORT}`,
+    customer,
+    store: emulator.store,
+    port: CUSTOMER_PORT,
+  }).catch((error: unknown) => {
+    const taken = error instanceof Error && (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    throw taken ? new Error(`Port ${CUSTOMER_PORT} is in use: run CUSTOMER_PORT=8031 npm run demo`) : error;
+  });
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -123,6 +142,7 @@ async function main() {
     await emulator.close();
     await app.close();
     mailbox.close();
+    await customerView.close();
     await mail.close();
     await db.$disconnect();
     process.exit(0);
@@ -169,6 +189,7 @@ async function main() {
   const failed = emulator.webhooks.deliveries.filter((d) => d.state === "failed").length;
   console.log(`        ${emulator.webhooks.deliveries.length} webhooks delivered, ${failed} refused`);
   console.log(`\n  Admin:    http://localhost:${PORT}/app`);
+  console.log(`  Customer: ${customerView.url.replace("127.0.0.1", "localhost")}   (${customer.email ?? "a customer"}, order ${customer.order.name})`);
   console.log(`  Mailbox:  http://localhost:${MAILBOX_PORT}/   (${mail.received.length} e-mails to customers so far)`);
   console.log(`  Health:   http://localhost:${PORT}/healthz   Metrics: http://localhost:${PORT}/metrics`);
   console.log(`  Emulator: ${emulator.graphqlUrl(SHOP)}`);

@@ -25,6 +25,10 @@ export interface CustomerHostOptions {
   /** The built extension bundle (build.mjs). */
   bundleFile: string;
   apiVersion?: string;
+  /** Where to listen; any free port by default. */
+  port?: number;
+  /** The order page served at `/` (the demo's customer view); none by default. */
+  home?: Omit<PageOptions, "target">;
 }
 
 export interface PageOptions {
@@ -121,6 +125,9 @@ export async function startCustomerHost(options: CustomerHostOptions): Promise<C
         response.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-store" }).end(token);
       } else if (url.pathname === "/") {
         const page = JSON.parse(url.searchParams.get("page") ?? "null") as PageOptions | null;
+        if (!page && options.home) {
+          return void response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(orderPage(options.home));
+        }
         if (!page) return void response.writeHead(400).end("page missing");
         const config: HostConfig = {
           target: page.target,
@@ -151,7 +158,10 @@ export async function startCustomerHost(options: CustomerHostOptions): Promise<C
       response.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   return {

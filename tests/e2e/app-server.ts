@@ -50,9 +50,10 @@ export interface RunningAdmin {
   close(): Promise<void>;
 }
 
-/** Builds (once per run), starts the production server in demo mode for `shop` and a browser. */
-export async function startAdmin(shop: string): Promise<RunningAdmin> {
-  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: "off", NODE_ENV: "test" });
+/** Builds (once per run), starts the production server in demo mode for `shop` and a browser.
+ * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
+export async function startAdmin(shop: string, { worker = false } = {}): Promise<RunningAdmin> {
+  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
   await buildOnce();
   process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
   // @ts-expect-error -- plain ESM script without declarations

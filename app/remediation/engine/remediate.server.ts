@@ -291,12 +291,14 @@ function renderApology(
   // It tells the customer what was done: not a refund or replacement found to be settled
   // already when it came to it, and only the units actually replaced.
   const outcome = (type: PlannedRemedy["type"]) =>
-    (reports.find((r) => r.action === type)?.result ?? {}) as { skipped?: unknown; lines?: unknown };
+    (reports.find((r) => r.action === type)?.result ?? {}) as { skipped?: unknown; lines?: unknown; orderName?: unknown };
   const described = remedies.flatMap((r): PlannedRemedy[] => {
     if (r.type === "discount_code" && codeResult?.endsAt) return [{ ...r, expiresAt: codeResult.endsAt }];
     if ((r.type === "refund" || r.type === "replacement") && outcome(r.type).skipped) return [];
-    const sent = outcome("replacement").lines;
-    if (r.type === "replacement" && Array.isArray(sent)) return [{ ...r, lines: sent as typeof r.lines }];
+    const { lines: sent, orderName } = outcome("replacement");
+    if (r.type === "replacement") {
+      return [{ ...r, ...(Array.isArray(sent) ? { lines: sent as typeof r.lines } : {}), ...(typeof orderName === "string" ? { orderName } : {}) }];
+    }
     return [r];
   });
   const kind = ctx.incident.kind as keyof typeof ctx.settings.policy.kinds;

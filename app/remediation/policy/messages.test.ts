@@ -174,6 +174,10 @@ describe("describeRemedies", () => {
         "en-US",
       ),
     ).toBe("a replacement for 2 × Red Plate");
+    // Once Shopify created it, the replacement order is named, in the customer's language.
+    const sent: PlannedRemedy = { type: "replacement", lines: [plates], estimatedCost: usd("24.00"), orderName: "#1004" };
+    expect(describeRemedies([sent], "en-US")).toBe("a replacement for 2 × Red Plate (order #1004)");
+    expect(describeRemedies([sent], "es-ES")).toBe("el envío de un reemplazo de 2 × Red Plate (pedido #1004)");
     expect(describeRemedies([{ type: "cancel", lines: [mug] }, refund], "en-GB")).toBe(
       "the cancellation of 1 × Blue Mug and a refund of US$12.00 for 1 × Blue Mug",
     );

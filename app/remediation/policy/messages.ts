@@ -194,10 +194,11 @@ export function describeRemedy(remedy: PlannedRemedy, locale: string): string | 
       const worth = formatMoney(remedy.value.fixedAmount, locale);
       return es ? `un código de descuento de ${worth}` : `a discount code worth ${worth}`;
     }
-    case "replacement":
-      return es
-        ? `el envío de un reemplazo de ${list(items(remedy.lines, locale), locale)}`
-        : `a replacement for ${list(items(remedy.lines, locale), locale)}`;
+    case "replacement": {
+      const what = list(items(remedy.lines, locale), locale);
+      const order = remedy.orderName ? (es ? ` (pedido ${remedy.orderName})` : ` (order ${remedy.orderName})`) : "";
+      return es ? `el envío de un reemplazo de ${what}${order}` : `a replacement for ${what}${order}`;
+    }
     case "cancel":
       return es
         ? `la cancelación de ${list(items(remedy.lines, locale), locale)}`

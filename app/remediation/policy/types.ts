@@ -87,7 +87,13 @@ export type PlannedRemedy =
       /** What the code is expected to cost: its fixed amount, or the percentage of this order. */
       estimatedCost: Money;
     }
-  | { type: "replacement"; lines: PricedLine[]; estimatedCost: Money }
+  | {
+      type: "replacement";
+      lines: PricedLine[];
+      estimatedCost: Money;
+      /** The replacement order's name once Shopify created it ("#1004"): the customer's message names it. */
+      orderName?: string;
+    }
   | { type: "cancel"; lines: PricedLine[] }
   | { type: "message" };
 
