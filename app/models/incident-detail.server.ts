@@ -63,7 +63,8 @@ function itemsAffected(affected: AffectedLine[], order: OrderState | null) {
     return {
       lineItemId: line.lineItemId,
       quantity: line.quantity,
-      title: known?.title ?? "Item no longer on the order",
+      // Only say an item left the order when Amends holds the order and it is not there.
+      title: known?.title ?? (order ? "Item no longer on the order" : "Item (the order's details have not reached Amends yet)"),
       sku: known?.sku ?? null,
     };
   });
