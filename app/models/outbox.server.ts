@@ -258,8 +258,9 @@ export async function messagesForIncident(db: Database, incidentId: string): Pro
 }
 
 export interface CustomerHeard {
-  /** True only when a mail server accepted one of our e-mails or Shopify sent its own
-   * notification (a refund, made with notify). Nothing else counts as the customer told. */
+  /** True only when a mail server accepted one of our e-mails or a refund was made with
+   * Shopify's customer notification on (Shopify sends that e-mail itself; Amends cannot see it
+   * go). Nothing else counts as the customer told. */
   told: boolean;
   /** What the customer has heard, and what not yet, in the merchant's words. */
   lines: string[];
@@ -276,7 +277,7 @@ export function customerContact(
   const sent = where(["sent"]);
   const refundNotified = remediations.some((r) => r.action === "refund" && r.status === "succeeded" && r.shopifyId);
   for (const m of sent) lines.push(`The customer was e-mailed ${MESSAGE_KIND_LABELS[m.kind]} (${m.to ?? "no address"}).`);
-  if (refundNotified) lines.push("Shopify e-mailed the customer its refund notification.");
+  if (refundNotified) lines.push("Shopify sends the customer its own refund e-mail: the refund was made with customer notification on.");
   const waiting = where(["pending", "sending"]);
   if (waiting.length) lines.push(`Not sent yet, waiting to be e-mailed: ${about(waiting)}.`);
   const held = where(["held"]);

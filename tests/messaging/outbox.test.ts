@@ -152,7 +152,7 @@ describe.each(databases)("customer e-mails on $name", ({ url }) => {
 
     const detail = await incidentDetail(db(), f.shop, f.incidentId);
     // The refund was made with notify: Shopify's own e-mail told the customer about it.
-    expect(detail?.contact.lines).toContain("Shopify e-mailed the customer its refund notification.");
+    expect(detail?.contact.lines).toContain("Shopify sends the customer its own refund e-mail: the refund was made with customer notification on.");
     expect(detail?.contact.lines.some((l) => l.startsWith("Could not e-mail the apology: 550"))).toBe(true);
     expect(detail?.contact.lines.join(" ")).not.toContain("was e-mailed");
   });

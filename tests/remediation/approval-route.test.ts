@@ -140,7 +140,8 @@ describe("approving and dismissing from the incident page", () => {
     ]);
   });
 
-  it("two hours after install, approving still reaches Shopify: the expired token is refreshed once", async () => {
+  /** A new order of the fixture's customer with a wrong-item incident waiting for approval. */
+  async function wrongItemAwaitingApproval() {
     const { db } = await import("../../app/db.server");
     const { activeKey } = await import("../../app/models/incident.server");
     const { shop, customerId } = fixture;
@@ -163,6 +164,12 @@ describe("approving and dismissing from the incident page", () => {
         responseDeadline: new Date(Date.now() + 86_400_000),
       },
     });
+    return { order, incident };
+  }
+
+  it("two hours after install, approving still reaches Shopify: the expired token is refreshed once", async () => {
+    const { shop } = fixture;
+    const { order, incident } = await wrongItemAwaitingApproval();
     const refreshes = emu.auth.refreshes(shop);
     vi.setSystemTime(Date.now() + 2 * 3_600_000);
     const request = new Request(`http://127.0.0.1/app/incidents/${incident.id}`, {
@@ -176,28 +183,9 @@ describe("approving and dismissing from the incident page", () => {
   });
 
   it("when Shopify refuses to refresh the shop's access, the page says so and nothing is done", async () => {
+    const { shop } = fixture;
     const { db } = await import("../../app/db.server");
-    const { activeKey } = await import("../../app/models/incident.server");
-    const { shop, customerId } = fixture;
-    const order = emu.store.addOrder(
-      shop,
-      { customerId, lineItems: [{ variantId: fixture.order.lineItems[0]?.variantId ?? "", quantity: 1 }] },
-      { silent: true },
-    );
-    const incident = await db().incident.create({
-      data: {
-        shop,
-        kind: "wrong_item",
-        status: "awaiting_approval",
-        activeKey: activeKey(shop, order.id, "wrong_item"),
-        orderId: order.id,
-        orderName: order.name,
-        customerId,
-        lines: [{ lineItemId: order.lineItems[0]?.id ?? "", quantity: 1 }],
-        evidence: {},
-        responseDeadline: new Date(Date.now() + 86_400_000),
-      },
-    });
+    const { order, incident } = await wrongItemAwaitingApproval();
     // The merchant uninstalled and Shopify revoked the refresh token (here: one it never issued).
     await db().session.update({ where: { id: `offline_${shop}` }, data: { refreshToken: "shprt_revoked" } });
     vi.setSystemTime(Date.now() + 2 * 3_600_000);

@@ -148,6 +148,9 @@ describe("units already refunded or replaced", () => {
       skipped: "nothing left to replace",
     });
     expect(report.message).not.toMatch(/replacement/i);
+    // The timeline does not claim the skipped replacement was applied.
+    const resolved = await db.incidentEvent.findFirstOrThrow({ where: { incidentId: f.incidentId, message: { startsWith: "Resolved" } } });
+    expect(resolved.message).toBe("Resolved: every remedy still needed was applied; no longer needed: replacement.");
   });
 
   it("units another incident already replaced are not replaced again", async () => {

@@ -154,12 +154,17 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     return { status: "failed", decision, remedies: reports, message };
   }
   if (running.length > 0) return { status: "in_progress", decision, remedies: reports, message };
+  // A refund or replacement found nothing left to do (refunded or replaced since the plan):
+  // the timeline must not claim it was applied.
+  const skipped = reports.filter((r) => (r.result as { skipped?: unknown } | null)?.skipped);
   await transitionIncident(db, {
     incidentId: incident.id,
     from: ["remediating"],
     to: "resolved",
     actor: request.actor,
-    message: "Resolved: every remedy was applied.",
+    message: skipped.length
+      ? `Resolved: every remedy still needed was applied; no longer needed: ${skipped.map((r) => r.action).join(", ")}.`
+      : "Resolved: every remedy was applied.",
     data: { remedies: reports.map((r) => ({ action: r.action, shopifyId: r.shopifyId, amount: r.amount })) },
   });
   // A customer who reported it always hears how it ended: by the apology when the plan has
