@@ -44,6 +44,14 @@ export const envSchema = z
       .int("must be a whole number of days")
       .min(1, "must be at least 1 day (Shopify's redeliveries must still be recognised)")
       .default(30),
+    /** How long a remedy under way holds its lease without renewing it: after that its run is
+     * taken for dead (a crash) and the worker's catch-up pass resumes it. The run renews every
+     * fifth of it while it works, so a slow Shopify never looks like a crash. */
+    REMEDIATION_LEASE_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(2, "must be at least 2 seconds")
+      .default(300),
     /** Where customer e-mails are sent from (nodemailer's URL: smtp://user:pass@host:587, or
      * smtps:// for TLS from the start). Unset: e-mail is off, and messages wait in the outbox. */
     SMTP_URL: z

@@ -57,8 +57,9 @@ describe("what the customer sees", () => {
   };
 
   it("maps the merchant's statuses onto received, reviewing and resolved", () => {
-    expect(["open", "awaiting_approval", "remediating", "resolved", "dismissed"].map((s) => caseStatus(s as never))).toEqual([
+    expect(["open", "awaiting_approval", "remediating", "needs_attention", "resolved", "dismissed"].map((s) => caseStatus(s as never))).toEqual([
       "received",
+      "reviewing",
       "reviewing",
       "reviewing",
       "resolved",

@@ -107,10 +107,11 @@ function asCode(message: string): FieldErrorCode {
   return (codes.includes(message) ? message : "invalid") as FieldErrorCode;
 }
 
-/** open → received; awaiting approval or being carried out → reviewing; closed → resolved. */
+/** open → received; awaiting approval, being carried out or back with the merchant → reviewing;
+ * closed → resolved. */
 export function caseStatus(status: IncidentStatus): CaseStatus {
   if (status === "open") return "received";
-  if (status === "awaiting_approval" || status === "remediating") return "reviewing";
+  if (status === "awaiting_approval" || status === "remediating" || status === "needs_attention") return "reviewing";
   return "resolved";
 }
 

@@ -49,13 +49,15 @@ export const INCIDENT_STATUSES = [
   "open",
   "awaiting_approval",
   "remediating",
+  /** Shopify refused a remedy for good: the merchant retries, picks another plan or dismisses. */
+  "needs_attention",
   "resolved",
   "dismissed",
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Statuses in which an incident still counts as the order's open incident of its kind. */
-export const ACTIVE_STATUSES: readonly IncidentStatus[] = ["open", "awaiting_approval", "remediating"];
+export const ACTIVE_STATUSES: readonly IncidentStatus[] = ["open", "awaiting_approval", "remediating", "needs_attention"];
 
 export const RESPONSIBLE_PARTIES = [
   "store",

@@ -127,13 +127,49 @@ export async function markSucceeded(db: Database, holder: LeaseHolder, success: 
   return marked.count === 1 ? db.remediation.findUniqueOrThrow({ where: { id: holder.id } }) : null;
 }
 
+/** How an action failed: `refused` when Shopify said no for good (its userErrors, a request it
+ * will never accept); otherwise it may work later (Shopify down, a job still running). */
+export interface Failure {
+  refused: boolean;
+  userErrors?: { field?: string[] | null; message: string; code?: string | null }[];
+}
+
 /** Records the failure, only by the holder of the lease: null when another run took over. */
-export async function markFailed(db: Database, holder: LeaseHolder, error: string): Promise<RemediationRow | null> {
+export async function markFailed(db: Database, holder: LeaseHolder, error: string, failure: Failure = { refused: false }): Promise<RemediationRow | null> {
   const marked = await db.remediation.updateMany({
     where: held(holder),
-    data: { status: "failed", error, leaseExpiresAt: null },
+    data: { status: "failed", error, result: toJson({ failure }), leaseExpiresAt: null },
   });
   return marked.count === 1 ? db.remediation.findUniqueOrThrow({ where: { id: holder.id } }) : null;
+}
+
+/** Whether the row failed because Shopify refused it for good: never sent again as it is. */
+export function refusedByShopify(row: Pick<RemediationRow, "status" | "result">): boolean {
+  return row.status === "failed" && (row.result as { failure?: { refused?: unknown } } | null)?.failure?.refused === true;
+}
+
+/** Marks where a row's key is set aside: the key is free for a fresh attempt, the row kept. */
+const DISCARDED = ":discarded:";
+
+/**
+ * Sets aside the incident's failed actions (the merchant retries or picks another plan): each
+ * row keeps its history under another key, so the next run builds a fresh request instead of
+ * resending the one Shopify refused. Returns how many were set aside.
+ */
+export async function discardFailed(db: Database, incidentId: string): Promise<number> {
+  const failed = await db.remediation.findMany({ where: { incidentId, status: "failed" }, select: { id: true, idempotencyKey: true } });
+  for (const row of failed) {
+    await db.remediation.updateMany({
+      where: { id: row.id, status: "failed" },
+      data: { idempotencyKey: `${row.idempotencyKey}${DISCARDED}${row.id}` },
+    });
+  }
+  return failed.length;
+}
+
+/** How many earlier attempts at this key were set aside: a fresh request is round n + 1. */
+export async function discardedRounds(db: Database, idempotencyKey: string): Promise<number> {
+  return db.remediation.count({ where: { idempotencyKey: { startsWith: `${idempotencyKey}${DISCARDED}` } } });
 }
 
 export interface WaitOptions {

@@ -2,34 +2,45 @@
 // acts (automatic mode, within caps, no abuse signal), asks the merchant (awaiting approval),
 // or leaves it to them. Runs in the webhook worker, after the delivery that opened it.
 //
-// Durable by construction: a catch-up pass puts every open incident that has no recorded
-// decision yet — or none for the kind it escalated to — to the policy, so an incident opened or
-// escalated just before a crash is not forgotten.
+// Durable by construction: a catch-up pass (at start and then every half lease) finds what a
+// crash left behind and runs it again — the engine finishes each step exactly once:
+// - open incidents the policy has not seen, or saw for an earlier kind (escalated);
+// - open incidents it decided to act on whose plan never started (a crash in between);
+// - incidents remediating with no run holding a live lease on any of their steps.
 import type { Database } from "../db.server";
 import { PARCEL_KINDS } from "../incidents/detection";
 import type { Logger } from "../logger.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
 
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
 export class AutoRemediator {
   private queue: { shop: string; incidentId: string }[] = [];
+  /** Queued or being worked on: a catch-up pass does not add them again. */
+  private inHand = new Set<string>();
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly deps: RemediationDeps & { db: Database; log: Logger },
     /** An incident this old without a decision is picked up by the catch-up pass. */
     private readonly graceMs = 60_000,
-  ) {}
-
-  enqueue(shop: string, incidentIds: string[]): void {
-    for (const incidentId of incidentIds) this.queue.push({ shop, incidentId });
-    this.running ??= this.drain().finally(() => (this.running = null));
+  ) {
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  start(intervalMs = 60_000): void {
-    this.timer ??= setInterval(() => void this.catchUp(), intervalMs);
+  enqueue(shop: string, incidentIds: string[]): void {
+    for (const incidentId of incidentIds) this.add(shop, incidentId);
+  }
+
+  /** Catches up now (what a crash left behind), then every half lease, at most every minute. */
+  start(intervalMs = Math.min(60_000, Math.max(1_000, this.leaseMs / 2))): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.catchUp().catch((err: unknown) => this.deps.log.error({ err }, "remediation catch-up failed")), intervalMs);
     this.timer.unref();
+    void this.catchUp().catch((err: unknown) => this.deps.log.error({ err }, "remediation catch-up failed"));
   }
 
   stop(): void {
@@ -41,9 +52,22 @@ export class AutoRemediator {
     while (this.running) await this.running;
   }
 
-  /** Open incidents the policy has not seen (no "decision" on their timeline). */
   async catchUp(now = new Date()): Promise<void> {
-    const waiting = await this.deps.db.incident.findMany({
+    const found = [...(await this.undecided(now)), ...(await this.decidedNotDone(now)), ...(await this.abandoned(now))];
+    for (const incident of found) this.add(incident.shop, incident.id);
+    await this.idle();
+  }
+
+  private add(shop: string, incidentId: string): void {
+    if (this.inHand.has(incidentId)) return;
+    this.inHand.add(incidentId);
+    this.queue.push({ shop, incidentId });
+    this.running ??= this.drain().finally(() => (this.running = null));
+  }
+
+  /** Open incidents the policy has not seen (no "decision" on their timeline). */
+  private undecided(now: Date): Promise<{ id: string; shop: string }[]> {
+    return this.deps.db.incident.findMany({
       where: {
         status: "open",
         createdAt: { lt: new Date(now.getTime() - this.graceMs) },
@@ -52,18 +76,17 @@ export class AutoRemediator {
       select: { id: true, shop: true },
       take: 200,
     });
-    const escalated = await this.escalatedSinceDecision(now);
-    for (const incident of [...waiting, ...escalated]) this.queue.push({ shop: incident.shop, incidentId: incident.id });
-    if (waiting.length || escalated.length) this.running ??= this.drain().finally(() => (this.running = null));
-    await this.idle();
   }
 
-  /** Open parcel incidents whose latest decision was for an earlier kind than they have now. */
-  private async escalatedSinceDecision(now: Date): Promise<{ id: string; shop: string }[]> {
+  /**
+   * Open incidents whose latest decision was for an earlier kind than they have now (a parcel
+   * incident escalated), or was to act and the plan never started (the run died between the
+   * decision and its first step).
+   */
+  private async decidedNotDone(now: Date): Promise<{ id: string; shop: string }[]> {
     const open = await this.deps.db.incident.findMany({
       where: {
         status: "open",
-        kind: { in: PARCEL_KINDS.slice(1) },
         updatedAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { some: { type: "decision" } },
       },
@@ -76,8 +99,36 @@ export class AutoRemediator {
       take: 200,
     });
     return open.filter((incident) => {
-      const decided = (incident.events[0]?.data as { kind?: unknown } | null)?.kind;
-      return decided !== undefined && decided !== incident.kind;
+      const decided = incident.events[0]?.data as { kind?: unknown; outcome?: unknown } | null;
+      const escalated = PARCEL_KINDS.includes(incident.kind as never) && decided?.kind !== undefined && decided.kind !== incident.kind;
+      return escalated || decided?.outcome === "apply" || decided?.outcome === "needs_approval";
+    });
+  }
+
+  /**
+   * Remediating incidents nobody is working on: no step pending under a live lease, nothing
+   * written for a lease's time (a run between two steps writes within moments). A crash
+   * leaves exactly this; so does a failure Shopify may not repeat (it was down, its job still
+   * running), which is tried again. What Shopify refused for good is not here: it waits for
+   * the merchant in needs_attention.
+   */
+  private abandoned(now: Date): Promise<{ id: string; shop: string }[]> {
+    const quiet = new Date(now.getTime() - Math.min(this.graceMs, this.leaseMs));
+    return this.deps.db.incident.findMany({
+      where: {
+        status: "remediating",
+        updatedAt: { lt: quiet },
+        remediations: {
+          none: {
+            OR: [
+              { status: "pending", leaseExpiresAt: { gt: now } },
+              { updatedAt: { gt: quiet } },
+            ],
+          },
+        },
+      },
+      select: { id: true, shop: true },
+      take: 200,
     });
   }
 
@@ -93,8 +144,10 @@ export class AutoRemediator {
         });
         log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
       } catch (error) {
-        // Left open without a decision: the catch-up pass tries again.
+        // Left as it was: the catch-up pass tries again.
         log.error({ err: error }, "automatic remediation failed; will retry");
+      } finally {
+        this.inHand.delete(next.incidentId);
       }
     }
   }

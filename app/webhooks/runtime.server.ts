@@ -165,7 +165,7 @@ export interface WebhookWorker {
 /** The processor and the due sweep. The production server runs them in a worker process of
  * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
 export function startWebhookWorker(): WebhookWorker {
-  const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger });
+  const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger, leaseMs: env().REMEDIATION_LEASE_SECONDS * 1000 });
   const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
   const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened, retentionDays: env().WEBHOOK_RETENTION_DAYS });

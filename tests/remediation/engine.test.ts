@@ -6,13 +6,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { Database } from "../../app/db.server";
+import { logger } from "../../app/logger.server";
 import { registry } from "../../app/metrics.server";
+import { AutoRemediator } from "../../app/remediation/auto.server";
 import { remediate } from "../../app/remediation/engine/index.server";
 import { DEFAULT_POLICY } from "../../app/remediation/policy";
 import type { RemediationPolicy } from "../../app/remediation/policy";
 import { apologyCode } from "../../app/shopify/operations/discount.server";
 import type { RunningEmulator } from "../shopify-emulator";
-import { DEFAULT_SEARCH_LAG_MS, movableClock, startEmulator } from "../shopify-emulator";
+import { DEFAULT_CANCEL_JOB_MS, DEFAULT_SEARCH_LAG_MS, movableClock, startEmulator } from "../shopify-emulator";
 import { databaseFor, testDatabases } from "../support/databases";
 import type { Fixture } from "./support";
 import { clearRemediationShop, clientFactory, dyingAfter, effects, holdingBefore, setUp } from "./support";
@@ -50,6 +52,8 @@ async function fixture(options: Parameters<typeof setUp>[2] = {}, database: Data
       clock.advance(ms);
       await pause(Math.min(ms, 20));
     },
+    // Shopify's cancellation job runs for seconds (DEFAULT_CANCEL_JOB_MS): polled twice a second.
+    jobPollIntervalMs: 500,
   };
   return f;
 }
@@ -385,6 +389,127 @@ describe("crash between Shopify's answer and Amends' write", () => {
       expect(refunds).toHaveLength(1);
       expect(discounts).toHaveLength(1);
     }
+  });
+});
+
+describe("a crash mid-remediation is resumed, each step once", () => {
+  it("after CancelForStockOut, resumed while Shopify's cancellation job still runs: it waits for the job, one cancellation", async () => {
+    // A job far slower than this test's real running time, so the resume certainly comes while
+    // it runs, however loaded the machine (the emulator's clock is real time moved on).
+    const slowJob = 10 * 60_000;
+    expect(slowJob).toBeGreaterThan(DEFAULT_CANCEL_JOB_MS);
+    const slow = await startEmulator({ clock, cancelJobMs: slowJob, bucket: { maximumAvailable: 2000, restoreRate: 100 } });
+    try {
+      const dying = dyingAfter("CancelForStockOut");
+      const policy = withKind("stock_out_cancellation", { remedies: [{ type: "cancel" }] });
+      const f = await setUp(db, slow, { policy, fetch: dying.fetch });
+      shops.push(f.shop);
+      await db.incident.update({
+        where: { id: f.incidentId },
+        data: { lines: f.order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity })) },
+      });
+      const deps = {
+        ...f.deps,
+        now: () => new Date(clock.now()),
+        sleep: async (ms: number) => {
+          clock.advance(ms);
+          await pause(Math.min(ms, 20));
+        },
+        leaseMs: 60_000,
+        jobPollIntervalMs: 30_000,
+        cancelWaitMs: 15 * 60_000,
+      };
+      // The dead process renews nothing.
+      remediate({ ...deps, leaseRenewMs: 3_600_000 }, automatic(f)).catch(() => {});
+      await dying.died;
+      clock.advance(2 * 60_000); // past the lease, long before the job is done
+      expect(effects(slow, f.shop, f.order.id).order.cancelledAt).toBeNull();
+
+      const resumed = await remediate({ ...deps, clientFor: clientFactory(db, slow) }, automatic(f));
+      expect(resumed.status).toBe("resolved");
+      expect(slow.requests.filter((r) => r.shop === f.shop && r.operationName === "CancelForStockOut")).toHaveLength(1);
+      const { refunds, order } = effects(slow, f.shop, f.order.id);
+      expect(order.cancelledAt).not.toBeNull();
+      expect(refunds).toHaveLength(1);
+      const row = await db.remediation.findFirstOrThrow({ where: { incidentId: f.incidentId, action: "cancel" } });
+      expect(row).toMatchObject({ status: "succeeded", amount: "37.00", currencyCode: "USD", attempts: 2 });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("the catch-up pass resumes an incident a crash left remediating: code created once, note and apology done, resolved", async () => {
+    const dying = dyingAfter("CreateApologyCode");
+    const f = await fixture({ fetch: dying.fetch });
+    remediate(f.deps, automatic(f)).catch(() => {}); // never settles: the worker died
+    await dying.died;
+    expect((await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } })).status).toBe("remediating");
+    expect(await db.remediation.count({ where: { incidentId: f.incidentId, status: "pending" } })).toBe(1);
+
+    clock.advance(10 * 60_000); // past the 5-minute lease: the worker restarted and catches up
+    const worker = new AutoRemediator({ ...f.deps, clientFor: clientFactory(db, emu), log: logger });
+    await worker.catchUp(new Date(clock.now()));
+
+    expect((await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } })).status).toBe("resolved");
+    expect(await db.remediation.count({ where: { incidentId: f.incidentId, status: { not: "succeeded" } } })).toBe(0);
+    const { refunds, discounts, order } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+    expect(order.note?.match(/\[amends:/g)).toHaveLength(1);
+    expect(await db.outgoingMessage.count({ where: { incidentId: f.incidentId } })).toBe(1);
+  });
+});
+
+describe("a remedy Shopify refuses for good", () => {
+  const sent = (shop: string, operation: string) => emu.requests.filter((r) => r.shop === shop && r.operationName === operation).length;
+  const status = async (f: Fixture) => (await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } })).status;
+  const REFUSAL = "Refund amount exceeds what the payment gateway can refund";
+
+  it("needs the merchant's attention, in Shopify's words; no automatic pass resends it; Retry builds a fresh request", async () => {
+    const f = await fixture();
+    emu.faults.inject({ kind: "refuse", operationName: "RefundIncident", shop: f.shop, message: REFUSAL });
+    const first = await remediate(f.deps, automatic(f));
+    expect(first.status).toBe("needs_attention");
+    expect(await status(f)).toBe("needs_attention");
+    const said = await db.incidentEvent.findFirstOrThrow({ where: { incidentId: f.incidentId, type: "status", message: { startsWith: "Needs your attention" } } });
+    expect(said.message).toContain(`Shopify refused the refund: ${REFUSAL}.`);
+    expect(sent(f.shop, "RefundIncident")).toBe(1);
+
+    // Neither another automatic run nor the worker's catch-up pass sends it again.
+    expect((await remediate(f.deps, automatic(f))).status).toBe("needs_attention");
+    clock.advance(10 * 60_000);
+    await new AutoRemediator({ ...f.deps, log: logger }, 0).catchUp(new Date(clock.now()));
+    expect(sent(f.shop, "RefundIncident")).toBe(1);
+    expect(await status(f)).toBe("needs_attention");
+
+    // Retry: the refused request is set aside and a fresh one goes under a key of its own.
+    const retried = await remediate(f.deps, merchant(f));
+    expect(retried.status).toBe("resolved");
+    expect(sent(f.shop, "RefundIncident")).toBe(2);
+    const rows = await db.remediation.findMany({ where: { incidentId: f.incidentId, action: "refund" }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.status, r.idempotencyKey.includes(":discarded:")])).toEqual([
+      ["failed", true],
+      ["succeeded", false],
+    ]);
+    expect(rows[1]?.request).toMatchObject({ round: 1 });
+    const { refunds, discounts } = effects(emu, f.shop, f.order.id);
+    expect(refunds).toHaveLength(1);
+    expect(discounts).toHaveLength(1);
+  });
+
+  it("choosing another plan discards the refused one: it is never sent again", async () => {
+    const f = await fixture({ kind: "damaged", fulfilled: 2, status: "awaiting_approval" });
+    emu.faults.inject({ kind: "refuse", operationName: "CreateReplacementDraft", shop: f.shop, message: "Variant is no longer available" });
+    expect((await remediate(f.deps, merchant(f, 0))).status).toBe("needs_attention");
+    expect(sent(f.shop, "CreateReplacementDraft")).toBe(1);
+
+    const other = await remediate(f.deps, merchant(f, 1));
+    expect(other.status).toBe("resolved");
+    expect(sent(f.shop, "CreateReplacementDraft")).toBe(1);
+    const { refunds, replacementOrders } = effects(emu, f.shop, f.order.id);
+    expect(replacementOrders).toHaveLength(0);
+    expect(refunds).toHaveLength(1);
+    expect(await db.remediation.count({ where: { incidentId: f.incidentId, action: "replacement", status: { not: "failed" } } })).toBe(0);
   });
 });
 

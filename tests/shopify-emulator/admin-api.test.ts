@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { GraphQLResponseBody, RunningEmulator, SeededShop } from "./index";
-import { DEFAULT_SEARCH_LAG_MS, manualClock, seedDemoShop, startEmulator } from "./index";
+import { DEFAULT_CANCEL_JOB_MS, DEFAULT_SEARCH_LAG_MS, manualClock, seedDemoShop, startEmulator } from "./index";
 
 const SHOP = "demo-shop.myshopify.com";
 const clock = manualClock(Date.UTC(2026, 10, 20, 12));
@@ -267,19 +267,23 @@ describe("refundCreate", () => {
 });
 
 describe("other mutations", () => {
-  it("cancels through a job that completes when polled", async () => {
+  it("cancels through a job that runs for its time: a second cancel meanwhile is refused", async () => {
     const order = seeded.byState.unfulfilled[0];
     if (!order) throw new Error("no unfulfilled order");
-    const res = await post(
-      `mutation Cancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: false) {
-        job { id done } orderCancelUserErrors { field message code } } }`,
-      { id: order.id },
-    );
+    const cancel = `mutation Cancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: false) {
+        job { id done } orderCancelUserErrors { field message code } } }`;
+    const res = await post(cancel, { id: order.id });
     expect(dig(res.body.data, "orderCancel", "job", "done")).toBe(false);
     expect(order.cancelledAt).toBeNull();
     const jobId = dig(res.body.data, "orderCancel", "job", "id");
-    const poll = await post(`query Job($id: ID!) { job(id: $id) { id done } }`, { id: jobId });
-    expect(dig(poll.body.data, "job", "done")).toBe(true);
+    const poll = () => post(`query Job($id: ID!) { job(id: $id) { id done } }`, { id: jobId });
+    expect(dig((await poll()).body.data, "job", "done")).toBe(false);
+    const meanwhile = await post(cancel, { id: order.id });
+    expect(dig(meanwhile.body.data, "orderCancel", "orderCancelUserErrors", 0, "message")).toBe("Order is already being cancelled");
+    expect(order.cancelledAt).toBeNull();
+
+    clock.advance(DEFAULT_CANCEL_JOB_MS);
+    expect(dig((await poll()).body.data, "job", "done")).toBe(true);
     expect(order.cancelReason).toBe("CUSTOMER");
     const again = await post(
       `mutation Cancel($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true) { job { id } orderCancelUserErrors { code } } }`,

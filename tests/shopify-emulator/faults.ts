@@ -3,8 +3,10 @@
 //   hang           accept the request and never answer (until the client gives up or close())
 //   throttle       answer Shopify's THROTTLED error without executing
 //   dropAfterApply execute the request (effects kept) then destroy the socket: response lost
+//   refuse         answer a mutation with a userError (`message`) without executing: Shopify's
+//                  "no", which sending the same request again does not change
 
-export type FaultKind = "http5xx" | "hang" | "throttle" | "dropAfterApply";
+export type FaultKind = "http5xx" | "hang" | "throttle" | "dropAfterApply" | "refuse";
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -16,6 +18,8 @@ export interface FaultSpec {
   shop?: string;
   /** For http5xx (default 503). */
   status?: number;
+  /** For refuse: the userError's message. */
+  message?: string;
 }
 
 interface ActiveFault extends Required<Pick<FaultSpec, "kind">> {
@@ -23,11 +27,13 @@ interface ActiveFault extends Required<Pick<FaultSpec, "kind">> {
   operationName?: string;
   shop?: string;
   status: number;
+  message: string;
 }
 
 export interface FaultHit {
   kind: FaultKind;
   status: number;
+  message: string;
   operationName: string | null;
   shop: string;
 }
@@ -43,6 +49,7 @@ export class FaultInjector {
       operationName: spec.operationName,
       shop: spec.shop,
       status: spec.status ?? 503,
+      message: spec.message ?? "Refused",
     });
     return this;
   }
@@ -86,7 +93,7 @@ export class FaultInjector {
     if (!fault) return null;
     fault.remaining -= 1;
     this.faults = this.faults.filter((f) => f.remaining > 0);
-    const hit = { kind: fault.kind, status: fault.status, operationName, shop };
+    const hit = { kind: fault.kind, status: fault.status, message: fault.message, operationName, shop };
     this.hits.push(hit);
     return hit;
   }

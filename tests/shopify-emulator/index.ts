@@ -20,6 +20,7 @@ export type {
   StartOptions,
 } from "./server";
 export {
+  DEFAULT_CANCEL_JOB_MS,
   EmulatorStore,
   EmulatorError,
   financialStatus,

@@ -11,6 +11,7 @@ import { EmulatorAuth } from "./auth";
 import type { BucketOptions } from "./cost";
 import { LeakyBucket } from "./cost";
 import { FaultInjector } from "./faults";
+import { refusalResponse } from "./refusal";
 import type { GraphQLResponseBody } from "./graphql";
 import { executeAdminGraphQL, operationNameOf, throttledResponse } from "./graphql";
 import type { ResolverContext } from "./resolvers/core";
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
   webhooks?: WebhookSenderOptions;
   /** job(id) polls until an orderCancel job is done (default 1: the first poll). */
   jobPollsUntilDone?: number;
+  /** How long an orderCancel job runs, on `clock` (default DEFAULT_CANCEL_JOB_MS, store.ts). */
+  cancelJobMs?: number;
   /** Also complete pending jobs this many real ms after the request that created them (null: only by polling). */
   jobAutoCompleteMs?: number | null;
   /** Shops to create up front. */
@@ -112,7 +115,7 @@ function sendJson(
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
-  const store = new EmulatorStore({ clock, jobPollsUntilDone: options.jobPollsUntilDone });
+  const store = new EmulatorStore({ clock, jobPollsUntilDone: options.jobPollsUntilDone, cancelJobMs: options.cancelJobMs });
   const webhooks = new WebhookSender({ clock, ...options.webhooks });
   webhooks.attach(store);
   const faults = new FaultInjector();
@@ -138,6 +141,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const contextFor = (domain: string): ResolverContext => {
     const shop = store.shop(domain);
+    store.runDueJobs(domain);
     // Every request is a look at the shop: writes since the previous one start indexing.
     search.observe(shop);
     return { store, shop, domain, search };
@@ -237,6 +241,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       log(0, operationName, fault.kind, null);
       hung.add(res);
       res.on("close", () => hung.delete(res));
+      return;
+    }
+    if (fault?.kind === "refuse") {
+      const refused = refusalResponse(String((body as { query?: unknown }).query ?? ""), operationName, fault.message);
+      log(200, operationName, fault.kind, refused);
+      sendJson(res, 200, refused, headers);
       return;
     }
     if (fault?.kind === "throttle") {

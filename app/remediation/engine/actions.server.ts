@@ -21,7 +21,7 @@ import {
   findApologyCode,
 } from "../../shopify/operations/discount.server";
 import { orderForRemediation, orderUnits } from "../../shopify/operations/order.server";
-import { ShopifyUserError } from "../../shopify/errors";
+import { ShopifyError, ShopifyUserError } from "../../shopify/errors";
 import type { ReplacementOrder } from "../../shopify/operations/replacement.server";
 import {
   completeReplacementDraft,
@@ -34,7 +34,7 @@ import type { PlannedRemedy, PricedLine } from "../policy";
 import { KIND_LABELS, formatMoney, fromMinor, moneyToMinor, toMinor } from "../policy";
 import type { EngineContext } from "./context";
 import type { StepOutcome } from "./steps.server";
-import { createOnce } from "./steps.server";
+import { createOnce, shopifyKey } from "./steps.server";
 
 type Remedy<T extends PlannedRemedy["type"]> = Extract<PlannedRemedy, { type: T }>;
 
@@ -168,7 +168,7 @@ async function refundThrough(
     if (!input) return { refund: null, input: null };
     await saveRequest(ctx.db, row, { ...(row.request as object), refundInput: input });
   }
-  const refund = await refundIncident(ctx.client, input, row.idempotencyKey);
+  const refund = await refundIncident(ctx.client, input, shopifyKey(row));
   return {
     refund: {
       id: refund.id,
@@ -255,28 +255,50 @@ export async function cancel(
     if (order.cancelledAt && !jobId) return cancelledBefore(order.cancelledAt);
     let job = jobId ? { id: jobId, done: false } : null;
     if (!job) {
+      // An earlier run asked Shopify to cancel and lost the answer (a crash, a dropped
+      // connection): its job runs on Shopify, its id unknown here. Wait for the order to show
+      // the cancellation rather than ask again or conclude it failed.
+      const requestedAt = stored<string>(row, "cancelRequestedAt");
+      if (requestedAt) {
+        const cancelledAt = await cancellationOf(ctx, Date.parse(requestedAt) + ctx.cancelWaitMs);
+        if (cancelledAt) return cancelledBefore(cancelledAt);
+      }
       // An earlier run that wrote these may have sent the cancel already: its refunds must not
       // be counted as "before", so the list is taken only once.
       if (!priorRefundIds) {
         priorRefundIds = (await orderRefunds(ctx.client, order.id)).map((refund) => refund.id);
         row = await saveRequest(ctx.db, row, { ...(row.request as object), priorRefundIds });
       }
+      row = await saveRequest(ctx.db, row, { ...(row.request as object), cancelRequestedAt: ctx.now().toISOString() });
       try {
         job = await cancelForStockOut(ctx.client, order.id, refundNote(ctx));
       } catch (error) {
-        // The earlier run's cancellation (sent, answer lost) finished while this run was
-        // getting ready: Shopify refuses a second one. Read the order again rather than fail.
+        // An earlier run's cancellation (sent, answer lost) is running or finished: Shopify
+        // refuses a second one. Wait for the order to show it; only then is the refusal final.
         if (!(error instanceof ShopifyUserError)) throw error;
-        const now = await orderForRemediation(ctx.client, order.id);
-        if (!now?.cancelledAt) throw error;
-        return cancelledBefore(now.cancelledAt);
+        const cancelledAt = await cancellationOf(ctx, ctx.now().getTime() + ctx.cancelWaitMs);
+        if (cancelledAt) return cancelledBefore(cancelledAt);
+        // Asked before and still not showing: Shopify's job is slow, not refused; a later run
+        // looks again. Never asked before: the refusal is Shopify's final word.
+        if (requestedAt) {
+          throw new ShopifyError(`the cancellation asked for at ${requestedAt} has not shown on ${order.name} yet`, "CancelForStockOut", true, "JOB_PENDING");
+        }
+        throw error;
       }
       await saveRequest(ctx.db, row, { ...(row.request as object), jobId: job.id });
     }
     const done = await waitForJob(ctx.client, job, {
       sleep: ctx.sleep,
       intervalMs: ctx.jobPollIntervalMs,
+      now: () => ctx.now().getTime(),
+      timeoutMs: ctx.cancelWaitMs,
     });
+    // The job ran; whether it cancelled is the order's to say (Shopify's cancellation can fail).
+    if (!(await orderForRemediation(ctx.client, order.id))?.cancelledAt) {
+      throw new ShopifyUserError("CancelForStockOut", [
+        { field: ["orderId"], message: `Shopify finished the cancellation of ${order.name} but the order is not cancelled` },
+      ]);
+    }
     const refunded = await refundedSince(ctx, priorRefundIds ?? []);
     return {
       shopifyId: order.id,
@@ -311,6 +333,16 @@ export async function cancel(
       ? `Cancelled the unavailable items and refunded ${money(done.amount, done.currencyCode, ctx.locale)}.`
       : "Nothing was left to cancel on the order.",
   };
+}
+
+/** The order's cancellation time once Shopify shows it, polling until `until` (ms): null if not by then. */
+async function cancellationOf(ctx: EngineContext, until: number): Promise<string | null> {
+  for (;;) {
+    const now = await orderForRemediation(ctx.client, ctx.order.id);
+    if (now?.cancelledAt) return now.cancelledAt;
+    if (ctx.now().getTime() >= until) return null;
+    await ctx.sleep(ctx.jobPollIntervalMs);
+  }
 }
 
 /** Every unit the plan would replace was refunded or replaced since: no draft is made. */

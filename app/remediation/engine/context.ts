@@ -21,5 +21,6 @@ export interface EngineContext {
   searchLagMs: number;
   waitMs: number;
   jobPollIntervalMs: number;
+  cancelWaitMs: number;
   locale: string;
 }

@@ -7,7 +7,7 @@ import type { IncidentStatus } from "../../incidents/model";
 import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
 import { enqueueCustomerMessage } from "../../models/outbox.server";
-import { replacedUnits, transitionIncident } from "../../models/remediation.server";
+import { discardFailed, replacedUnits, transitionIncident } from "../../models/remediation.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
@@ -31,6 +31,7 @@ import type { RemediateRequest, RemediationDeps, RemediationReport, RemedyAction
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_WAIT_MS = 30_000;
+const DEFAULT_CANCEL_WAIT_MS = 120_000;
 // Shopify indexes writes for search asynchronously, within seconds; after a lost answer the
 // engine waits this long before a search may be trusted to show what the lost call did.
 const DEFAULT_SEARCH_LAG_MS = 15_000;
@@ -52,6 +53,11 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   if (status === "awaiting_approval" && request.trigger === "automatic") {
     return { status: "awaiting_approval", decision: null, remedies: [], message: null };
   }
+  // Shopify refused part of the plan: only the merchant's retry, another plan or a dismissal
+  // moves it on; an automatic pass would only send the refused request again.
+  if (status === "needs_attention" && request.trigger === "automatic") {
+    return { status: "needs_attention", decision: null, remedies: [], message: null };
+  }
 
   const client = await deps.clientFor(request.shop);
   const order = await orderForRemediation(client, incident.orderId);
@@ -72,7 +78,12 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   // Resuming a plan already under way: it was authorised then (by the rule or the merchant),
   // so it is finished as it was chosen, whatever today's caps now say.
   const resuming = status === "remediating";
-  const option = resuming ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
+  // The merchant answers a refusal (retry the plan, or choose another): what Shopify refused is
+  // set aside, so the plan's requests are built afresh and the refused one is never resent.
+  const retrying = status === "needs_attention";
+  if (retrying) await discardFailed(db, incident.id);
+  const option =
+    resuming || (retrying && request.option === undefined) ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
   const decision = decideRemediation({
     incident: incidentForRemediation(
       incident,
@@ -104,7 +115,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
 
   await transitionIncident(db, {
     incidentId: incident.id,
-    from: ["open", "awaiting_approval"],
+    from: ["open", "awaiting_approval", "needs_attention"],
     to: "remediating",
     actor: request.actor,
     message: `Remediating: ${describeRemedies(decision.remedies, locale) || "an apology message"}.`,
@@ -138,12 +149,26 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     searchLagMs: deps.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     waitMs: deps.waitMs ?? DEFAULT_WAIT_MS,
     jobPollIntervalMs: deps.jobPollIntervalMs ?? 1000,
+    cancelWaitMs: deps.cancelWaitMs ?? DEFAULT_CANCEL_WAIT_MS,
     locale,
   };
   const { reports, message } = await carryOut(ctx, decision);
 
   const failed = reports.filter((r) => r.status === "failed");
   const running = reports.filter((r) => r.status === "in_progress");
+  const refused = failed.filter((r) => r.refused);
+  if (refused.length > 0) {
+    const said = refused.map((r) => refusalSentence(r));
+    await transitionIncident(db, {
+      incidentId: incident.id,
+      from: ["remediating"],
+      to: "needs_attention",
+      actor: request.actor,
+      message: `Needs your attention: ${said.join(" ")} Retry it, choose another plan, or dismiss the incident.`,
+      data: { refused: refused.map((r) => ({ action: r.action, error: r.error, key: r.idempotencyKey })) },
+    });
+    return { status: "needs_attention", decision, remedies: reports, message };
+  }
   if (failed.length > 0) {
     await addEvent(db, incident.id, {
       type: "remediation_failed",
@@ -254,6 +279,22 @@ async function carryOut(
     message = typeof result?.message === "string" ? result.message : null;
   }
   return { reports, message };
+}
+
+const REFUSED_WHAT: Readonly<Record<RemedyAction, string>> = {
+  cancel: "to cancel the order",
+  refund: "the refund",
+  replacement: "the replacement order",
+  discount_code: "the discount code",
+  annotate: "the note on the order",
+  message: "the apology message",
+};
+
+/** "Shopify refused the refund: <Shopify's own words>." */
+export function refusalSentence(report: Pick<RemedyReport, "action" | "error" | "result">): string {
+  const failure = (report.result as { failure?: { userErrors?: { message: string }[] } } | null)?.failure;
+  const words = failure?.userErrors?.map((e) => e.message).join("; ") || (report.error ?? "").replace(/^[A-Za-z]+: /, "") || "no reason given";
+  return `Shopify refused ${REFUSED_WHAT[report.action]}: ${words.replace(/\.$/, "")}.`;
 }
 
 /** Opened from the customer's report (the order page), not detected by a rule. */

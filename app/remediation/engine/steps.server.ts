@@ -9,8 +9,10 @@ import type { LeaseHolder, RemediationRow } from "../../models/remediation.serve
 import {
   LeaseLostError,
   claimRemediation,
+  discardedRounds,
   markFailed,
   markSucceeded,
+  refusedByShopify,
   renewLease,
   waitForSettled,
 } from "../../models/remediation.server";
@@ -35,6 +37,14 @@ export interface StepOutcome {
  * already had is found, never made again. The order note and the apology speak of the
  * escalated problem, so after an escalation they are keyed by the kind it escalated to.
  */
+/** The key Shopify deduplicates a request by (refundCreate's @idempotent): the row's own,
+ * with the round after a refusal was set aside, since Shopify answers a reused key with its
+ * first answer — the refusal. */
+export function shopifyKey(row: Pick<RemediationRow, "idempotencyKey" | "request">): string {
+  const round = (row.request as { round?: unknown } | null)?.round;
+  return typeof round === "number" && round > 0 ? `${row.idempotencyKey}:retry-${round}` : row.idempotencyKey;
+}
+
 export function idempotencyKey(incidentId: string, action: RemedyAction, escalatedTo: string | null = null): string {
   return escalatedTo && (action === "annotate" || action === "message") ? `${incidentId}:${action}:${escalatedTo}` : `${incidentId}:${action}`;
 }
@@ -55,8 +65,14 @@ function report(action: RemedyAction, row: RemediationRow, reused: boolean, stat
     currencyCode: row.currencyCode,
     reused,
     error: row.error,
+    refused: refusedByShopify(row),
     result: row.result,
   };
+}
+
+/** Shopify said no for good: its userErrors, or an error it will answer the same way again. */
+function refusal(error: unknown): boolean {
+  return error instanceof ShopifyUserError || (error instanceof ShopifyError && !error.retryable);
 }
 
 export function describeError(error: unknown): string {
@@ -76,9 +92,15 @@ export async function runStep(
 ): Promise<RemedyReport> {
   const { db, incident, actor } = ctx;
   const key = idempotencyKey(incident.id, action, escalatedKind(incident));
+  // What Shopify refused stays refused: never resent as it was. The merchant decides (retry,
+  // another plan, dismiss), which sets the row aside first.
+  const existing = await db.remediation.findUnique({ where: { idempotencyKey: key } });
+  if (existing && refusedByShopify(existing)) return report(action, existing, false, "failed");
+  // After a refusal was set aside the request is built afresh, under a key of its own at Shopify.
+  const round = existing ? 0 : await discardedRounds(db, key);
   const claim = await claimRemediation(
     db,
-    { shop: incident.shop, incidentId: incident.id, action, idempotencyKey: key, request, actor },
+    { shop: incident.shop, incidentId: incident.id, action, idempotencyKey: key, request: round ? { ...request, round } : request, actor },
     { now: ctx.now(), leaseMs: ctx.leaseMs },
   );
   if (!claim.owned) {
@@ -114,7 +136,11 @@ export async function runStep(
     if (error instanceof LeaseLostError) return takenOver(ctx, action, claim.row);
     const message = describeError(error);
     ctx.log.warn({ shop: incident.shop, incidentId: incident.id, action, err: error }, "remedy failed");
-    const row = await markFailed(db, claim.row, message);
+    const refused = refusal(error);
+    const row = await markFailed(db, claim.row, message, {
+      refused,
+      ...(error instanceof ShopifyUserError ? { userErrors: error.userErrors } : {}),
+    });
     if (!row) return takenOver(ctx, action, claim.row);
     remediations.inc({ action, outcome: "failed" });
     await addEvent(db, incident.id, {
@@ -126,7 +152,7 @@ export async function runStep(
         idempotencyKey: key,
         error: message,
         userErrors: error instanceof ShopifyUserError ? error.userErrors : undefined,
-        retryable: error instanceof ShopifyError ? error.retryable : false,
+        retryable: !refused,
         attempt: claim.row.attempts,
       },
     });

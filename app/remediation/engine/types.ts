@@ -23,6 +23,9 @@ export interface RemediationDeps {
   waitMs?: number;
   /** Between polls of orderCancel's job. Default 1 s. */
   jobPollIntervalMs?: number;
+  /** How long to wait for orderCancel's job (it runs asynchronously on Shopify) before leaving
+   * it for a later run. Default 2 min. */
+  cancelWaitMs?: number;
   /** For amounts and dates in messages. Default: the shop's primary locale. */
   locale?: string;
 }
@@ -51,6 +54,8 @@ export interface RemedyReport {
   /** Done by an earlier attempt (this run found it instead of acting again). */
   reused: boolean;
   error: string | null;
+  /** Failed because Shopify refused it for good: the merchant must decide what next. */
+  refused: boolean;
   result: unknown;
 }
 
@@ -61,8 +66,11 @@ export type RemediationStatus =
   | "awaiting_approval"
   /** The policy offers nothing here; the incident is left as it was. */
   | "nothing_to_do"
-  /** At least one action failed; the incident stays remediating with the error on its timeline. */
+  /** At least one action failed for now (Shopify down, a job still running); the incident stays
+   * remediating with the error on its timeline, and the catch-up pass tries again. */
   | "failed"
+  /** Shopify refused an action for good; the incident waits for the merchant (needs_attention). */
+  | "needs_attention"
   /** Another run is still carrying out part of the plan. */
   | "in_progress"
   /** The incident was already resolved or dismissed: nothing was done. */

@@ -60,19 +60,29 @@ export async function cancelForStockOut(client: AdminClient, orderId: string, st
 export interface WaitOptions {
   sleep?: (ms: number) => Promise<void>;
   intervalMs?: number;
-  maxPolls?: number;
+  /** The clock the wait is measured on (default Date.now). */
+  now?: () => number;
+  /** How long to wait for the job before giving up for now (default 2 minutes). */
+  timeoutMs?: number;
 }
 
-/** Polls job(id) until Shopify reports it done. */
+/**
+ * Polls job(id) until Shopify reports it done. A cancellation runs asynchronously and can take
+ * seconds, so the wait is by time, not by a count of polls; a job still running at the end is
+ * a retryable failure (JOB_PENDING): the job is Shopify's and goes on, a later run polls it again.
+ */
 export async function waitForJob(client: AdminClient, job: Job, options: WaitOptions = {}): Promise<Job> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const maxPolls = options.maxPolls ?? 30;
+  const now = options.now ?? Date.now;
+  const deadline = now() + (options.timeoutMs ?? 120_000);
   let current = job;
   for (let poll = 0; !current.done; poll++) {
-    if (poll >= maxPolls) {
-      throw new ShopifyError(`job ${job.id} not done after ${maxPolls} polls`, "CancelJob", true, "JOB_PENDING");
+    if (poll > 0) {
+      if (now() >= deadline) {
+        throw new ShopifyError(`job ${job.id} is still running; Amends checks it again later`, "CancelJob", true, "JOB_PENDING");
+      }
+      await sleep(options.intervalMs ?? 1000);
     }
-    if (poll > 0) await sleep(options.intervalMs ?? 1000);
     const data = await client.request<{ job: Job | null }>("CancelJob", CANCEL_JOB, { id: job.id });
     if (!data.job) throw new ShopifyError(`job ${job.id} not found`, "CancelJob", false, "JOB_NOT_FOUND");
     current = data.job;
