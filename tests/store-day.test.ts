@@ -22,7 +22,7 @@ import type {
   StoreEvent,
   VariantRecord,
 } from "./shopify-emulator";
-import { lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
+import { DEFAULT_CANCEL_JOB_MS, lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
@@ -242,6 +242,8 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
       { orderId: today.n3.id },
     );
     expect(cancel.orderCancel.orderCancelUserErrors).toEqual([]);
+    // Shopify cancels asynchronously: the job is done a few seconds later.
+    clock.set(wed(11) + DEFAULT_CANCEL_JOB_MS);
     const job = await admin.request<{ job: { done: boolean } | null }>("CancelJob", CANCEL_JOB, { id: cancel.orderCancel.job?.id });
     expect(job.job?.done).toBe(true);
     await settle(wed(11));

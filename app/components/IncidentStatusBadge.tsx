@@ -1,13 +1,17 @@
-// An incident's status as a badge, the same on the list and on the incident's page.
+// An incident's status as a badge, the same on the list and on the incident's page, in the
+// merchant's words.
 import { Badge } from "@shopify/polaris";
 
-const TONES: Record<string, "attention" | "warning" | "info" | "success" | undefined> = {
-  open: "attention",
-  awaiting_approval: "warning",
-  remediating: "info",
-  resolved: "success",
+const BADGES: Record<string, { label: string; tone?: "attention" | "warning" | "info" | "success" | "critical" }> = {
+  open: { label: "Open", tone: "attention" },
+  awaiting_approval: { label: "Awaiting your approval", tone: "warning" },
+  remediating: { label: "Remedy in progress", tone: "info" },
+  needs_attention: { label: "Needs your attention", tone: "critical" },
+  resolved: { label: "Resolved", tone: "success" },
+  dismissed: { label: "Dismissed" },
 };
 
 export function IncidentStatusBadge({ status }: { status: string }) {
-  return <Badge tone={TONES[status]}>{status.replaceAll("_", " ")}</Badge>;
+  const badge = BADGES[status] ?? { label: status.replaceAll("_", " ") };
+  return <Badge {...(badge.tone ? { tone: badge.tone } : {})}>{badge.label}</Badge>;
 }

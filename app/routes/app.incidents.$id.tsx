@@ -10,6 +10,7 @@ import { z } from "zod";
 
 import { requireAdmin } from "../admin-auth.server";
 import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
+import { NeedsAttentionCard, refusalOf } from "../components/NeedsAttentionCard";
 import { OrderActivityCard } from "../components/OrderActivityCard";
 import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
@@ -47,6 +48,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 const actionInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve"), option: z.coerce.number().int().min(0).optional() }),
+  // After Shopify refused part of the plan (needs attention): the same plan, built afresh.
+  z.object({ intent: z.literal("retry") }),
   z.object({ intent: z.literal("dismiss"), reason: z.string().trim().min(3, "Say why, in a few words").max(500, "Keep it under 500 characters") }),
   z.object({
     intent: z.literal("assign"),
@@ -82,7 +85,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     // Not while a remedy is being carried out: that would hide money already on its way.
     const dismissed = await transitionIncident(db(), {
       incidentId: incident.id,
-      from: ["open", "awaiting_approval"],
+      from: ["open", "awaiting_approval", "needs_attention"],
       to: "dismissed",
       actor,
       message: `Dismissed: ${input.reason}`,
@@ -96,10 +99,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     }
     return { errors: {}, result: "dismissed" } satisfies ActionResult;
   }
+  if (input.intent === "retry" && incident.status !== "needs_attention") {
+    return Response.json(
+      { errors: { intent: "Only a remedy Shopify refused can be retried." }, result: null } satisfies ActionResult,
+      { status: 409 },
+    );
+  }
   try {
     const report = await remediate(
       { db: db(), clientFor: adminClientFor },
-      { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.option === undefined ? {} : { option: input.option }) },
+      { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.intent === "approve" && input.option !== undefined ? { option: input.option } : {}) },
     );
     return { errors: {}, result: report.status } satisfies ActionResult;
   } catch (error) {
@@ -112,7 +121,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; text: string }> = {
   // What the customer heard is said next to it, from the outbox (see contact below).
   resolved: { tone: "success", text: "Done: the remedy was carried out." },
-  failed: { tone: "critical", text: "Shopify refused or failed part of the remedy: see the timeline. Approving again resumes it." },
+  failed: { tone: "critical", text: "Shopify could not be reached for part of the remedy: see the timeline. Amends tries again shortly; resuming it now does the same." },
+  needs_attention: { tone: "critical", text: "Shopify refused part of the remedy: see its reason below, then retry, choose another plan, or dismiss." },
   in_progress: { tone: "info", text: "Another approval is carrying this out; refresh in a moment." },
   nothing_to_do: { tone: "info", text: "The policy has no remedy for this incident." },
   closed: { tone: "info", text: "This incident is already closed." },
@@ -180,6 +190,18 @@ export default function IncidentPage() {
         <Layout.Section>
           <OrderActivityCard activity={order} />
         </Layout.Section>
+
+        {incident.status === "needs_attention" ? (
+          <Layout.Section>
+            <NeedsAttentionCard
+              refusal={refusalOf(incident.events)}
+              plans={plans}
+              chosen={incident.proposal?.chosen ?? 0}
+              submitting={typeof submitting === "string" ? submitting : null}
+              errors={errors}
+            />
+          </Layout.Section>
+        ) : null}
 
         {canAct ? (
           <Layout.Section>
