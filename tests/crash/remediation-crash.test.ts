@@ -19,7 +19,7 @@ import { startAppProcess } from "../support/app-processes";
 import { databaseFor } from "../support/databases";
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261130);
-const KILLS = 6;
+const KILLS = 4;
 /** Short, so a crashed step is taken over within seconds (production: 300 s). */
 const LEASE_SECONDS = 2;
 const MUTATIONS = /^(RefundIncident|CancelForStockOut|CreateReplacementDraft|CompleteReplacementDraft|CreateApologyCode|TagOrder|AppendOrderNote)$/;
@@ -103,6 +103,7 @@ describe("kill -9 mid-remediation", () => {
         const kind = round % 2 === 0 ? "worker" : "app";
         running = startAppProcess(kind, env());
         await running.ready;
+        if (process.env.CRASH_DEBUG) console.log(new Date().toISOString(), kind, "ready");
         if (random() < 0.6) {
           // Right after Shopify applied the next few mutations, before the app writes them down.
           const target = mutationsSoFar() + 1 + Math.floor(random() * 3);
@@ -116,6 +117,7 @@ describe("kill -9 mid-remediation", () => {
         }
         await running.crash();
         running = null;
+        if (process.env.CRASH_DEBUG) console.log(new Date().toISOString(), kills.at(-1), "unfinished", await unfinished());
       }
 
       // The last start: the catch-up pass finishes what the crashes left.
@@ -123,6 +125,7 @@ describe("kill -9 mid-remediation", () => {
       await running.ready;
       const deadline = Date.now() + 150_000;
       while ((await unfinished()) > 0 && Date.now() < deadline) await pause(250);
+      if (process.env.CRASH_DEBUG) console.log(new Date().toISOString(), "done");
       const stderr = running.stderr();
       await running.stop();
       running = null;

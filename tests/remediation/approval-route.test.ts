@@ -167,6 +167,41 @@ describe("approving and dismissing from the incident page", () => {
     return { order, incident };
   }
 
+  function postTo(incidentId: string, fields: Record<string, string>) {
+    const request = new Request(`http://127.0.0.1/app/incidents/${incidentId}`, { method: "POST", body: new URLSearchParams(fields) });
+    return route.action({ request, params: { id: incidentId }, context: {} });
+  }
+
+  it("Shopify refuses the replacement: the page says why and offers Retry, which sends a fresh request", async () => {
+    const { shop } = fixture;
+    const { order, incident } = await wrongItemAwaitingApproval();
+    emu.faults.inject({ kind: "refuse", operationName: "CreateReplacementDraft", shop, message: "Variant is no longer available" });
+    expect(await postTo(incident.id, { intent: "approve" })).toEqual({ errors: {}, result: "needs_attention" });
+
+    const page = await route.loader({ request: new Request(`http://127.0.0.1/app/incidents/${incident.id}`), params: { id: incident.id }, context: {} });
+    expect(page.incident.status).toBe("needs_attention");
+    const { refusalOf } = await import("../../app/components/NeedsAttentionCard");
+    expect(refusalOf(page.incident.events)).toBe("Shopify refused the replacement order: Variant is no longer available.");
+
+    expect(await postTo(incident.id, { intent: "retry" })).toEqual({ errors: {}, result: "resolved" });
+    expect(effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`))).toHaveLength(1);
+    const again = (await postTo(incident.id, { intent: "retry" })) as Response;
+    expect(again.status).toBe(409);
+  });
+
+  it("an incident that needs attention can be dismissed, and nothing more is sent", async () => {
+    const { shop } = fixture;
+    const { order, incident } = await wrongItemAwaitingApproval();
+    emu.faults.inject({ kind: "refuse", operationName: "CreateReplacementDraft", shop, message: "Variant is no longer available" });
+    expect(await postTo(incident.id, { intent: "approve" })).toEqual({ errors: {}, result: "needs_attention" });
+    const sent = emu.requests.length;
+    expect(await postTo(incident.id, { intent: "dismiss", reason: "Refunded by hand in the POS" })).toEqual({ errors: {}, result: "dismissed" });
+    expect(emu.requests.length).toBe(sent);
+    const { db } = await import("../../app/db.server");
+    expect((await db().incident.findUniqueOrThrow({ where: { id: incident.id } })).status).toBe("dismissed");
+    expect(effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`))).toEqual([]);
+  });
+
   it("two hours after install, approving still reaches Shopify: the expired token is refreshed once", async () => {
     const { shop } = fixture;
     const { order, incident } = await wrongItemAwaitingApproval();

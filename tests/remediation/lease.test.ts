@@ -8,8 +8,11 @@ import type { Database } from "../../app/db.server";
 import {
   LeaseLostError,
   claimRemediation,
+  discardFailed,
+  discardedRounds,
   markFailed,
   markSucceeded,
+  refusedByShopify,
   renewLease,
   saveRequest,
 } from "../../app/models/remediation.server";
@@ -61,5 +64,29 @@ describe.each(testDatabases())("remediation lease on $name", ({ url }) => {
     expect(await renewLease(db, first.row, at(LEASE_MS / 2))).toBe(true);
     expect((await claimRemediation(db, input, at(LEASE_MS + 1))).owned).toBe(false);
     expect((await claimRemediation(db, input, at(LEASE_MS / 2 + LEASE_MS + 1))).owned).toBe(true);
+  });
+
+  it("a refusal is kept as such until the merchant sets it aside; the key is then free for a fresh request", async () => {
+    const input = await claimInput("refund");
+    const first = await claimRemediation(db, input, at(0));
+    const refused = await markFailed(db, first.row, "RefundIncident: Refund amount exceeds", {
+      refused: true,
+      userErrors: [{ field: null, message: "Refund amount exceeds" }],
+    });
+    expect(refused && refusedByShopify(refused)).toBe(true);
+    const down = await claimInput("discount_code");
+    const other = await claimRemediation(db, down, at(0));
+    const failed = await markFailed(db, other.row, "HTTP 503");
+    expect(failed && refusedByShopify(failed)).toBe(false);
+
+    expect(await discardFailed(db, input.incidentId)).toBe(1);
+    expect(await discardedRounds(db, input.idempotencyKey)).toBe(1);
+    const fresh = await claimRemediation(db, { ...input, request: { step: 1, round: 1 } }, at(1));
+    expect(fresh).toMatchObject({ owned: true, row: { attempts: 1, status: "pending", request: { round: 1 } } });
+    const kept = await db.remediation.findMany({ where: { incidentId: input.incidentId }, orderBy: { createdAt: "asc" } });
+    expect(kept.map((r) => [r.status, r.idempotencyKey.startsWith(`${input.idempotencyKey}:discarded:`)])).toEqual([
+      ["failed", true],
+      ["pending", false],
+    ]);
   });
 });
