@@ -152,19 +152,22 @@ export function refusedByShopify(row: Pick<RemediationRow, "status" | "result">)
 const DISCARDED = ":discarded:";
 
 /**
- * Sets aside the incident's failed actions (the merchant retries or picks another plan): each
- * row keeps its history under another key, so the next run builds a fresh request instead of
- * resending the one Shopify refused. Returns how many were set aside.
+ * Sets aside the incident's actions Shopify refused (the merchant retries or picks another
+ * plan): each row keeps its history under another key, so the next run builds a fresh request
+ * instead of resending the refused one. A failure of unknown outcome (a 5xx, a lost answer) is
+ * not set aside: Shopify may have applied it, and only its own stored request, resent under
+ * its own key or looked up, can tell. Returns how many were set aside.
  */
-export async function discardFailed(db: Database, incidentId: string): Promise<number> {
-  const failed = await db.remediation.findMany({ where: { incidentId, status: "failed" }, select: { id: true, idempotencyKey: true } });
-  for (const row of failed) {
+export async function discardRefused(db: Database, incidentId: string): Promise<number> {
+  const rows = await db.remediation.findMany({ where: { incidentId, status: "failed" }, select: { id: true, idempotencyKey: true, status: true, result: true } });
+  const refused = rows.filter((row) => refusedByShopify(row));
+  for (const row of refused) {
     await db.remediation.updateMany({
       where: { id: row.id, status: "failed" },
       data: { idempotencyKey: `${row.idempotencyKey}${DISCARDED}${row.id}` },
     });
   }
-  return failed.length;
+  return refused.length;
 }
 
 /** How many earlier attempts at this key were set aside: a fresh request is round n + 1. */

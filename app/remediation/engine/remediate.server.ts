@@ -1,13 +1,15 @@
 // remediate(): decides what to do about an incident with the shop's policy and does it on
 // Shopify, exactly once. An automatic run that the policy sends for approval parks the
 // incident in awaiting_approval; the merchant's approval is the same call with trigger
-// "merchant". Failures stay visible: the incident keeps status remediating with the error on
-// its timeline, and running remediate again resumes where the plan stopped.
+// "merchant". Failures stay visible: one Shopify may not repeat (down, a job still running)
+// keeps the incident remediating with the error on its timeline, and running remediate again
+// (the worker's catch-up pass) resumes where the plan stopped; a refusal for good moves it to
+// needs_attention, where only the merchant's retry, another plan or a dismissal moves it on.
 import type { IncidentStatus } from "../../incidents/model";
 import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
 import { enqueueCustomerMessage } from "../../models/outbox.server";
-import { discardFailed, replacedUnits, transitionIncident } from "../../models/remediation.server";
+import { discardRefused, replacedUnits, transitionIncident } from "../../models/remediation.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
@@ -81,7 +83,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   // The merchant answers a refusal (retry the plan, or choose another): what Shopify refused is
   // set aside, so the plan's requests are built afresh and the refused one is never resent.
   const retrying = status === "needs_attention";
-  if (retrying) await discardFailed(db, incident.id);
+  if (retrying) await discardRefused(db, incident.id);
   const option =
     resuming || (retrying && request.option === undefined) ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
   const decision = decideRemediation({
@@ -173,7 +175,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     await addEvent(db, incident.id, {
       type: "remediation_failed",
       actor: request.actor,
-      message: `Remediation is incomplete: ${failed.map((r) => r.error).join("; ")}. Retry it from the incident.`,
+      message: `Remediation is incomplete: ${failed.map((r) => r.error).join("; ")}. Amends tries again shortly; you can also resume it from the incident.`,
       data: { failed: failed.map((r) => ({ action: r.action, error: r.error, key: r.idempotencyKey })) },
     });
     return { status: "failed", decision, remedies: reports, message };
