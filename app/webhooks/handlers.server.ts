@@ -10,12 +10,13 @@ import {
   evaluateTimeRules,
   nextCheckAt,
 } from "../incidents/detection";
-import type { DetectionSettings, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
+import type { DetectionSettings, FulfillmentEvent, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
 import { gid } from "../incidents/model";
+import { isNewerCopy } from "../incidents/ordering";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
-import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import { changeOrder, ordersWaitingFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
@@ -27,9 +28,11 @@ import {
   customerRedactPayload,
   fulfillmentEventPayload,
   fulfillmentPayload,
+  inOrder,
   inventoryLevelPayload,
   normaliseEvent,
   normaliseOrder,
+  orderCopyVersion,
   orderPayload,
   refundPayload,
   scopesUpdatePayload,
@@ -44,6 +47,9 @@ export interface HandlerContext {
   topic: string;
   /** X-Shopify-Triggered-At, or when the delivery was received. */
   triggeredAt: Date;
+  /** X-Shopify-Triggered-At as Shopify sent it; null when the delivery had none. Only this
+   * places a copy in Shopify's ordering: when a delivery arrived says nothing about it. */
+  shopifyTriggeredAt: Date | null;
   now: Date;
   lookups: ShopifyLookups;
   log: Logger;
@@ -78,21 +84,14 @@ async function openIncidents(
 }
 
 /**
- * Stores the order's new state (unless stale) and schedules its time rules. They run only in
- * the due sweep (app/scheduler/sweep.server.ts), never here: an order already overdue is due
- * now, and the sweep picks it up within the minute, after the carrier events and updates that
- * arrive alongside (a fulfilment is often followed by its events a moment later).
+ * When the order's time rules next need a look. They run only in the due sweep
+ * (app/scheduler/sweep.server.ts), never here: an order already overdue is due now, and the
+ * sweep picks it up within the minute, after the carrier events and updates that arrive
+ * alongside (a fulfilment is often followed by its events a moment later).
  */
-async function storeOrder(
-  ctx: HandlerContext,
-  settings: DetectionSettings,
-  state: OrderState,
-  sourceUpdatedAt: Date,
-): Promise<"stale" | "stored"> {
+function dueAt(ctx: HandlerContext, settings: DetectionSettings, state: OrderState): Date | null {
   const overdue = evaluateTimeRules(state, settings, ctx.now).length > 0;
-  const dueAt = overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
-  const outcome = await saveOrder(ctx.db, ctx.shop, state, sourceUpdatedAt, dueAt);
-  return outcome === "stale" ? "stale" : "stored";
+  return overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
 }
 
 /** The shop's profile, read from Shopify once if Amends does not hold it yet. */
@@ -104,10 +103,17 @@ const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
-  const previous = await loadOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id);
-  const state = normaliseOrder(payload, previous?.state);
-  const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
-  if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
+  const version = orderCopyVersion(payload, ctx.shopifyTriggeredAt);
+  const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
+    // Not newer than the copy held (older, the same, or a tie Shopify's ordering settles
+    // against it): nothing is rolled back.
+    if (stored && !isNewerCopy(version, stored.copyVersion)) return null;
+    const state = normaliseOrder(payload, stored?.state, ctx.shopifyTriggeredAt);
+    const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
+    return { state, dueAt: dueAt(ctx, settings, state), copy: { version, sourceUpdatedAt } };
+  });
+  const state = saved.state;
+  if (saved.outcome === "unchanged" || !state) return { outcome: "stale" };
   const oversell = await oversellFromKnownShortfalls(ctx, settings, state);
   const findings = [...detectStockOutCancellation(state, settings, ctx.now), ...oversell.findings];
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [state, ...oversell.orders])) };
@@ -194,9 +200,7 @@ function waitingUnits(order: OrderState, variantId: Gid): number {
 
 /** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
  * about starts a minimal record (its line items come with the next order update). */
-async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined) {
-  const stored = await loadOrder(ctx.db, ctx.shop, orderId);
-  if (stored) return stored;
+async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined): Promise<OrderState> {
   const { currencyCode } = await knownShop(ctx);
   const state: OrderState = {
     id: orderId,
@@ -210,7 +214,7 @@ async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: stri
     fulfillments: [],
     totalPrice: { amount: formatMinor(0, currencyCode), currencyCode },
   };
-  return { state, sourceUpdatedAt: new Date(0), dueAt: null };
+  return state;
 }
 
 const fulfillments: Handler = async (ctx, raw) => {
@@ -218,11 +222,14 @@ const fulfillments: Handler = async (ctx, raw) => {
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
-  const stored = await orderForFulfillment(ctx, orderId, payload.name);
-  const state = applyFulfillment(stored.state, payload);
-  if (state === stored.state) return { outcome: "stale" };
-  // The order's own clock is kept: a fulfilment change is newer evidence, not a newer order.
-  await storeOrder(ctx, settings, state, stored.sourceUpdatedAt);
+  const started = await orderForFulfillment(ctx, orderId, payload.name);
+  // The order copy held is kept: a fulfilment change is newer evidence, not a newer order.
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
+    const held = stored?.state ?? started;
+    const state = applyFulfillment(held, payload, ctx.shopifyTriggeredAt);
+    return state === held ? null : { state, dueAt: dueAt(ctx, settings, state) };
+  });
+  if (saved.outcome === "unchanged") return { outcome: "stale" };
   for (const incident of await activeIncidentsForOrder(ctx.db, ctx.shop, orderId)) {
     await addEvent(ctx.db, incident.id, {
       type: "fulfillment",
@@ -236,22 +243,33 @@ const fulfillments: Handler = async (ctx, raw) => {
 
 const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
-  const event = normaliseEvent(payload);
+  const event = normaliseEvent(payload, ctx.shopifyTriggeredAt);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
-  const stored = await orderForFulfillment(ctx, orderId, null);
   if (!event) {
     ctx.log.warn({ status: payload.status }, "fulfilment event with a status Amends does not know; ignored");
     return { outcome: "processed" };
   }
-  let state = stored.state;
+  const started = await orderForFulfillment(ctx, orderId, null);
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
+    const held = stored?.state ?? started;
+    const next = applyEvent(withFulfillment(held, fulfillmentId, event), fulfillmentId, event);
+    return next === held ? null : { state: next, dueAt: dueAt(ctx, settings, next) };
+  });
+  const next = saved.state;
+  if (!next) return { outcome: "stale" };
+  const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
+  return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
+};
+
+/** The order with the event's fulfilment, a placeholder if the event outran its fulfilment's own webhook. */
+function withFulfillment(state: OrderState, fulfillmentId: Gid, event: FulfillmentEvent): OrderState {
   if (!state.fulfillments.some((f) => f.id === fulfillmentId)) {
-    // The event outran its fulfilment's own webhook: keep it on a placeholder fulfilment.
-    state = {
+    return {
       ...state,
-      fulfillments: [
+      fulfillments: inOrder([
         ...state.fulfillments,
         {
           id: fulfillmentId,
@@ -265,14 +283,11 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
           events: [],
           lines: [],
         },
-      ],
+      ]),
     };
   }
-  const next = applyEvent(state, fulfillmentId, event);
-  await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
-  const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
-  return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
-};
+  return state;
+}
 
 const inventoryLevels: Handler = async (ctx, raw) => {
   const payload = inventoryLevelPayload.parse(raw);
