@@ -10,9 +10,8 @@ import {
   evaluateTimeRules,
   nextCheckAt,
 } from "../incidents/detection";
-import type { DetectionSettings, FulfillmentEvent, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
+import type { DetectionSettings, Gid, IncidentFinding, OrderState, ShopProfile } from "../incidents/model";
 import { gid } from "../incidents/model";
-import { isNewerCopy } from "../incidents/ordering";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
@@ -28,11 +27,9 @@ import {
   customerRedactPayload,
   fulfillmentEventPayload,
   fulfillmentPayload,
-  inOrder,
   inventoryLevelPayload,
   normaliseEvent,
-  normaliseOrder,
-  orderCopyVersion,
+  applyOrderCopy,
   orderPayload,
   refundPayload,
   scopesUpdatePayload,
@@ -103,14 +100,11 @@ const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
-  const version = orderCopyVersion(payload, ctx.shopifyTriggeredAt);
   const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
-    // Not newer than the copy held (older, the same, or a tie Shopify's ordering settles
-    // against it): nothing is rolled back.
-    if (stored && !isNewerCopy(version, stored.copyVersion)) return null;
-    const state = normaliseOrder(payload, stored?.state, ctx.shopifyTriggeredAt);
+    const applied = applyOrderCopy(stored, payload, ctx.shopifyTriggeredAt);
+    if (!applied) return null; // not newer than the copy held: nothing is rolled back
     const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
-    return { state, dueAt: dueAt(ctx, settings, state), copy: { version, sourceUpdatedAt } };
+    return { state: applied.state, dueAt: dueAt(ctx, settings, applied.state), copy: { version: applied.copyVersion, sourceUpdatedAt } };
   });
   const state = saved.state;
   if (saved.outcome === "unchanged" || !state) return { outcome: "stale" };
@@ -255,7 +249,7 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   const started = await orderForFulfillment(ctx, orderId, null);
   const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
     const held = stored?.state ?? started;
-    const next = applyEvent(withFulfillment(held, fulfillmentId, event), fulfillmentId, event);
+    const next = applyEvent(held, fulfillmentId, event);
     return next === held ? null : { state: next, dueAt: dueAt(ctx, settings, next) };
   });
   const next = saved.state;
@@ -263,31 +257,6 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
 };
-
-/** The order with the event's fulfilment, a placeholder if the event outran its fulfilment's own webhook. */
-function withFulfillment(state: OrderState, fulfillmentId: Gid, event: FulfillmentEvent): OrderState {
-  if (!state.fulfillments.some((f) => f.id === fulfillmentId)) {
-    return {
-      ...state,
-      fulfillments: inOrder([
-        ...state.fulfillments,
-        {
-          id: fulfillmentId,
-          status: "SUCCESS",
-          createdAt: event.happenedAt,
-          trackingCompany: null,
-          trackingNumbers: [],
-          shipmentStatus: null,
-          estimatedDeliveryAt: null,
-          deliveredAt: null,
-          events: [],
-          lines: [],
-        },
-      ]),
-    };
-  }
-  return state;
-}
 
 const inventoryLevels: Handler = async (ctx, raw) => {
   const payload = inventoryLevelPayload.parse(raw);

@@ -345,6 +345,20 @@ export function orderCopyVersion(payload: OrderPayload, triggeredAt: Date | null
   };
 }
 
+/**
+ * An order copy applied to what Amends holds, or null when it is not newer than the copy held
+ * (older, the same, or a tie Shopify's ordering settles against it): nothing is rolled back.
+ */
+export function applyOrderCopy(
+  held: { state: OrderState; copyVersion: CopyVersion | null } | null,
+  payload: OrderPayload,
+  triggeredAt: Date | null,
+): { state: OrderState; copyVersion: CopyVersion } | null {
+  const copyVersion = orderCopyVersion(payload, triggeredAt);
+  if (held && !isNewerCopy(copyVersion, held.copyVersion)) return null;
+  return { state: normaliseOrder(payload, held?.state, triggeredAt), copyVersion };
+}
+
 /** A carrier event; `triggeredAt` is its delivery's X-Shopify-Triggered-At. */
 export function normaliseEvent(payload: FulfillmentEventPayload, triggeredAt: Date | null = null): FulfillmentEvent | null {
   const status = eventStatus(payload.status);
@@ -367,17 +381,33 @@ export function normaliseEvent(payload: FulfillmentEventPayload, triggeredAt: Da
   };
 }
 
-/** Applies a carrier event to the order's fulfilment: its latest status, estimate, delivery. */
+/**
+ * Applies a carrier event to the order's fulfilment: its latest status, estimate, delivery.
+ * An event that outran its fulfilment's own webhook is kept on a placeholder fulfilment; the
+ * same state when the event was heard already.
+ */
 export function applyEvent(order: OrderState, fulfillmentId: Gid, event: FulfillmentEvent): OrderState {
-  const fulfillment = order.fulfillments.find((f) => f.id === fulfillmentId);
-  if (!fulfillment || fulfillment.events.some((e) => e.id === event.id)) return order; // heard already
+  const held = order.fulfillments.find((f) => f.id === fulfillmentId) ?? placeholder(fulfillmentId, event);
+  if (held.events.some((e) => e.id === event.id)) return order;
+  const next = { ...held, events: [...held.events, event].sort(compareEvents) };
   return {
     ...order,
-    fulfillments: order.fulfillments.map((f) => {
-      if (f.id !== fulfillmentId || f.events.some((e) => e.id === event.id)) return f;
-      const next = { ...f, events: [...f.events, event].sort(compareEvents) };
-      return { ...next, ...shipmentOf(next) };
-    }),
+    fulfillments: inOrder([...order.fulfillments.filter((f) => f.id !== fulfillmentId), { ...next, ...shipmentOf(next) }]),
+  };
+}
+
+function placeholder(id: Gid, event: FulfillmentEvent): Fulfillment {
+  return {
+    id,
+    status: "SUCCESS",
+    createdAt: event.happenedAt,
+    trackingCompany: null,
+    trackingNumbers: [],
+    shipmentStatus: null,
+    estimatedDeliveryAt: null,
+    deliveredAt: null,
+    events: [],
+    lines: [],
   };
 }
 
