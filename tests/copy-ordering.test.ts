@@ -7,91 +7,13 @@
 // X-Shopify-Triggered-At and copies without updated_at are each played.
 import { describe, expect, it } from "vitest";
 
-import type { CopyVersion, OrderState } from "../app/incidents/model";
-import { parseShopifyJson } from "../app/webhooks/json";
-import {
-  applyEvent,
-  applyFulfillment,
-  applyOrderCopy,
-  fulfillmentEventPayload,
-  fulfillmentPayload,
-  normaliseEvent,
-  orderPayload,
-} from "../app/webhooks/payloads";
-import { gid } from "../app/incidents/model";
+import type { Copy, Held } from "./support/copies";
+import { ORDER_TOPICS, applyCopy as apply, seededRandom as random, shuffle } from "./support/copies";
 import type { StoreEvent } from "./shopify-emulator";
 import { EmulatorStore, manualClock, renderEventPayload } from "./shopify-emulator";
 
 const SHOP = "ordering.myshopify.com";
 const START = Date.UTC(2026, 10, 20, 10);
-
-interface Copy {
-  topic: string;
-  body: string;
-  triggeredAt: Date | null;
-}
-
-type Held = { state: OrderState; copyVersion: CopyVersion | null } | null;
-
-const parsed = new Map<string, unknown>();
-
-/** A copy's body read as the handlers read it (once: the same copy comes many times). */
-function read<T>(copy: Copy, schema: { parse(raw: unknown): T }): T {
-  const known = parsed.get(copy.body) as T | undefined;
-  if (known) return known;
-  const payload = schema.parse(parseShopifyJson(copy.body));
-  parsed.set(copy.body, payload);
-  return payload;
-}
-
-/** What the handlers do with one copy, without the database. */
-function apply(held: Held, copy: Copy): Held {
-  if (copy.topic.startsWith("orders/")) {
-    const applied = applyOrderCopy(held, read(copy, orderPayload), copy.triggeredAt);
-    return applied ?? held;
-  }
-  const state: OrderState = held?.state ?? {
-    id: "",
-    name: "",
-    createdAt: new Date(0).toISOString(),
-    paidAt: null,
-    cancelledAt: null,
-    cancelReason: null,
-    customer: null,
-    lines: [],
-    fulfillments: [],
-    totalPrice: { amount: "0.00", currencyCode: "EUR" },
-  };
-  if (copy.topic.startsWith("fulfillments/")) {
-    const payload = read(copy, fulfillmentPayload);
-    return { state: applyFulfillment({ ...state, id: gid("Order", payload.order_id) }, payload, copy.triggeredAt), copyVersion: held?.copyVersion ?? null };
-  }
-  const payload = read(copy, fulfillmentEventPayload);
-  const event = normaliseEvent(payload, copy.triggeredAt);
-  if (!event) throw new Error(`unknown status ${payload.status}`);
-  return { state: applyEvent({ ...state, id: gid("Order", payload.order_id) }, gid("Fulfillment", payload.fulfillment_id), event), copyVersion: held?.copyVersion ?? null };
-}
-
-/** A small, seeded generator (mulberry32): the same shuffles on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(items: readonly T[], next: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 interface Story {
   copies: Copy[];
@@ -107,7 +29,7 @@ function play(kind: "cancelled" | "delivered", stepMs: number, options: { header
   const product = store.addProduct(SHOP, { title: "Mug", variants: [{ price: "12.00", available: 5 }] });
   const copies: Copy[] = [];
   store.onEvent((event: StoreEvent) => {
-    if (!/^(orders|fulfillments|fulfillment_events)\//.test(event.topic)) return; // stock levels, refunds: not the order's copies
+    if (!ORDER_TOPICS.test(event.topic)) return; // stock levels, refunds: not the order's copies
     const payload = renderEventPayload(store, event);
     if (options.dropUpdatedAt && event.topic.startsWith("fulfillments/")) payload.updated_at = null;
     copies.push({ topic: event.topic, body: JSON.stringify(payload), triggeredAt: options.headers ? new Date(event.triggeredAt) : null });
