@@ -62,9 +62,11 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
     store = await startStoreWithWebhooks({ backend: name, runUrl, label: "storm", secret: SECRET, emulator: { clock } });
     ({ db, emu } = store);
     seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: wed(8), seed: 29, orders: 12 });
-    // The merchant replaces a parcel the carrier reports trouble with, without being asked.
+    // The merchant replaces a parcel the carrier reports trouble with, without being asked, and
+    // caps what Amends may spend high enough for the day's parcels.
     await ensureShop(db, SHOP, () => lookups.shopProfile(SHOP));
     const policy = defaultPolicyFor(emu.store.shop(SHOP).currencyCode);
+    policy.caps = { maxPerIncident: "1000.00", maxPerCustomer12Months: "2000.00", maxPerDayStoreWide: "10000.00" };
     policy.kinds.carrier_exception = { ...policy.kinds.carrier_exception, mode: "automatic", remedies: [{ type: "message" }, { type: "replacement" }], alternatives: [], conditions: {}, messageTemplate: null };
     await db.shop.update({ where: { domain: SHOP }, data: { policy: policy as object } });
     day = playTheDay();
@@ -188,7 +190,8 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
     const shop = emu.store.shop(SHOP);
     const orders = [...shop.orders.values()];
     for (const incident of incidents) {
-      expect(incident.status, `${incident.kind} ${incident.orderName}`).toBe("resolved");
+      const decision = await db.incidentEvent.findFirst({ where: { incidentId: incident.id, type: "decision" }, orderBy: { at: "desc" } });
+      expect(incident.status, `${incident.kind} ${incident.orderName}: ${decision?.message ?? "no decision"}`).toBe("resolved");
       const refunds = orders.flatMap((o) => o.refunds).filter((r) => r.note?.includes(incident.id));
       const codes = [...shop.discounts.values()].filter((d) => d.code === apologyCode(SHOP, incident.id));
       const replacements = orders.filter((o) => o.tags.includes(incidentTag(incident.id)));

@@ -15,6 +15,7 @@ import { gid } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
+import type { StoredOrder } from "../models/order.server";
 import { changeOrder, ordersWaitingFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
@@ -100,7 +101,9 @@ const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
+  let first = false;
   const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
+    first = !isKnownOrder(stored);
     const applied = applyOrderCopy(stored, payload, ctx.shopifyTriggeredAt);
     if (!applied) return null; // not newer than the copy held: nothing is rolled back
     const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
@@ -109,9 +112,30 @@ const orders: Handler = async (ctx, raw) => {
   const state = saved.state;
   if (saved.outcome === "unchanged" || !state) return { outcome: "stale" };
   const oversell = await oversellFromKnownShortfalls(ctx, settings, state);
-  const findings = [...detectStockOutCancellation(state, settings, ctx.now), ...oversell.findings];
+  const findings = [
+    ...detectStockOutCancellation(state, settings, ctx.now),
+    ...oversell.findings,
+    ...(first ? carrierNewsHeldBefore(state, settings, ctx.now) : []),
+  ];
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [state, ...oversell.orders])) };
 };
+
+/**
+ * Whether Amends holds the order itself, not only a record started by a fulfilment or a
+ * carrier event that outran it (no order copy, no lines; older rows have lines and no copy).
+ */
+function isKnownOrder(stored: StoredOrder | null): boolean {
+  return stored !== null && (stored.copyVersion !== null || stored.state.lines.length > 0);
+}
+
+/** Carrier trouble heard before the order itself: judged now that the order is known, the
+ * parcel's latest exception each. */
+function carrierNewsHeldBefore(state: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+  return state.fulfillments.flatMap((f) => {
+    const latest = f.events.filter((e) => detectCarrierException(state, f.id, e, settings, now).length > 0).at(-1);
+    return latest ? detectCarrierException(state, f.id, latest, settings, now) : [];
+  });
+}
 
 /**
  * Shopify sends the inventory level a sale drove below zero about when it sends the order, and
@@ -247,13 +271,18 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
     return { outcome: "processed" };
   }
   const started = await orderForFulfillment(ctx, orderId, null);
+  let known = false;
   const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
+    known = isKnownOrder(stored);
     const held = stored?.state ?? started;
     const next = applyEvent(held, fulfillmentId, event);
     return next === held ? null : { state: next, dueAt: dueAt(ctx, settings, next) };
   });
   const next = saved.state;
   if (!next) return { outcome: "stale" };
+  // Trouble with a parcel of an order Amends has not heard of yet is kept as evidence and judged
+  // when the order arrives: an incident needs the order's name, customer and lines.
+  if (!known) return { outcome: "processed" };
   const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
 };
