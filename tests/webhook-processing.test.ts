@@ -219,6 +219,47 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
     });
   });
 
+  it("carrier trouble heard before its order is judged when the order arrives, with the order's name and customer", async () => {
+    const orderId = "9999";
+    const delay = {
+      ...(documentedPayload("fulfillment_events/create") as Json),
+      id: 9191,
+      admin_graphql_api_id: "gid://shopify/FulfillmentEvent/9191",
+      fulfillment_id: 9292,
+      order_id: orderId,
+      status: "delayed",
+      message: "Weather delay",
+      happened_at: "2026-11-20T08:00:00Z",
+      created_at: "2026-11-20T08:00:00Z",
+      updated_at: "2026-11-20T08:00:00Z",
+    };
+    await deliver("fulfillment_events/create", delay, { triggeredAt: "2026-11-20T08:00:00.200Z" });
+    expect(await db.incident.count({ where: { shop } })).toBe(0);
+    const fulfillment = {
+      ...(documentedPayload("fulfillments/create") as Json),
+      id: 9292,
+      admin_graphql_api_id: "gid://shopify/Fulfillment/9292",
+      order_id: orderId,
+      status: "success",
+      shipment_status: "in_transit",
+      created_at: "2026-11-19T12:00:00Z",
+      updated_at: "2026-11-19T12:00:00Z",
+    };
+    await deliver(
+      "orders/updated",
+      orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#9009", financial_status: "paid", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-19T12:00:00Z", fulfillments: [fulfillment] }),
+      { triggeredAt: "2026-11-19T12:00:00.100Z" },
+    );
+    const incidents = await db.incident.findMany({ where: { shop } });
+    expect(incidents.map((i) => [i.kind, i.orderName, i.customerEmail])).toEqual([["carrier_exception", "#9009", "john@example.com"]]);
+    expect(incidents[0]?.evidence).toMatchObject({ fulfillmentId: "gid://shopify/Fulfillment/9292", event: { status: "DELAYED" } });
+    // The order's next copy is no news.
+    await deliver("orders/updated", orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#9009", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-20T09:00:00Z", fulfillments: [fulfillment] }), {
+      triggeredAt: "2026-11-20T09:00:00.100Z",
+    });
+    expect(await db.incidentEvent.count({ where: { incident: { shop } } })).toBe(1);
+  });
+
   it("a malformed payload is kept with the reason, not dropped", async () => {
     const { line_items: _dropped, ...withoutLines } = orderPayload();
     const invalid = await deliver("orders/create", withoutLines);

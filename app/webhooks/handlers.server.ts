@@ -216,9 +216,9 @@ function waitingUnits(order: OrderState, variantId: Gid): number {
   return order.lines.reduce((sum, line) => sum + (line.variantId === variantId ? line.unfulfilledQuantity : 0), 0);
 }
 
-/** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
- * about starts a minimal record (its line items come with the next order update). */
-async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined): Promise<OrderState> {
+/** A minimal record for an order Amends has not heard of, which a fulfilment or a carrier
+ * event starts (its line items come with the order's own copy). */
+async function unheardOrder(ctx: HandlerContext, orderId: Gid, name: string | null | undefined): Promise<OrderState> {
   const { currencyCode } = await knownShop(ctx);
   const state: OrderState = {
     id: orderId,
@@ -240,10 +240,9 @@ const fulfillments: Handler = async (ctx, raw) => {
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
-  const started = await orderForFulfillment(ctx, orderId, payload.name);
   // The order copy held is kept: a fulfilment change is newer evidence, not a newer order.
-  const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
-    const held = stored?.state ?? started;
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
+    const held = stored?.state ?? (await unheardOrder(ctx, orderId, payload.name));
     const state = applyFulfillment(held, payload, ctx.shopifyTriggeredAt);
     return state === held ? null : { state, dueAt: dueAt(ctx, settings, state) };
   });
@@ -270,11 +269,10 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
     ctx.log.warn({ status: payload.status }, "fulfilment event with a status Amends does not know; ignored");
     return { outcome: "processed" };
   }
-  const started = await orderForFulfillment(ctx, orderId, null);
   let known = false;
-  const saved = await changeOrder(ctx.db, ctx.shop, orderId, (stored) => {
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
     known = isKnownOrder(stored);
-    const held = stored?.state ?? started;
+    const held = stored?.state ?? (await unheardOrder(ctx, orderId, null));
     const next = applyEvent(held, fulfillmentId, event);
     return next === held ? null : { state: next, dueAt: dueAt(ctx, settings, next) };
   });
