@@ -24,6 +24,7 @@ import type {
 } from "./shopify-emulator";
 import { DEFAULT_CANCEL_JOB_MS, lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
+import { storeHistory } from "./support/store-history";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
@@ -116,25 +117,6 @@ function timeIncidents(store: EmulatorStore, now: number): string[] {
   return [...expected, ...parcelIncidents(store, now)];
 }
 
-/** The seed's past as Shopify would have announced it, oldest first. */
-function history(seeded: SeededShop): { at: number; event: Omit<StoreEvent, "triggeredAt"> }[] {
-  const items: { at: number; event: Omit<StoreEvent, "triggeredAt"> }[] = [];
-  for (const order of seeded.orders) {
-    items.push({ at: order.createdAt, event: { topic: "orders/create", shop: SHOP, subject: { kind: "order", orderId: order.id } } });
-    for (const f of order.fulfillments) {
-      const fulfillment = { orderId: order.id, fulfillmentId: f.id };
-      items.push({ at: f.createdAt, event: { topic: "fulfillments/create", shop: SHOP, subject: { kind: "fulfillment", ...fulfillment } } });
-      for (const e of f.events) {
-        items.push({
-          at: e.happenedAt,
-          event: { topic: "fulfillment_events/create", shop: SHOP, subject: { kind: "fulfillmentEvent", ...fulfillment, eventId: e.id } },
-        });
-      }
-    }
-  }
-  return items.sort((a, b) => a.at - b.at);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: runUrl }) => {
@@ -185,7 +167,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
     // A day at a time, each event at its own time, delivered in the order it happened and
     // processed at the end of its day.
     const days = new Map<number, { at: number; event: Omit<StoreEvent, "triggeredAt"> }[]>();
-    for (const item of history(seeded)) {
+    for (const item of storeHistory(seeded)) {
       const day = Math.floor(item.at / DAY);
       days.set(day, [...(days.get(day) ?? []), item]);
     }

@@ -58,7 +58,8 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
   async function receive(
     topic: SubscribedTopic,
     payload: unknown,
-    opts: { eventId?: string; triggeredAt?: string; raw?: string; now?: Date } = {},
+    /** `triggeredAt: null`: a delivery without X-Shopify-Triggered-At. */
+    opts: { eventId?: string; triggeredAt?: string | null; raw?: string; now?: Date } = {},
   ) {
     const body = opts.raw ?? JSON.stringify(payload);
     const headers = webhookHeaders({
@@ -69,6 +70,7 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
       eventId: opts.eventId ?? randomUUID(),
       triggeredAt: opts.triggeredAt ?? NOW.toISOString(),
     });
+    if (opts.triggeredAt === null) delete headers["X-Shopify-Triggered-At"];
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     const response = await intake.receive({ method: "POST", header: (n) => lower[n.toLowerCase()], body: Buffer.from(body) });
     expect(response.status).toBe(200);
@@ -135,6 +137,127 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
     const stored = await loadOrder(db, shop, id);
     expect(stored?.state.cancelledAt).toBe("2026-11-20T12:00:00Z");
     expect(stored?.sourceUpdatedAt.toISOString()).toBe("2026-11-20T12:00:00.000Z");
+  });
+
+  // Issue 12, "Older copies roll state back": updated_at has one-second resolution, and a copy
+  // from the same second, or one without updated_at, was applied over a newer one.
+  describe("a same-second older copy", () => {
+    const id = "gid://shopify/Order/5555555555555555555";
+    const open = orderPayload({ admin_graphql_api_id: id, name: "#5005", updated_at: "2026-11-20T12:00:00Z", note: "gift wrap" });
+    const cancelled = orderPayload({ admin_graphql_api_id: id, name: "#5005", updated_at: "2026-11-20T12:00:00Z", cancelled_at: "2026-11-20T12:00:00Z", cancel_reason: "customer" });
+
+    it("does not un-cancel a cancelled order: X-Shopify-Triggered-At places it before", async () => {
+      await deliver("orders/cancelled", cancelled, { triggeredAt: "2026-11-20T12:00:00.800Z" });
+      const stale = await deliver("orders/updated", open, { triggeredAt: "2026-11-20T12:00:00.300Z" });
+      expect(stale.status).toBe("processed");
+      expect((await loadOrder(db, shop, id))?.state).toMatchObject({ cancelledAt: "2026-11-20T12:00:00Z", cancelReason: "CUSTOMER" });
+    });
+
+    it("does not un-cancel it without X-Shopify-Triggered-At either: cancelled beats not cancelled in one second", async () => {
+      await deliver("orders/cancelled", cancelled, { triggeredAt: null });
+      await deliver("orders/updated", open, { triggeredAt: null });
+      expect((await loadOrder(db, shop, id))?.state.cancelledAt).toBe("2026-11-20T12:00:00Z");
+    });
+
+    it("a newer copy in the same second still applies", async () => {
+      await deliver("orders/updated", open, { triggeredAt: "2026-11-20T12:00:00.300Z" });
+      await deliver("orders/cancelled", cancelled, { triggeredAt: "2026-11-20T12:00:00.800Z" });
+      expect((await loadOrder(db, shop, id))?.state.cancelledAt).toBe("2026-11-20T12:00:00Z");
+    });
+  });
+
+  describe("an older fulfilment copy does not move a delivered parcel back in transit", () => {
+    const orderId = "6666";
+    const fulfillment = (overrides: Json) => ({
+      ...(documentedPayload("fulfillments/create") as Json),
+      order_id: orderId,
+      id: 7777,
+      admin_graphql_api_id: "gid://shopify/Fulfillment/7777",
+      status: "success",
+      created_at: "2026-11-19T12:00:00Z",
+      ...overrides,
+    });
+    const delivered = {
+      ...(documentedPayload("fulfillment_events/create") as Json),
+      id: 8888,
+      admin_graphql_api_id: "gid://shopify/FulfillmentEvent/8888",
+      fulfillment_id: 7777,
+      order_id: orderId,
+      status: "delivered",
+      message: "Delivered, front porch",
+      happened_at: "2026-11-20T14:00:00Z",
+      created_at: "2026-11-20T14:00:00Z",
+      updated_at: "2026-11-20T14:00:00Z",
+    };
+    const parcel = async () => (await loadOrder(db, shop, `gid://shopify/Order/${orderId}`))?.state.fulfillments[0];
+
+    async function setUp() {
+      await deliver("orders/create", orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#6006", financial_status: "paid", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-19T10:00:00Z" }));
+      await deliver("fulfillments/create", fulfillment({ updated_at: "2026-11-19T12:00:00Z", shipment_status: null }), { triggeredAt: "2026-11-19T12:00:00.100Z" });
+      await deliver("fulfillment_events/create", delivered, { triggeredAt: "2026-11-20T14:00:00.500Z" });
+      expect(await parcel()).toMatchObject({ shipmentStatus: "DELIVERED", deliveredAt: "2026-11-20T14:00:00Z" });
+    }
+
+    it("a copy without updated_at, triggered before the delivery", async () => {
+      await setUp();
+      await deliver("fulfillments/update", fulfillment({ updated_at: null, shipment_status: "in_transit" }), { triggeredAt: "2026-11-20T09:00:00Z" });
+      expect(await parcel()).toMatchObject({ shipmentStatus: "DELIVERED", deliveredAt: "2026-11-20T14:00:00Z" });
+    });
+
+    it("a copy from the same second, without X-Shopify-Triggered-At", async () => {
+      await setUp();
+      await deliver("fulfillments/update", fulfillment({ updated_at: "2026-11-20T14:00:00Z", shipment_status: "in_transit" }), { triggeredAt: null });
+      expect(await parcel()).toMatchObject({ shipmentStatus: "DELIVERED", deliveredAt: "2026-11-20T14:00:00Z" });
+    });
+
+    it("a newer copy still applies: the parcel's tracking number changes", async () => {
+      await setUp();
+      await deliver("fulfillments/update", fulfillment({ updated_at: "2026-11-20T15:00:00Z", shipment_status: "delivered", tracking_number: "1ZNEW", tracking_numbers: ["1ZNEW"] }), {
+        triggeredAt: "2026-11-20T15:00:00.200Z",
+      });
+      expect(await parcel()).toMatchObject({ shipmentStatus: "DELIVERED", trackingNumbers: ["1ZNEW"], deliveredAt: "2026-11-20T14:00:00Z" });
+    });
+  });
+
+  it("carrier trouble heard before its order is judged when the order arrives, with the order's name and customer", async () => {
+    const orderId = "9999";
+    const delay = {
+      ...(documentedPayload("fulfillment_events/create") as Json),
+      id: 9191,
+      admin_graphql_api_id: "gid://shopify/FulfillmentEvent/9191",
+      fulfillment_id: 9292,
+      order_id: orderId,
+      status: "delayed",
+      message: "Weather delay",
+      happened_at: "2026-11-20T08:00:00Z",
+      created_at: "2026-11-20T08:00:00Z",
+      updated_at: "2026-11-20T08:00:00Z",
+    };
+    await deliver("fulfillment_events/create", delay, { triggeredAt: "2026-11-20T08:00:00.200Z" });
+    expect(await db.incident.count({ where: { shop } })).toBe(0);
+    const fulfillment = {
+      ...(documentedPayload("fulfillments/create") as Json),
+      id: 9292,
+      admin_graphql_api_id: "gid://shopify/Fulfillment/9292",
+      order_id: orderId,
+      status: "success",
+      shipment_status: "in_transit",
+      created_at: "2026-11-19T12:00:00Z",
+      updated_at: "2026-11-19T12:00:00Z",
+    };
+    await deliver(
+      "orders/updated",
+      orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#9009", financial_status: "paid", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-19T12:00:00Z", fulfillments: [fulfillment] }),
+      { triggeredAt: "2026-11-19T12:00:00.100Z" },
+    );
+    const incidents = await db.incident.findMany({ where: { shop } });
+    expect(incidents.map((i) => [i.kind, i.orderName, i.customerEmail])).toEqual([["carrier_exception", "#9009", "john@example.com"]]);
+    expect(incidents[0]?.evidence).toMatchObject({ fulfillmentId: "gid://shopify/Fulfillment/9292", event: { status: "DELAYED" } });
+    // The order's next copy is no news.
+    await deliver("orders/updated", orderPayload({ admin_graphql_api_id: `gid://shopify/Order/${orderId}`, name: "#9009", created_at: "2026-11-19T10:00:00Z", updated_at: "2026-11-20T09:00:00Z", fulfillments: [fulfillment] }), {
+      triggeredAt: "2026-11-20T09:00:00.100Z",
+    });
+    expect(await db.incidentEvent.count({ where: { incident: { shop } } })).toBe(1);
   });
 
   it("a malformed payload is kept with the reason, not dropped", async () => {

@@ -110,12 +110,31 @@ export type FulfillmentEventStatus =
   | "DELAYED"
   | "CARRIER_PICKED_UP";
 
+/**
+ * Where one copy of a Shopify resource stands in Shopify's own ordering (see ordering.ts):
+ * times in milliseconds since the epoch, null when the copy does not carry them.
+ */
+export interface CopyVersion {
+  /** X-Shopify-Triggered-At of the delivery that carried the copy. */
+  triggeredAt: number | null;
+  /** The resource's updated_at (one-second resolution). */
+  updatedAt: number | null;
+  /** The latest of the copy's own timestamps (created_at, cancelled_at, a refund's…). */
+  occurredAt: number | null;
+  /** How far along the copy is, by facts that only move one way; compared element by element. */
+  progress: number[];
+  /** A digest of the copy: the last tie-break, so arrival order never decides. */
+  digest: string;
+}
+
 export interface FulfillmentEvent {
   id: Gid;
   status: FulfillmentEventStatus;
   happenedAt: string;
   message: string | null;
   estimatedDeliveryAt: string | null;
+  /** The copy this event was heard from; absent on events stored before versions were kept. */
+  version?: CopyVersion;
 }
 
 export interface Fulfillment {
@@ -132,6 +151,11 @@ export interface Fulfillment {
   lines: { lineItemId: Gid; quantity: number }[];
   /** Shopify's updated_at of the data held, so an older delivery does not roll it back. */
   updatedAt?: string;
+  /** The fulfilment copy its status, tracking and lines come from. */
+  version?: CopyVersion;
+  /** The shipment status the newest fulfilment copy reported (its `version` ranks it by that
+   * status), weighed against the carrier events heard (ordering.ts, shipmentOf). */
+  reported?: { status: FulfillmentEventStatus; at: string | null; version: CopyVersion };
 }
 
 export interface Customer {

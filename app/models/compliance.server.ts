@@ -155,7 +155,8 @@ export async function eraseCustomer(db: Database, shop: string, payload: RedactP
     const state = redact.json({ ...(order.state as unknown as OrderState), customer: null, email: null });
     await db.orderRecord.update({
       where: { shop_orderId: { shop, orderId: order.orderId } },
-      data: { customerId: null, state: state as unknown as object },
+      // A new revision: a delivery processed meanwhile builds on the redacted state (order.server.ts).
+      data: { customerId: null, state: state as unknown as object, revision: { increment: 1 } },
     });
   }
   await db.dataRequest.deleteMany({

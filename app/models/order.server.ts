@@ -1,64 +1,105 @@
-// Amends' copy of each order's state. Writes never go back in time: a delivery carrying data
-// older than what is stored leaves the row as it is.
+// Amends' copy of each order's state. Writes never go back in time: whether a copy is newer is
+// decided by the caller (app/incidents/ordering.ts) on what it read, and the write lands only if
+// nothing was written since that read.
 import type { Database } from "../db.server";
-import type { Gid, OrderState } from "../incidents/model";
+import type { CopyVersion, Gid, OrderState } from "../incidents/model";
 
 export interface StoredOrder {
   state: OrderState;
   sourceUpdatedAt: Date;
   dueAt: Date | null;
+  /** The order copy applied (null: the record was started from a fulfilment or an event). */
+  copyVersion: CopyVersion | null;
 }
 
 export async function loadOrder(db: Database, shop: string, orderId: Gid): Promise<StoredOrder | null> {
   const row = await db.orderRecord.findUnique({ where: { shop_orderId: { shop, orderId } } });
-  if (!row) return null;
-  return { state: row.state as unknown as OrderState, sourceUpdatedAt: row.sourceUpdatedAt, dueAt: row.dueAt };
+  return row ? storedOrder(row) : null;
 }
 
-export type SaveOutcome = "created" | "updated" | "stale";
+function storedOrder(row: { state: unknown; sourceUpdatedAt: Date; dueAt: Date | null; copyVersion: unknown }): StoredOrder {
+  return {
+    state: row.state as OrderState,
+    sourceUpdatedAt: row.sourceUpdatedAt,
+    dueAt: row.dueAt,
+    copyVersion: (row.copyVersion ?? null) as CopyVersion | null,
+  };
+}
+
+export interface OrderWrite {
+  state: OrderState;
+  dueAt: Date | null;
+  /** Given when the write applies an order copy; otherwise the held ones are kept. */
+  copy?: { version: CopyVersion; sourceUpdatedAt: Date };
+}
+
+export type SaveOutcome = "created" | "updated" | "unchanged";
 
 /**
- * Stores the order unless what is stored is newer (`sourceUpdatedAt` later than this copy's).
- * The check is part of the UPDATE's WHERE clause, so two processes cannot interleave a read and
- * a write and roll the order back.
+ * Reads the order, asks `change` what to write (null: nothing), and writes it only if no one
+ * wrote the order in between — the UPDATE is conditional on the revision read — or else reads
+ * it again and asks again. So two deliveries of one order processed at once each build on the
+ * other's news, and none is overwritten by a state read before it.
  */
-export async function saveOrder(
+export async function changeOrder(
   db: Database,
   shop: string,
-  state: OrderState,
-  sourceUpdatedAt: Date,
-  dueAt: Date | null,
-): Promise<SaveOutcome> {
-  const data = {
-    name: state.name,
-    customerId: state.customer?.id ?? null,
-    state: state as unknown as object,
-    sourceUpdatedAt,
-    dueAt,
-  };
-  const updated = await db.orderRecord.updateMany({
-    where: { shop, orderId: state.id, sourceUpdatedAt: { lte: sourceUpdatedAt } },
-    data,
-  });
-  let outcome: SaveOutcome = "updated";
-  if (updated.count === 0) {
-    const exists = await db.orderRecord.count({ where: { shop, orderId: state.id } });
-    if (exists) return "stale";
-    try {
-      await db.orderRecord.create({ data: { shop, orderId: state.id, ...data } });
-      outcome = "created";
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      // Another process created it a moment ago: try once more as an update.
-      return saveOrder(db, shop, state, sourceUpdatedAt, dueAt);
+  orderId: Gid,
+  change: (stored: StoredOrder | null) => Promise<OrderWrite | null> | OrderWrite | null,
+): Promise<{ outcome: SaveOutcome; state: OrderState | null }> {
+  for (;;) {
+    const row = await db.orderRecord.findUnique({ where: { shop_orderId: { shop, orderId } } });
+    const stored = row ? storedOrder(row) : null;
+    const write = await change(stored);
+    if (!write) return { outcome: "unchanged", state: stored?.state ?? null };
+    const data = {
+      name: write.state.name,
+      customerId: write.state.customer?.id ?? null,
+      state: write.state as unknown as object,
+      dueAt: write.dueAt,
+      ...(write.copy ? { copyVersion: write.copy.version as unknown as object, sourceUpdatedAt: write.copy.sourceUpdatedAt } : {}),
+    };
+    let revision = 0;
+    if (!row) {
+      try {
+        await db.orderRecord.create({ data: { shop, orderId, sourceUpdatedAt: new Date(0), ...data, revision } });
+      } catch (error) {
+        if (isUniqueViolation(error)) continue; // another process created it a moment ago
+        throw error;
+      }
+    } else {
+      revision = row.revision + 1;
+      const updated = await db.orderRecord.updateMany({ where: { shop, orderId, revision: row.revision }, data: { ...data, revision } });
+      if (updated.count === 0) continue; // written meanwhile: build on what is there now
     }
+    await saveWaitingLines(db, shop, write.state, revision);
+    return { outcome: row ? "updated" : "created", state: write.state };
   }
-  await saveWaitingLines(db, shop, state);
-  return outcome;
 }
 
-/** Re-indexes the units the order still waits for, by variant. */
-async function saveWaitingLines(db: Database, shop: string, state: OrderState): Promise<void> {
+/**
+ * Re-indexes the units the order still waits for, by variant. A writer that finds the order
+ * written again after its own write indexes that newer state instead: the last writer's index
+ * is the one left, whatever order the writers' index writes land in.
+ */
+async function saveWaitingLines(db: Database, shop: string, written: OrderState, writtenRevision: number): Promise<void> {
+  let state = written;
+  let revision = writtenRevision;
+  for (;;) {
+    try {
+      await indexWaitingLines(db, shop, state);
+    } catch (error) {
+      if (isUniqueViolation(error)) continue; // two writers' indexes crossed: index again
+      throw error;
+    }
+    const now = await db.orderRecord.findUnique({ where: { shop_orderId: { shop, orderId: state.id } }, select: { state: true, revision: true } });
+    if (!now || now.revision === revision) return;
+    state = now.state as unknown as OrderState;
+    revision = now.revision;
+  }
+}
+
+async function indexWaitingLines(db: Database, shop: string, state: OrderState): Promise<void> {
   const waiting = new Map<string, number>();
   if (!state.cancelledAt) {
     for (const line of state.lines) {

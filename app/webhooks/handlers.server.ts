@@ -15,7 +15,8 @@ import { gid } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
-import { loadOrder, ordersWaitingFor, saveOrder } from "../models/order.server";
+import type { StoredOrder } from "../models/order.server";
+import { changeOrder, ordersWaitingFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
@@ -29,7 +30,7 @@ import {
   fulfillmentPayload,
   inventoryLevelPayload,
   normaliseEvent,
-  normaliseOrder,
+  applyOrderCopy,
   orderPayload,
   refundPayload,
   scopesUpdatePayload,
@@ -44,6 +45,9 @@ export interface HandlerContext {
   topic: string;
   /** X-Shopify-Triggered-At, or when the delivery was received. */
   triggeredAt: Date;
+  /** X-Shopify-Triggered-At as Shopify sent it; null when the delivery had none. Only this
+   * places a copy in Shopify's ordering: when a delivery arrived says nothing about it. */
+  shopifyTriggeredAt: Date | null;
   now: Date;
   lookups: ShopifyLookups;
   log: Logger;
@@ -78,21 +82,14 @@ async function openIncidents(
 }
 
 /**
- * Stores the order's new state (unless stale) and schedules its time rules. They run only in
- * the due sweep (app/scheduler/sweep.server.ts), never here: an order already overdue is due
- * now, and the sweep picks it up within the minute, after the carrier events and updates that
- * arrive alongside (a fulfilment is often followed by its events a moment later).
+ * When the order's time rules next need a look. They run only in the due sweep
+ * (app/scheduler/sweep.server.ts), never here: an order already overdue is due now, and the
+ * sweep picks it up within the minute, after the carrier events and updates that arrive
+ * alongside (a fulfilment is often followed by its events a moment later).
  */
-async function storeOrder(
-  ctx: HandlerContext,
-  settings: DetectionSettings,
-  state: OrderState,
-  sourceUpdatedAt: Date,
-): Promise<"stale" | "stored"> {
+function dueAt(ctx: HandlerContext, settings: DetectionSettings, state: OrderState): Date | null {
   const overdue = evaluateTimeRules(state, settings, ctx.now).length > 0;
-  const dueAt = overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
-  const outcome = await saveOrder(ctx.db, ctx.shop, state, sourceUpdatedAt, dueAt);
-  return outcome === "stale" ? "stale" : "stored";
+  return overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
 }
 
 /** The shop's profile, read from Shopify once if Amends does not hold it yet. */
@@ -104,14 +101,41 @@ const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
-  const previous = await loadOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id);
-  const state = normaliseOrder(payload, previous?.state);
-  const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
-  if ((await storeOrder(ctx, settings, state, sourceUpdatedAt)) === "stale") return { outcome: "stale" };
+  let first = false;
+  const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
+    first = !isKnownOrder(stored);
+    const applied = applyOrderCopy(stored, payload, ctx.shopifyTriggeredAt);
+    if (!applied) return null; // not newer than the copy held: nothing is rolled back
+    const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
+    return { state: applied.state, dueAt: dueAt(ctx, settings, applied.state), copy: { version: applied.copyVersion, sourceUpdatedAt } };
+  });
+  const state = saved.state;
+  if (saved.outcome === "unchanged" || !state) return { outcome: "stale" };
   const oversell = await oversellFromKnownShortfalls(ctx, settings, state);
-  const findings = [...detectStockOutCancellation(state, settings, ctx.now), ...oversell.findings];
+  const findings = [
+    ...detectStockOutCancellation(state, settings, ctx.now),
+    ...oversell.findings,
+    ...(first ? carrierNewsHeldBefore(state, settings, ctx.now) : []),
+  ];
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [state, ...oversell.orders])) };
 };
+
+/**
+ * Whether Amends holds the order itself, not only a record started by a fulfilment or a
+ * carrier event that outran it (no order copy, no lines; older rows have lines and no copy).
+ */
+function isKnownOrder(stored: StoredOrder | null): boolean {
+  return stored !== null && (stored.copyVersion !== null || stored.state.lines.length > 0);
+}
+
+/** Carrier trouble heard before the order itself: judged now that the order is known, the
+ * parcel's latest exception each. */
+function carrierNewsHeldBefore(state: OrderState, settings: DetectionSettings, now: Date): IncidentFinding[] {
+  return state.fulfillments.flatMap((f) => {
+    const latest = f.events.filter((e) => detectCarrierException(state, f.id, e, settings, now).length > 0).at(-1);
+    return latest ? detectCarrierException(state, f.id, latest, settings, now) : [];
+  });
+}
 
 /**
  * Shopify sends the inventory level a sale drove below zero about when it sends the order, and
@@ -192,11 +216,9 @@ function waitingUnits(order: OrderState, variantId: Gid): number {
   return order.lines.reduce((sum, line) => sum + (line.variantId === variantId ? line.unfulfilledQuantity : 0), 0);
 }
 
-/** The stored order a fulfilment belongs to; a fulfilment of an order Amends never heard
- * about starts a minimal record (its line items come with the next order update). */
-async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: string | null | undefined) {
-  const stored = await loadOrder(ctx.db, ctx.shop, orderId);
-  if (stored) return stored;
+/** A minimal record for an order Amends has not heard of, which a fulfilment or a carrier
+ * event starts (its line items come with the order's own copy). */
+async function unheardOrder(ctx: HandlerContext, orderId: Gid, name: string | null | undefined): Promise<OrderState> {
   const { currencyCode } = await knownShop(ctx);
   const state: OrderState = {
     id: orderId,
@@ -210,7 +232,7 @@ async function orderForFulfillment(ctx: HandlerContext, orderId: Gid, name: stri
     fulfillments: [],
     totalPrice: { amount: formatMinor(0, currencyCode), currencyCode },
   };
-  return { state, sourceUpdatedAt: new Date(0), dueAt: null };
+  return state;
 }
 
 const fulfillments: Handler = async (ctx, raw) => {
@@ -218,11 +240,13 @@ const fulfillments: Handler = async (ctx, raw) => {
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
-  const stored = await orderForFulfillment(ctx, orderId, payload.name);
-  const state = applyFulfillment(stored.state, payload);
-  if (state === stored.state) return { outcome: "stale" };
-  // The order's own clock is kept: a fulfilment change is newer evidence, not a newer order.
-  await storeOrder(ctx, settings, state, stored.sourceUpdatedAt);
+  // The order copy held is kept: a fulfilment change is newer evidence, not a newer order.
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
+    const held = stored?.state ?? (await unheardOrder(ctx, orderId, payload.name));
+    const state = applyFulfillment(held, payload, ctx.shopifyTriggeredAt);
+    return state === held ? null : { state, dueAt: dueAt(ctx, settings, state) };
+  });
+  if (saved.outcome === "unchanged") return { outcome: "stale" };
   for (const incident of await activeIncidentsForOrder(ctx.db, ctx.shop, orderId)) {
     await addEvent(ctx.db, incident.id, {
       type: "fulfillment",
@@ -236,40 +260,27 @@ const fulfillments: Handler = async (ctx, raw) => {
 
 const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
-  const event = normaliseEvent(payload);
+  const event = normaliseEvent(payload, ctx.shopifyTriggeredAt);
   await knownShop(ctx);
   const settings = await detectionSettings(ctx.db, ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
-  const stored = await orderForFulfillment(ctx, orderId, null);
   if (!event) {
     ctx.log.warn({ status: payload.status }, "fulfilment event with a status Amends does not know; ignored");
     return { outcome: "processed" };
   }
-  let state = stored.state;
-  if (!state.fulfillments.some((f) => f.id === fulfillmentId)) {
-    // The event outran its fulfilment's own webhook: keep it on a placeholder fulfilment.
-    state = {
-      ...state,
-      fulfillments: [
-        ...state.fulfillments,
-        {
-          id: fulfillmentId,
-          status: "SUCCESS",
-          createdAt: event.happenedAt,
-          trackingCompany: null,
-          trackingNumbers: [],
-          shipmentStatus: null,
-          estimatedDeliveryAt: null,
-          deliveredAt: null,
-          events: [],
-          lines: [],
-        },
-      ],
-    };
-  }
-  const next = applyEvent(state, fulfillmentId, event);
-  await storeOrder(ctx, settings, next, stored.sourceUpdatedAt);
+  let known = false;
+  const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
+    known = isKnownOrder(stored);
+    const held = stored?.state ?? (await unheardOrder(ctx, orderId, null));
+    const next = applyEvent(held, fulfillmentId, event);
+    return next === held ? null : { state: next, dueAt: dueAt(ctx, settings, next) };
+  });
+  const next = saved.state;
+  if (!next) return { outcome: "stale" };
+  // Trouble with a parcel of an order Amends has not heard of yet is kept as evidence and judged
+  // when the order arrives: an incident needs the order's name, customer and lines.
+  if (!known) return { outcome: "processed" };
   const findings = detectCarrierException(next, fulfillmentId, event, settings, ctx.now);
   return { outcome: "processed", ...(await openIncidents(ctx, findings, [next])) };
 };

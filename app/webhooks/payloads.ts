@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import type {
   CancelReason,
+  CopyVersion,
   Fulfillment,
   FulfillmentEvent,
   FulfillmentEventStatus,
@@ -13,6 +14,17 @@ import type {
   OrderState,
 } from "../incidents/model";
 import { gid } from "../incidents/model";
+import {
+  compareEvents,
+  digestOf,
+  fulfilmentRank,
+  isNewerCopy,
+  latestOf,
+  orderProgress,
+  shipmentOf,
+  shipmentRank,
+  timeOf,
+} from "../incidents/ordering";
 
 const id = z.union([z.string(), z.number()]).transform((value) => String(value));
 const nullableString = z.string().nullish().transform((v) => v ?? null);
@@ -73,6 +85,7 @@ export const orderPayload = z
     processed_at: z.string().nullish(),
     cancelled_at: z.string().nullish(),
     cancel_reason: z.string().nullish(),
+    closed_at: z.string().nullish(),
     financial_status: z.string().nullish(),
     currency: z.string(),
     total_price: z.union([z.string(), z.number()]).transform(String),
@@ -81,6 +94,7 @@ export const orderPayload = z
     customer: customer.nullish(),
     line_items: z.array(lineItem),
     fulfillments: z.array(fulfillmentPayload.partial({ order_id: true })).default([]),
+    refunds: z.array(z.object({ created_at: z.string().nullish() }).passthrough()).default([]),
   })
   .passthrough();
 export type OrderPayload = z.infer<typeof orderPayload>;
@@ -95,6 +109,7 @@ export const fulfillmentEventPayload = z
     message: nullableString,
     happened_at: z.string().nullish(),
     created_at: z.string(),
+    updated_at: z.string().nullish(),
     estimated_delivery_at: nullableString,
   })
   .passthrough();
@@ -197,32 +212,75 @@ function moneyOf(set: z.infer<typeof moneySet> | null | undefined, amount: strin
 
 const PAID = new Set(["paid", "partially_paid", "partially_refunded", "refunded", "authorized"]);
 
-export function normaliseFulfillment(
-  payload: z.infer<typeof fulfillmentPayload> | z.infer<ReturnType<typeof fulfillmentPayload.partial>>,
-  previous?: Fulfillment,
-): Fulfillment {
-  const shipmentStatus = eventStatus(payload.shipment_status) ?? previous?.shipmentStatus ?? null;
+type FulfillmentCopy = z.infer<typeof fulfillmentPayload> | z.infer<ReturnType<typeof fulfillmentPayload.partial>>;
+
+function fulfillmentStatus(payload: FulfillmentCopy): Fulfillment["status"] {
   const status = (payload.status ?? "").toUpperCase() as Fulfillment["status"];
-  const trackingNumbers = payload.tracking_numbers ?? (payload.tracking_number ? [payload.tracking_number] : []);
+  return FULFILLMENT_STATUSES.includes(status) ? status : "PENDING";
+}
+
+/**
+ * Where a fulfilment copy stands (ordering.ts). `triggeredAt` is its delivery's
+ * X-Shopify-Triggered-At — an order copy's for the fulfilments it carries: a payload is the
+ * state at the time of its event.
+ */
+export function fulfillmentCopyVersion(payload: FulfillmentCopy, triggeredAt: Date | null): CopyVersion {
   return {
-    id: payload.admin_graphql_api_id ?? "",
-    status: FULFILLMENT_STATUSES.includes(status) ? status : "PENDING",
-    createdAt: payload.created_at ?? previous?.createdAt ?? new Date(0).toISOString(),
-    trackingCompany: payload.tracking_company ?? previous?.trackingCompany ?? null,
-    trackingNumbers: trackingNumbers.length ? trackingNumbers : (previous?.trackingNumbers ?? []),
-    shipmentStatus,
-    estimatedDeliveryAt: previous?.estimatedDeliveryAt ?? null,
-    deliveredAt:
-      previous?.deliveredAt ?? (shipmentStatus === "DELIVERED" ? (payload.updated_at ?? null) : null),
-    events: previous?.events ?? [],
-    lines: (payload.line_items ?? []).map((line) => ({ lineItemId: line.admin_graphql_api_id, quantity: line.quantity })),
-    ...(payload.updated_at ? { updatedAt: payload.updated_at } : {}),
+    triggeredAt: timeOf(triggeredAt),
+    updatedAt: timeOf(payload.updated_at),
+    occurredAt: latestOf([payload.created_at, payload.updated_at]),
+    progress: [fulfilmentRank(fulfillmentStatus(payload)), shipmentRank(eventStatus(payload.shipment_status))],
+    digest: digestOf(JSON.stringify(payload)),
   };
+}
+
+/**
+ * A fulfilment copy merged into what Amends holds: its status, tracking and lines replace the
+ * held ones only if the copy is newer; the shipment status it reports competes with the
+ * carrier events heard (ordering.ts, shipmentOf); events are kept.
+ */
+export function normaliseFulfillment(payload: FulfillmentCopy, previous: Fulfillment | undefined, version: CopyVersion): Fulfillment {
+  const shipmentStatus = eventStatus(payload.shipment_status);
+  const trackingNumbers = payload.tracking_numbers ?? (payload.tracking_number ? [payload.tracking_number] : []);
+  const copy = isNewerCopy(version, previous?.version);
+  const base: Fulfillment =
+    copy || !previous
+      ? {
+          id: payload.admin_graphql_api_id ?? previous?.id ?? "",
+          status: fulfillmentStatus(payload),
+          createdAt: payload.created_at ?? previous?.createdAt ?? new Date(0).toISOString(),
+          trackingCompany: payload.tracking_company ?? previous?.trackingCompany ?? null,
+          trackingNumbers: trackingNumbers.length ? trackingNumbers : (previous?.trackingNumbers ?? []),
+          shipmentStatus: previous?.shipmentStatus ?? null,
+          estimatedDeliveryAt: previous?.estimatedDeliveryAt ?? null,
+          deliveredAt: previous?.deliveredAt ?? null,
+          events: previous?.events ?? [],
+          lines: (payload.line_items ?? []).map((line) => ({ lineItemId: line.admin_graphql_api_id, quantity: line.quantity })),
+          ...(payload.updated_at ? { updatedAt: payload.updated_at } : {}),
+          version,
+          ...(previous?.reported ? { reported: previous.reported } : {}),
+        }
+      : previous;
+  // The reported status is ranked by the status alone, as the events it competes with are.
+  const reportedVersion = { ...version, progress: [shipmentRank(shipmentStatus)] };
+  const reported =
+    shipmentStatus && isNewerCopy(reportedVersion, base.reported?.version)
+      ? { status: shipmentStatus, at: payload.updated_at ?? null, version: reportedVersion }
+      : base.reported;
+  if (!copy && reported === base.reported) return base;
+  const next = { ...base, ...(reported ? { reported } : {}) };
+  return { ...next, ...shipmentOf(next) };
+}
+
+/** Fulfilments in the order they were created (then by id), whatever order they were heard in. */
+export function inOrder(fulfillments: Fulfillment[]): Fulfillment[] {
+  const at = (f: Fulfillment) => timeOf(f.createdAt) ?? 0;
+  return fulfillments.sort((a, b) => at(a) - at(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The order as Amends keeps it. Fulfilment events already heard are carried over from
  * `previous`, since order payloads do not repeat them. */
-export function normaliseOrder(payload: OrderPayload, previous?: OrderState): OrderState {
+export function normaliseOrder(payload: OrderPayload, previous: OrderState | undefined, triggeredAt: Date | null): OrderState {
   const previousFulfillments = new Map(previous?.fulfillments.map((f) => [f.id, f]));
   const customerRecord = payload.customer;
   return {
@@ -252,17 +310,57 @@ export function normaliseOrder(payload: OrderPayload, previous?: OrderState): Or
       unfulfilledQuantity: line.fulfillable_quantity ?? line.quantity,
       unitPrice: moneyOf(line.price_set, line.price, payload.currency),
     })),
-    fulfillments: payload.fulfillments.map((f) => {
-      const known = previousFulfillments.get(f.admin_graphql_api_id ?? "");
-      // A fulfilment Amends heard of more recently than this order copy stays as it is.
-      if (known?.updatedAt && f.updated_at && Date.parse(known.updatedAt) > Date.parse(f.updated_at)) return known;
-      return normaliseFulfillment(f, known);
-    }),
+    // Each fulfilment the copy carries is itself a copy: one Amends heard of more recently (by
+    // its own webhook) stays as it is. One the copy does not carry is kept: none is deleted.
+    fulfillments: inOrder([
+      ...payload.fulfillments.map((f) =>
+        normaliseFulfillment(f, previousFulfillments.get(f.admin_graphql_api_id ?? ""), fulfillmentCopyVersion(f, triggeredAt)),
+      ),
+      ...(previous?.fulfillments ?? []).filter((f) => !payload.fulfillments.some((c) => c.admin_graphql_api_id === f.id)),
+    ]),
     totalPrice: moneyOf(payload.total_price_set, payload.total_price, payload.currency),
   };
 }
 
-export function normaliseEvent(payload: FulfillmentEventPayload): FulfillmentEvent | null {
+/** Where an order copy stands (ordering.ts); `triggeredAt` is its delivery's X-Shopify-Triggered-At. */
+export function orderCopyVersion(payload: OrderPayload, triggeredAt: Date | null): CopyVersion {
+  return {
+    triggeredAt: timeOf(triggeredAt),
+    updatedAt: timeOf(payload.updated_at),
+    occurredAt: latestOf([
+      payload.created_at,
+      payload.processed_at,
+      payload.cancelled_at,
+      payload.closed_at,
+      ...payload.refunds.map((r) => r.created_at),
+      ...payload.fulfillments.flatMap((f) => [f.created_at, f.updated_at]),
+    ]),
+    progress: orderProgress({
+      cancelled: Boolean(payload.cancelled_at),
+      refunds: payload.refunds.length,
+      fulfillments: payload.fulfillments.map((f) => ({ status: fulfillmentStatus(f), shipmentStatus: eventStatus(f.shipment_status) })),
+      removedUnits: payload.line_items.reduce((sum, l) => sum + Math.max(0, l.quantity - (l.current_quantity ?? l.quantity)), 0),
+    }),
+    digest: digestOf(JSON.stringify(payload)),
+  };
+}
+
+/**
+ * An order copy applied to what Amends holds, or null when it is not newer than the copy held
+ * (older, the same, or a tie Shopify's ordering settles against it): nothing is rolled back.
+ */
+export function applyOrderCopy(
+  held: { state: OrderState; copyVersion: CopyVersion | null } | null,
+  payload: OrderPayload,
+  triggeredAt: Date | null,
+): { state: OrderState; copyVersion: CopyVersion } | null {
+  const copyVersion = orderCopyVersion(payload, triggeredAt);
+  if (held && !isNewerCopy(copyVersion, held.copyVersion)) return null;
+  return { state: normaliseOrder(payload, held?.state, triggeredAt), copyVersion };
+}
+
+/** A carrier event; `triggeredAt` is its delivery's X-Shopify-Triggered-At. */
+export function normaliseEvent(payload: FulfillmentEventPayload, triggeredAt: Date | null = null): FulfillmentEvent | null {
   const status = eventStatus(payload.status);
   if (!status) return null;
   return {
@@ -271,46 +369,64 @@ export function normaliseEvent(payload: FulfillmentEventPayload): FulfillmentEve
     happenedAt: payload.happened_at ?? payload.created_at,
     message: payload.message,
     estimatedDeliveryAt: payload.estimated_delivery_at,
+    version: {
+      triggeredAt: timeOf(triggeredAt),
+      updatedAt: timeOf(payload.updated_at),
+      // When Shopify recorded it (a carrier may report an event that happened earlier): what a
+      // fulfilment copy's own timestamps are compared with.
+      occurredAt: latestOf([payload.created_at, payload.happened_at]),
+      progress: [shipmentRank(status)],
+      digest: digestOf(JSON.stringify(payload)),
+    },
   };
 }
 
-/** Applies a carrier event to the order's fulfilment: its latest status, estimate, delivery. */
+/**
+ * Applies a carrier event to the order's fulfilment: its latest status, estimate, delivery.
+ * An event that outran its fulfilment's own webhook is kept on a placeholder fulfilment; the
+ * same state when the event was heard already.
+ */
 export function applyEvent(order: OrderState, fulfillmentId: Gid, event: FulfillmentEvent): OrderState {
+  const held = order.fulfillments.find((f) => f.id === fulfillmentId) ?? placeholder(fulfillmentId, event);
+  if (held.events.some((e) => e.id === event.id)) return order;
+  const next = { ...held, events: [...held.events, event].sort(compareEvents) };
   return {
     ...order,
-    fulfillments: order.fulfillments.map((f) => {
-      if (f.id !== fulfillmentId || f.events.some((e) => e.id === event.id)) return f;
-      const events = [...f.events, event].sort((a, b) => a.happenedAt.localeCompare(b.happenedAt));
-      const latest = events[events.length - 1] ?? event;
-      // The newest estimate by when the carrier made it, not by when its webhook arrived.
-      const estimate = events.filter((e) => e.estimatedDeliveryAt).at(-1)?.estimatedDeliveryAt;
-      return {
-        ...f,
-        events,
-        shipmentStatus: latest.status,
-        estimatedDeliveryAt: estimate ?? f.estimatedDeliveryAt,
-        deliveredAt: event.status === "DELIVERED" ? event.happenedAt : f.deliveredAt,
-      };
-    }),
+    fulfillments: inOrder([...order.fulfillments.filter((f) => f.id !== fulfillmentId), { ...next, ...shipmentOf(next) }]),
   };
 }
 
-/** Adds or replaces one fulfilment in the order's state. */
-export function applyFulfillment(order: OrderState, payload: FulfillmentPayload): OrderState {
+function placeholder(id: Gid, event: FulfillmentEvent): Fulfillment {
+  return {
+    id,
+    status: "SUCCESS",
+    createdAt: event.happenedAt,
+    trackingCompany: null,
+    trackingNumbers: [],
+    shipmentStatus: null,
+    estimatedDeliveryAt: null,
+    deliveredAt: null,
+    events: [],
+    lines: [],
+  };
+}
+
+/** Adds or replaces one fulfilment in the order's state; the same state when the copy is older. */
+export function applyFulfillment(order: OrderState, payload: FulfillmentPayload, triggeredAt: Date | null): OrderState {
   const existing = order.fulfillments.find((f) => f.id === payload.admin_graphql_api_id);
-  if (existing?.updatedAt && payload.updated_at && Date.parse(existing.updatedAt) > Date.parse(payload.updated_at)) {
-    return order; // an older copy of this fulfilment
-  }
-  const next = normaliseFulfillment(payload, existing);
+  const next = normaliseFulfillment(payload, existing, fulfillmentCopyVersion(payload, triggeredAt));
+  if (next === existing) return order; // an older copy of this fulfilment
+  const fulfillments = inOrder([...order.fulfillments.filter((f) => f.id !== next.id), next]);
+  // Only a copy's lines and status change what is fulfilled; its shipment status does not.
+  if (existing && next.version === existing.version) return { ...order, fulfillments };
   const fulfilled = new Map<Gid, number>();
-  const others = order.fulfillments.filter((f) => f.id !== next.id);
-  for (const f of [...others, next]) {
+  for (const f of fulfillments) {
     if (f.status === "CANCELLED" || f.status === "ERROR" || f.status === "FAILURE") continue;
     for (const line of f.lines) fulfilled.set(line.lineItemId, (fulfilled.get(line.lineItemId) ?? 0) + line.quantity);
   }
   return {
     ...order,
-    fulfillments: [...others, next],
+    fulfillments,
     // Order payloads carry fulfillable_quantity; between them, derive it from fulfilments.
     lines: order.lines.map((line) => ({
       ...line,

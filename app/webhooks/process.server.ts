@@ -108,6 +108,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     shop: delivery.shop,
     topic: delivery.topic,
     triggeredAt: delivery.triggeredAt ?? delivery.receivedAt,
+    shopifyTriggeredAt: delivery.triggeredAt,
     now: deps.clock?.() ?? new Date(),
     lookups: deps.lookups,
     log,

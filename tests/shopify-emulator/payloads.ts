@@ -35,7 +35,16 @@ import type {
   TransactionRecord,
 } from "./store";
 import { financialStatus, fulfillmentDisplayStatus, lineItemState, orderTotals } from "./store";
-import { formatCents, iso, legacyId } from "./util";
+import { formatCents, legacyId } from "./util";
+
+/**
+ * A REST payload's timestamp. Shopify writes them to the second ("2026-11-20T10:00:00-05:00"):
+ * two changes in one second carry the same updated_at, which is why apps must order copies by
+ * X-Shopify-Triggered-At first (shopify.dev, "About webhooks"). The emulator is no more precise.
+ */
+function iso(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
 
 function moneySet(cents: number, currency: string): MoneySet {
   const m = { amount: formatCents(cents, currency), currency_code: currency };

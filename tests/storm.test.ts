@@ -1,0 +1,252 @@
+// Issue 12, the Storm suite: a redelivery storm on a store's day. The emulator plays a shop's
+// three weeks of history and a business day — orders, a stock-out cancellation, shipments,
+// carrier news (some in one second), a refund — and renders every webhook Shopify would send.
+// Each is sent five times (the same delivery retried, or a second subscription's copy with a new
+// webhook id), all shuffled with a fixed seed and sent concurrently to the real intake over HTTP,
+// while three processors work the stored deliveries at once and automatic remediation acts on
+// what they open. Then: each incident once, each refund, replacement and code once in the
+// emulator's store, and every order as its newest copies say.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Database } from "../app/db.server";
+import type { OrderState } from "../app/incidents/model";
+import { logger } from "../app/logger.server";
+import { ensureShop } from "../app/models/shop.server";
+import { AutoRemediator } from "../app/remediation/auto.server";
+import { defaultPolicyFor } from "../app/remediation/policy";
+import { AdminClient } from "../app/shopify/admin.server";
+import { shopifyLookups } from "../app/shopify/lookups.server";
+import { apologyCode } from "../app/shopify/operations/discount.server";
+import { incidentTag } from "../app/shopify/operations/replacement.server";
+import { processPendingDeliveries } from "../app/webhooks/process.server";
+import { webhookHeaders } from "./fixtures/webhooks";
+import type { DeliveryRecord, OrderRecord, RunningEmulator, SeededShop } from "./shopify-emulator";
+import { lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
+import type { Copy, Held } from "./support/copies";
+import { ORDER_TOPICS, applyCopy, orderOf, seededRandom, shuffle } from "./support/copies";
+import { testDatabases } from "./support/databases";
+import { storeHistory } from "./support/store-history";
+import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { startStoreWithWebhooks } from "./support/store-with-webhooks";
+
+const SECRET = "storm-secret";
+const SHOP = "northwind-storm.myshopify.com";
+const TOKEN = "shpat_storm";
+const COPIES = 5;
+const SENDERS = 16;
+const PROCESSORS = 3;
+const wed = (hour: number, minute = 0, ms = 0) => Date.UTC(2026, 10, 18, hour, minute) + ms;
+const EXCEPTIONS = new Set(["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"]);
+
+/** Incidents the day's webhooks owe, by the store's own records: stock-outs and carrier exceptions. */
+function expectedIncidents(emu: RunningEmulator): string[] {
+  const expected: string[] = [];
+  for (const order of emu.store.shop(SHOP).orders.values()) {
+    if (order.cancelledAt !== null && order.cancelReason === "INVENTORY") expected.push(`stock_out_cancellation ${order.name}`);
+    for (const f of order.fulfillments) if (f.events.some((e) => EXCEPTIONS.has(e.status))) expected.push(`carrier_exception ${order.name}`);
+  }
+  return expected.sort();
+}
+
+describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runUrl }) => {
+  const clock = manualClock(wed(8));
+  let store: StoreWithWebhooks;
+  let db: Database;
+  let emu: RunningEmulator;
+  let seeded: SeededShop;
+  let day: DeliveryRecord[] = [];
+  const clientFor = (shop: string) => Promise.resolve(new AdminClient({ shop, accessToken: TOKEN, endpoint: emu.graphqlUrl(shop), baseDelayMs: 5 }));
+  const lookups = shopifyLookups(clientFor);
+
+  beforeAll(async () => {
+    store = await startStoreWithWebhooks({ backend: name, runUrl, label: "storm", secret: SECRET, emulator: { clock } });
+    ({ db, emu } = store);
+    seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: wed(8), seed: 29, orders: 12 });
+    // The merchant replaces a parcel the carrier reports trouble with, without being asked, and
+    // caps what Amends may spend high enough for the day's parcels.
+    await ensureShop(db, SHOP, () => lookups.shopProfile(SHOP));
+    const policy = defaultPolicyFor(emu.store.shop(SHOP).currencyCode);
+    policy.caps = { maxPerIncident: "1000.00", maxPerCustomer12Months: "2000.00", maxPerDayStoreWide: "10000.00" };
+    policy.kinds.carrier_exception = { ...policy.kinds.carrier_exception, mode: "automatic", remedies: [{ type: "message" }, { type: "replacement" }], alternatives: [], conditions: {}, messageTemplate: null };
+    await db.shop.update({ where: { domain: SHOP }, data: { policy: policy as object } });
+    day = playTheDay();
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  /** The store's history and one business day, every webhook rendered but none sent yet. */
+  function playTheDay(): DeliveryRecord[] {
+    const sender = emu.webhooks;
+    const appUrl = store.server.url;
+    sender.configure({ appUrl: null }); // rendered and recorded, sent by the storm below
+    for (const { at, event } of storeHistory(seeded)) {
+      clock.set(at);
+      emu.store.emit(event);
+    }
+    const s = emu.store;
+    const [v, w] = seeded.variants.filter((variant) => (variant.levels[0]?.available ?? 0) >= 3);
+    const [inTransit] = seeded.byState.inTransit;
+    if (!v || !w || !inTransit?.fulfillments[0]) throw new Error("the seed has no stock or no parcel in transit");
+    const customer = (i: number) => seeded.customers[i]?.id ?? null;
+    clock.set(wed(9));
+    const n1 = s.addOrder(SHOP, { customerId: customer(0), lineItems: [{ variantId: v.id, quantity: 1 }] });
+    clock.set(wed(9, 30));
+    const n2 = s.addOrder(SHOP, { customerId: customer(1), lineItems: [{ variantId: w.id, quantity: 2 }] });
+    // 10:00 n2's units cannot be found: cancelled for inventory, and a note in the same second.
+    clock.set(wed(10));
+    s.cancelOrder(SHOP, { orderId: n2.id, reason: "INVENTORY", restock: true, refund: false });
+    s.completeAllJobs(SHOP);
+    clock.set(wed(10, 0, 400));
+    s.updateOrder(SHOP, n2.id, { note: "Customer called about the cancellation" });
+    // 11:00 n1 ships; 13:00 its carrier reports a delay.
+    clock.set(wed(11));
+    const parcel = s.addFulfillment(SHOP, n1.id, { trackingCompany: "UPS", trackingNumber: "1ZSTORM0001" });
+    clock.set(wed(11, 30));
+    s.addFulfillmentEvent(SHOP, parcel.id, { status: "IN_TRANSIT" });
+    clock.set(wed(13));
+    s.addFulfillmentEvent(SHOP, parcel.id, { status: "DELAYED", message: "Weather delay at the hub" });
+    // 14:00 a seeded parcel goes out for delivery and is delivered within one second.
+    const seededParcel = inTransit.fulfillments[0];
+    clock.set(wed(14, 0, 100));
+    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "OUT_FOR_DELIVERY" });
+    clock.set(wed(14, 0, 700));
+    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "DELIVERED", message: "Delivered, front door" });
+    // 15:00 the merchant refunds 5.00 on the delivered order in Shopify's admin.
+    clock.set(wed(15));
+    const sale = inTransit.transactions.find((t) => t.kind === "SALE");
+    if (!sale) throw new Error("no sale");
+    s.createRefund(SHOP, { orderId: inTransit.id, note: "Sorry for the wait", transactions: [{ amount: "5.00", gateway: sale.gateway, kind: "REFUND", orderId: inTransit.id, parentId: sale.id }] });
+    clock.set(wed(17));
+    sender.configure({ appUrl }); // what Amends' own remedies cause is sent as it happens
+    return sender.deliveries.filter((d) => d.state === "skipped");
+  }
+
+  /** Every delivery of the day ×5, shuffled, `SENDERS` at a time; retried until answered 200, as Shopify does. */
+  async function storm(): Promise<number> {
+    const copies = shuffle(
+      day.flatMap((record) =>
+        Array.from({ length: COPIES }, (_, i) => ({ record, webhookId: i % 2 === 0 ? record.webhookId : `${record.webhookId}-${i}` })),
+      ),
+      seededRandom(2026),
+    );
+    let next = 0;
+    const send = async () => {
+      for (let item = copies[next++]; item; item = copies[next++]) {
+        const { record, webhookId } = item;
+        const headers = webhookHeaders({ topic: record.topic, shop: record.shop, body: record.body, secret: SECRET, webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt });
+        for (let attempt = 1; ; attempt++) {
+          const response = await fetch(`${store.server.url}/webhooks`, { method: "POST", headers, body: record.body });
+          await response.arrayBuffer();
+          if (response.status === 200) break;
+          if (attempt === 5) throw new Error(`${record.topic} refused ${attempt} times: ${response.status}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: SENDERS }, send));
+    return copies.length;
+  }
+
+  it("every webhook of the day ×5, shuffled and concurrent: each incident, refund, replacement and code once", async () => {
+    expect(day.length).toBeGreaterThan(60);
+    // The engine's waits (for a job, for search to catch up) pass on the emulator's clock.
+    const sleep = async (ms: number) => {
+      clock.advance(ms);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20)));
+    };
+    const remediator = new AutoRemediator({ db, clientFor, log: logger, now: () => new Date(clock.now()), sleep });
+    const deps = { db, lookups, log: logger, clock: () => new Date(clock.now()), onIncidentsOpened: (shop: string, ids: string[]) => remediator.enqueue(shop, ids) };
+    let sending = true;
+    const waiting = () => db.webhookDelivery.count({ where: { shop: SHOP, status: { in: ["received", "processing"] } } });
+    const processor = async () => {
+      while (sending || (await waiting()) > 0) {
+        if ((await processPendingDeliveries(deps, 10)) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const processors = Array.from({ length: PROCESSORS }, processor);
+    const sent = await storm();
+    expect(sent).toBe(day.length * COPIES);
+    sending = false;
+    await Promise.all(processors);
+    // Amends' remedies make Shopify send webhooks of their own: settle until nothing moves.
+    for (let round = 0; round < 10; round++) {
+      await remediator.idle();
+      await emu.webhooks.idle();
+      if ((await waiting()) === 0 && (await processPendingDeliveries(deps)) === 0) break;
+    }
+    await remediator.idle();
+
+    const statuses = await db.webhookDelivery.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
+    expect(statuses.map((s) => s.status)).toEqual(["processed"]);
+
+    // Each incident once.
+    const incidents = await db.incident.findMany({ where: { shop: SHOP }, orderBy: { orderName: "asc" } });
+    const expected = expectedIncidents(emu);
+    expect(expected).toEqual(expect.arrayContaining([expect.stringMatching(/^stock_out_cancellation /), expect.stringMatching(/^carrier_exception /)]));
+    expect(incidents.map((i) => `${i.kind} ${i.orderName}`).sort()).toEqual(expected);
+
+    // Each remedy once in Shopify, and recorded once as done.
+    const shop = emu.store.shop(SHOP);
+    const orders = [...shop.orders.values()];
+    for (const incident of incidents) {
+      const decision = await db.incidentEvent.findFirst({ where: { incidentId: incident.id, type: "decision" }, orderBy: { at: "desc" } });
+      expect(incident.status, `${incident.kind} ${incident.orderName}: ${decision?.message ?? "no decision"}`).toBe("resolved");
+      const refunds = orders.flatMap((o) => o.refunds).filter((r) => r.note?.includes(incident.id));
+      const codes = [...shop.discounts.values()].filter((d) => d.code === apologyCode(SHOP, incident.id));
+      const replacements = orders.filter((o) => o.tags.includes(incidentTag(incident.id)));
+      if (incident.kind === "stock_out_cancellation") {
+        expect([refunds.length, codes.length, replacements.length], incident.orderName).toEqual([1, 1, 0]);
+      } else {
+        expect([refunds.length, codes.length, replacements.length], incident.orderName).toEqual([0, 0, 1]);
+      }
+    }
+    const remedies = await db.remediation.groupBy({ by: ["action", "status"], where: { shop: SHOP }, _count: true });
+    expect(remedies.filter((r) => r.status !== "succeeded")).toEqual([]);
+
+    // Every order as its newest copies say: what the copies give in the order Shopify made them,
+    // and what the store itself holds.
+    const reference = new Map<string, Held>();
+    for (const record of emu.webhooks.deliveries.filter((d) => ORDER_TOPICS.test(d.topic) && d.shop === SHOP && d.duplicateOf === null)) {
+      const copy: Copy = { topic: record.topic, body: record.body, triggeredAt: new Date(record.triggeredAt) };
+      const orderId = orderOf(copy);
+      reference.set(orderId, applyCopy(reference.get(orderId) ?? null, copy));
+    }
+    const stored = await db.orderRecord.findMany({ where: { shop: SHOP } });
+    expect(stored.map((r) => r.orderId).sort()).toEqual(orders.map((o) => o.id).sort());
+    for (const row of stored) {
+      const state = row.state as unknown as OrderState;
+      expect(state, state.name).toEqual(reference.get(row.orderId)?.state);
+      const truth = shop.orders.get(row.orderId) as OrderRecord;
+      expect(matchesStore(state, truth), state.name).toEqual(matchesStore(null, truth));
+    }
+  });
+});
+
+/** What the store holds of an order, in Amends' terms (or, with `state`, what Amends holds). */
+function matchesStore(state: OrderState | null, truth: OrderRecord) {
+  if (!state) {
+    return {
+      cancelled: truth.cancelledAt !== null,
+      unfulfilled: truth.lineItems.map((li) => lineItemState(truth, li).unfulfilledQuantity),
+      parcels: truth.fulfillments.map((f) => ({
+        id: f.id,
+        status: f.status,
+        shipmentStatus: f.events.at(-1)?.status ?? null,
+        delivered: f.deliveredAt !== null,
+        events: f.events.length,
+      })),
+    };
+  }
+  return {
+    cancelled: state.cancelledAt !== null,
+    unfulfilled: state.lines.map((l) => l.unfulfilledQuantity),
+    parcels: state.fulfillments.map((f) => ({
+      id: f.id,
+      status: f.status,
+      shipmentStatus: f.shipmentStatus,
+      delivered: f.deliveredAt !== null,
+      events: f.events.length,
+    })),
+  };
+}
