@@ -305,7 +305,7 @@ function postgresStore(url: string): DeliveryStore {
         (_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`,
       );
       await pool.query(
-        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT ("shop", "topic", "eventId") DO NOTHING`,
+        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`,
         params,
       );
     },
