@@ -35,12 +35,15 @@ export interface IntakeOptions {
   /** Called after each commit with the number of rows written, to wake the processor. */
   onStored?: (count: number) => void;
   /**
-   * Called with each delivery's outcome, for metrics and logs. `topic` is a subscribed topic
-   * only once the request is authentic; otherwise "other", so a request cannot name a label.
+   * Called with each delivery's outcome, for metrics and logs. `topic` is the subscribed topic of
+   * a delivery stored (or that could not be); every refusal is "other", so no request, forged
+   * or replayed, adds a label.
    */
   onOutcome?: (topic: SubscribedTopic | "other", outcome: IntakeOutcome) => void;
   maxBatch?: number;
 }
+
+export const REFUSALS = ["forged", "bad_request", "unknown_shop", "shop_mismatch"] as const;
 
 export type IntakeOutcome =
   | "stored"
@@ -88,11 +91,11 @@ export class WebhookIntake {
       return { status: 400, body: "Amends does not subscribe to this topic" };
     }
     if (!this.shopDomain.test(shop)) {
-      outcome(topic, "bad_request");
+      outcome("other", "bad_request");
       return { status: 400, body: "X-Shopify-Shop-Domain is not a shop's domain" };
     }
     if (!(await this.options.shops.isInstalled(shop))) {
-      outcome(topic, "unknown_shop");
+      outcome("other", "unknown_shop");
       return { status: 404, body: "No such shop has installed Amends" };
     }
     // The body is what the HMAC covers: where it names the shop, the header must agree (an
@@ -100,7 +103,7 @@ export class WebhookIntake {
     if (bodyNamesShop(topic)) {
       const named = shopNamedByBody(topic, request.body);
       if (named !== "absent" && named !== "unreadable" && named !== shop) {
-        outcome(topic, "shop_mismatch");
+        outcome("other", "shop_mismatch");
         return { status: 400, body: "The body names another shop than X-Shopify-Shop-Domain" };
       }
     }

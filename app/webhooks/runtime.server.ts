@@ -15,7 +15,7 @@ import { isInstalledShop } from "../models/shop.server";
 import { MAX_WEBHOOK_BODY } from "./body.server";
 import { openDeliveryStore } from "./delivery-store.server";
 import { InstalledShops } from "./installed-shops.server";
-import { WebhookIntake } from "./intake.server";
+import { REFUSALS, WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
 import { processPendingDeliveries } from "./process.server";
 
@@ -233,6 +233,8 @@ export function webhookRuntime(notify?: () => void): WebhookRuntime {
       onStored: wake,
       onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
     });
+    // Refusals are counted from the start, at zero: a flood of them adds no series.
+    for (const outcome of REFUSALS) webhookDeliveries.inc({ topic: "other", outcome }, 0);
     globalThis.amendsWebhookRuntime = { intake, notify: wake, ...(worker ? { worker } : {}) };
   }
   return globalThis.amendsWebhookRuntime;
