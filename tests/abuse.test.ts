@@ -288,6 +288,19 @@ describe("the production server under abuse", () => {
     expect(await db().webhookDelivery.count({ where: { shop: OTHER } })).toBe(1);
   }, 180_000);
 
+  it("an authentic shop/redact replayed under the other shop's header leaves the other shop's data intact", async () => {
+    const body = JSON.stringify({ ...documentedPayload("shop/redact"), shop_domain: SHOP });
+    const replays = await Promise.all(
+      Array.from({ length: 3 }, () => send({ body, headers: headersFor("shop/redact", OTHER, body) })),
+    );
+    for (const replay of replays) expect(replay.status).toBe(400);
+    // Whatever was stored is acted on, as the worker would.
+    await processPendingDeliveries({ db: db(), lookups: noLookups, log: logger });
+    expect(await db().shop.count({ where: { domain: OTHER } })).toBe(1);
+    expect(await db().orderRecord.count({ where: { shop: OTHER } })).toBe(1);
+    expect(await db().webhookDelivery.count({ where: { shop: OTHER } })).toBe(1);
+  });
+
   it("answers 413 to a body over the limit on every spelling of the path, before reading it all", async () => {
     const big = Buffer.alloc(LIMIT + 1, 0x20);
     for (const path of PATHS) {
