@@ -53,4 +53,25 @@ describe("POST /webhooks with Shopify's documented payloads", () => {
     expect((await post(body, wrongSecret)).status).toBe(401);
     expect(await db().webhookDelivery.count({ where: { shop: SHOP, eventId } })).toBe(1);
   });
+
+  it("refuses a body over 5 MB with 413 as it passes the limit, without reading the rest", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const request = new Request("http://127.0.0.1/webhooks", { method: "POST", body: endless, duplex: "half" } as RequestInit);
+    const response = await action({ request, params: {}, context: {} });
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThan(5 * 1024 * 1024 + 4 * 64 * 1024);
+
+    // Declared: refused on the header alone; signed, it is still not stored.
+    const big = "x".repeat(5 * 1024 * 1024 + 1);
+    const eventId = randomUUID();
+    const headers = { ...webhookHeaders({ topic: "orders/create", shop: SHOP, body: big, secret: SECRET, eventId }), "Content-Length": String(big.length) };
+    expect((await post(big, headers)).status).toBe(413);
+    expect(await db().webhookDelivery.count({ where: { eventId } })).toBe(0);
+  });
 });
