@@ -46,5 +46,7 @@ export default async function handleRequest(
 
 // The lean server (scripts/server.mjs) reaches these through the build's entry module, so the
 // webhook hot path, health and metrics share this process's database and registry with Remix.
-export { startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
+export { serverLimits, startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
+export { readBodyWithin } from "./webhooks/body.server";
 export { healthCheck, metricsSnapshot, metricsText } from "./health.server";
+export { metricsAccess } from "./metrics.server";

@@ -9,6 +9,10 @@ const boolean = z
   .default("false")
   .transform((value) => value === "true" || value === "1");
 
+/** `NAME=` in a .env file means unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema);
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -37,7 +41,20 @@ export const envSchema = z
     /** Demo mode: the admin opens without a Shopify login, as the demo shop. Never in production. */
     AMENDS_DEMO: boolean,
     AMENDS_DEMO_SHOP: z.string().default("amends-demo.myshopify.com"),
-    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    /** Shops under this domain besides myshopify.com (the Shopify library's customShopDomains). */
+    SHOP_CUSTOM_DOMAIN: unsetWhenEmpty(
+      z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a lower-case domain, e.g. shops.example.com").optional(),
+    ),
+    /** GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (demo mode: open).
+     * Unset outside demo mode: /metrics answers no one. */
+    METRICS_TOKEN: unsetWhenEmpty(z.string().min(16, "must be at least 16 characters (a random secret)").optional()),
+    /** Connections the server holds at once; more are refused (scripts/server.mjs). */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
+    /** Milliseconds a client has to send a request's headers, and its whole request. */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Milliseconds a webhook body has to arrive (Shopify itself waits 5 s for the answer). */
+    WEBHOOK_BODY_DEADLINE_MS: z.coerce.number().int().min(100).default(10_000),
     /** Days a stored webhook body is kept once acted on (it holds customers' personal data). */
     WEBHOOK_RETENTION_DAYS: z.coerce
       .number({ error: "must be a whole number of days" })

@@ -1,12 +1,16 @@
 // Prometheus metrics (GET /metrics). One registry for the process.
+import { createHash, timingSafeEqual } from "node:crypto";
+
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+import { env } from "./env.server";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
 export const webhookDeliveries = new Counter({
   name: "amends_webhook_deliveries_total",
-  help: "Webhook deliveries by topic and outcome (stored, forged, bad_request, storage_error, processed, invalid, failed, duplicate, stale).",
+  help: "Webhook deliveries by topic (a subscribed topic, or \"other\": a label is never taken from an unauthenticated request) and outcome (stored, forged, bad_request, unknown_shop, shop_mismatch, storage_error, processed, invalid, failed, duplicate, stale).",
   labelNames: ["topic", "outcome"] as const,
   registers: [registry],
 });
@@ -52,3 +56,17 @@ export const adminApiThrottleWaits = new Counter({
   help: "Seconds spent waiting for the Admin API's rate limit (pacing and THROTTLED retries).",
   registers: [registry],
 });
+
+/**
+ * Whether a request may read /metrics: `Authorization: Bearer <METRICS_TOKEN>`. The metrics
+ * show money refunded and the shops' activity, so without a token configured nobody may; demo
+ * mode (a local demonstration, never production) leaves them open.
+ */
+export function metricsAccess(authorization: string | null | undefined): boolean {
+  const config = env();
+  if (config.AMENDS_DEMO) return true;
+  if (!config.METRICS_TOKEN || !authorization?.startsWith("Bearer ")) return false;
+  const given = createHash("sha256").update(authorization.slice("Bearer ".length)).digest();
+  const expected = createHash("sha256").update(config.METRICS_TOKEN).digest();
+  return timingSafeEqual(given, expected);
+}

@@ -14,7 +14,6 @@ import express from "express";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
-const MAX_BODY = 5 * 1024 * 1024;
 
 /** Starts the webhook worker (scripts/worker.mjs) at a lower priority than this process. */
 async function startWorker() {
@@ -122,6 +121,26 @@ function watchIntake(intake, worker) {
   }, WATCH_EVERY).unref();
 }
 
+/** The request's path as routing sees it: decoded, lower case, without a trailing slash or
+ * repeated slashes. */
+export function pathOf(url) {
+  let pathname = url.split("?", 1)[0].split("#", 1)[0];
+  // A request line may carry an absolute URL (http://host/webhooks), which Remix also routes.
+  if (!pathname.startsWith("/")) {
+    try {
+      pathname = new URL(url).pathname;
+    } catch {
+      // Not a URL: compared as sent.
+    }
+  }
+  try {
+    pathname = decodeURIComponent(pathname);
+  } catch {
+    // Not decodable: compared as sent.
+  }
+  return pathname.toLowerCase().replace(/\/{2,}/g, "/").replace(/(.)\/+$/, "$1");
+}
+
 export async function createServer() {
   const build = await import(pathToFileURL(buildPath).href);
   const entry = build.entry.module;
@@ -150,51 +169,91 @@ export async function createServer() {
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? "/";
-    if (url === "/webhooks" || url.startsWith("/webhooks?")) return webhook(req, res);
-    if (req.method === "GET" && url === "/healthz")
-      return answer(res, entry.healthCheck(), "application/json");
-    if (req.method === "GET" && url === "/metrics") {
-      return worker
-        .metrics()
-        .then((others) => entry.metricsText(others))
-        .then(
-          ({ contentType, body }) => res.writeHead(200, { "Content-Type": contentType }).end(body),
-          (error) => res.writeHead(500).end(String(error)),
-        );
-    }
-    return app(req, res);
-  });
+  const limits = entry.serverLimits();
+  const server = http.createServer(
+    {
+      // A client that sends its headers or its request slowly is answered 408 and let go, checked
+      // every second (Node's default looks every 30 s).
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      const url = req.url ?? "/";
+      const pathname = pathOf(url);
+      // Every spelling of /webhooks (case, trailing slash, query, encoding) reaches the one
+      // intake and its limit, never the Remix route.
+      if (pathname === "/webhooks") return webhook(req, res);
+      if (req.method === "GET" && url === "/healthz")
+        return answer(res, entry.healthCheck(), "application/json");
+      if (pathname === "/metrics") return metrics(req, res);
+      // Nothing else Amends serves takes a body near the webhook limit.
+      if (Number(req.headers["content-length"]) > limits.maxBody) return tooLarge(res);
+      return app(req, res);
+    },
+  );
   server.keepAliveTimeout = 65_000;
+  // Beyond this many connections at once, new ones are closed as they arrive.
+  server.maxConnections = limits.maxConnections;
+
+  function metrics(req, res) {
+    if (req.method !== "GET") return res.writeHead(405).end("Method not allowed");
+    if (!entry.metricsAccess(req.headers.authorization)) {
+      return res.writeHead(401, { "WWW-Authenticate": 'Bearer realm="metrics"' }).end("Unauthorized");
+    }
+    return worker
+      .metrics()
+      .then((others) => entry.metricsText(others))
+      .then(
+        ({ contentType, body }) => res.writeHead(200, { "Content-Type": contentType }).end(body),
+        (error) => res.writeHead(500).end(String(error)),
+      );
+  }
+
+  function tooLarge(res) {
+    // The rest of the body is not read: the connection closes once the answer is out.
+    res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" });
+    res.end("Payload too large", () => res.socket?.destroy());
+  }
 
   function webhook(req, res) {
-    const chunks = [];
-    let size = 0;
-    req.on("data", (chunk) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        res.writeHead(413).end("Payload too large");
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (res.headersSent) return;
-      const headers = req.headers;
-      runtime.intake
-        .receive({
-          method: req.method ?? "GET",
-          header: (name) => {
-            const value = headers[name.toLowerCase()];
-            return Array.isArray(value) ? value[0] : value;
-          },
-          body: Buffer.concat(chunks),
-        })
-        .then(
-          ({ status, body }) => res.writeHead(status, { "Content-Type": "text/plain" }).end(body),
-          () => res.writeHead(503).end("Could not store the delivery; please retry"),
-        );
-    });
+    // Not a POST: answered before any of the body is read.
+    if (req.method !== "POST") {
+      res.writeHead(405, { "Content-Type": "text/plain", Connection: "close", Allow: "POST" });
+      return res.end("Method not allowed", () => res.socket?.destroy());
+    }
+    const chunks = req[Symbol.asyncIterator]();
+    entry
+      .readBodyWithin(() => chunks.next(), {
+        limit: limits.maxBody,
+        deadlineMs: limits.bodyDeadlineMs,
+        declaredLength: req.headers["content-length"],
+      })
+      .then(
+        (body) => {
+          const headers = req.headers;
+          return runtime.intake
+            .receive({
+              method: req.method ?? "GET",
+              header: (name) => {
+                const value = headers[name.toLowerCase()];
+                return Array.isArray(value) ? value[0] : value;
+              },
+              body,
+            })
+            .then(
+              ({ status, body }) => res.writeHead(status, { "Content-Type": "text/plain" }).end(body),
+              () => res.writeHead(503).end("Could not store the delivery; please retry"),
+            );
+        },
+        (error) => {
+          if (res.headersSent || res.destroyed) return;
+          if (error?.status === 413) return tooLarge(res);
+          // Too slow (408), or the client went away mid-body: nothing to store.
+          res.writeHead(error?.status === 408 ? 408 : 400, { "Content-Type": "text/plain", Connection: "close" });
+          res.end(error?.status === 408 ? "Request timeout" : "Bad request", () => res.socket?.destroy());
+        },
+      );
   }
 
   function answer(res, promise, contentType) {

@@ -23,6 +23,7 @@ import type { RunningEmulator } from "./shopify-emulator";
 import { routeTokenCallsTo, startEmulator, TOKEN_ENDPOINT } from "./shopify-emulator";
 import { clearShop, databaseFor, testDatabases } from "./support/databases";
 import { installApp } from "./support/install";
+import { installedShops } from "./support/installed-shops";
 import type { WebhookServer } from "./support/webhook-server";
 import { startWebhookServer } from "./support/webhook-server";
 
@@ -158,7 +159,7 @@ describe.each(testDatabases())("offline tokens on $name", ({ url }) => {
 
     beforeAll(async () => {
       deliveries = openDeliveryStore(url);
-      server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET }));
+      server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret: SECRET, shops: installedShops(db) }));
       emu.webhooks.configure({ appUrl: server.url, secret: SECRET });
     });
     afterAll(async () => {

@@ -14,6 +14,7 @@ import type { LocationRecord, OrderRecord, RunningEmulator } from "./shopify-emu
 import { manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { markInstalled } from "./support/installed-shops";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "locations-secret";
@@ -76,6 +77,8 @@ describe.each(testDatabases())("oversell risk across locations on $name", ({ nam
       },
     });
     ({ db, emu } = store);
+    // The shop installed Amends (its profile is read from Shopify with the first webhook).
+    await markInstalled(db, SHOP);
     const [first] = emu.store.shop(SHOP).locations;
     if (!first) throw new Error("no location");
     warehouse = first;

@@ -17,6 +17,7 @@ import { documentedPayload, webhookHeaders } from "./fixtures/webhooks";
 import type { RunningEmulator } from "./shopify-emulator";
 import { legacyId, startEmulator } from "./shopify-emulator";
 import { clearShop, databaseFor, testDatabases } from "./support/databases";
+import { installedShops, markInstalled } from "./support/installed-shops";
 
 const SECRET = "race-secret";
 const NOW = new Date("2026-11-20T15:00:00Z");
@@ -25,7 +26,7 @@ if (!sqlite) throw new Error("no SQLite test database");
 const db = databaseFor(sqlite.url);
 const store = openDeliveryStore(sqlite.url);
 const shop = `race-${randomUUID().slice(0, 8)}.myshopify.com`;
-const intake = new WebhookIntake({ store, secret: SECRET });
+const intake = new WebhookIntake({ store, secret: SECRET, shops: installedShops(db) });
 
 // Shopify (the emulator) says which variant the inventory item is.
 let emu: RunningEmulator;
@@ -33,6 +34,7 @@ let lookups: ShopifyLookups;
 let variant = { id: "", inventoryItemId: "" };
 
 beforeAll(async () => {
+  await markInstalled(db, shop);
   emu = await startEmulator({});
   emu.store.createShop({ domain: shop, accessToken: "shpat_race" });
   const product = emu.store.addProduct(shop, { title: "Corduroy Cap", variants: [{ price: "34.00", available: 0 }] });

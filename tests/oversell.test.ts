@@ -12,6 +12,7 @@ import type { OrderRecord, RunningEmulator, VariantRecord } from "./shopify-emul
 import { legacyId, manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { markInstalled } from "./support/installed-shops";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "oversell-secret";
@@ -51,6 +52,8 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
       },
     });
     ({ db, emu } = store);
+    // The shop installed Amends (its profile is read from Shopify with the first webhook).
+    await markInstalled(db, SHOP);
     const product = emu.store.addProduct(SHOP, {
       title: "Heavyweight Hoodie",
       variants: [{ title: "M", sku: "NW-HH-M", price: "78.00", available: 3 }],

@@ -29,6 +29,7 @@ import { testDatabases } from "./support/databases";
 import type { DatabaseKind, Table } from "./support/tables";
 import { discoverTables, rowsOfShop, whereFound } from "./support/tables";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { markInstalled } from "./support/installed-shops";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "privacy-secret";
@@ -327,6 +328,7 @@ describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl
   it("webhook bodies go after the retention, from the due sweep and in batches; a waiting one stays", async () => {
     const shop = `retention-${tag()}.myshopify.com`;
     emu.store.createShop({ domain: shop, accessToken: TOKEN });
+    await markInstalled(db, shop);
     const product = emu.store.addProduct(shop, {
       title: "Boina",
       variants: [{ price: "25.00", available: 5 }],

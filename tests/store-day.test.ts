@@ -26,6 +26,7 @@ import { DEFAULT_CANCEL_JOB_MS, lineItemState, manualClock, seedDemoShop } from 
 import { testDatabases } from "./support/databases";
 import { storeHistory } from "./support/store-history";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { markInstalled } from "./support/installed-shops";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "store-day-secret";
@@ -157,6 +158,8 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
     ({ db, emu } = store);
     // The day's reference model counts in UTC: a shop whose zone is UTC, as Amends reads it.
     seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: MORNING, seed: 13, orders: 16 });
+    // The shop installed Amends (its profile is read from Shopify with the first webhook).
+    await markInstalled(db, SHOP);
   });
 
   afterAll(async () => {

@@ -16,6 +16,7 @@ import { WebhookIntake } from "../app/webhooks/intake.server";
 import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { SubscribedTopic } from "../app/webhooks/topics";
 import { clearShop, databaseFor, testDatabases } from "./support/databases";
+import { installedShops, markInstalled } from "./support/installed-shops";
 import { documentedPayload, webhookHeaders } from "./fixtures/webhooks";
 
 const SECRET = "processing-secret";
@@ -46,9 +47,11 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
   let intake: WebhookIntake;
   const store = openDeliveryStore(url);
 
-  beforeEach(() => {
+  beforeEach(async () => {
     shop = `proc-${randomUUID().slice(0, 8)}.myshopify.com`;
-    intake = new WebhookIntake({ store, secret: SECRET });
+    // Installed, its profile not read yet: the first webhook has Amends read it from Shopify.
+    await markInstalled(db, shop);
+    intake = new WebhookIntake({ store, secret: SECRET, shops: installedShops(db) });
   });
   afterAll(async () => {
     await store.close();

@@ -159,3 +159,21 @@ export async function customerFacingShop(db: Database, shop: string): Promise<Cu
     email: profile?.email ?? null,
   };
 }
+
+/**
+ * Whether the shop installed Amends: its row exists (kept after an uninstall until shop/redact,
+ * 48 hours on) or the install stored its session and the row is not written yet.
+ */
+export async function isInstalledShop(db: Database, shop: string): Promise<boolean> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
+  if (row) return true;
+  return (await db.session.findFirst({ where: { shop }, select: { id: true } })) !== null;
+}
+
+/** A webhook named a shop that never installed Amends: nothing is created for it. */
+export class NotInstalledShop extends Error {
+  override name = "NotInstalledShop";
+  constructor(readonly shop: string) {
+    super(`${shop} has not installed Amends`);
+  }
+}

@@ -1,13 +1,26 @@
 // Every webhook subscription in shopify.app.toml points at POST /webhooks. In production the
-// lean server (scripts/server.mjs) answers it before Remix; under `shopify app dev` this route
-// does, through the same intake: verify the HMAC (forged or missing → 401, nothing stored),
-// store durably (failure → 503, Shopify retries), answer; the work happens afterwards.
+// lean server (scripts/server.mjs) answers it, in every spelling of the path, before Remix;
+// under `shopify app dev` this route does, through the same reader (5 MB, read under a
+// deadline) and the same intake: forged or missing HMAC → 401, a domain that is not an
+// installed shop → 4xx, nothing stored; failure to store → 503 (Shopify retries).
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { webhookRuntime } from "../webhooks/runtime.server";
+import { readBodyWithin, webStreamChunks } from "../webhooks/body.server";
+import { serverLimits, webhookRuntime } from "../webhooks/runtime.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const body = Buffer.from(await request.arrayBuffer());
+  if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
+  let body: Buffer;
+  try {
+    body = await readBodyWithin(webStreamChunks(request.body), {
+      declaredLength: request.headers.get("content-length"),
+      deadlineMs: serverLimits().bodyDeadlineMs,
+    });
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 400;
+    // The rest of the body is not read: the connection goes with the answer.
+    return new Response((error as Error).message, { status, headers: { Connection: "close" } });
+  }
   const result = await webhookRuntime().intake.receive({
     method: request.method,
     header: (name) => request.headers.get(name) ?? undefined,

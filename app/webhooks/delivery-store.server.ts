@@ -285,7 +285,10 @@ function sqliteStore(url: string): DeliveryStore {
 
 /** PostgreSQL through a small pg pool. */
 function postgresStore(url: string): DeliveryStore {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // A write that cannot go through within Shopify's 5 s (a locked table, a stalled server) fails
+  // and is answered 503, so Shopify retries, instead of holding the delivery until Shopify
+  // gives up on it.
+  const pool = new pg.Pool({ connectionString: url, max: 4, statement_timeout: 4_000, connectionTimeoutMillis: 4_000 });
   // TIMESTAMP(3) without time zone, read by Prisma as UTC.
   const time = (d: Date | null) => d?.toISOString().replace("Z", "") ?? null;
   return {
@@ -305,7 +308,7 @@ function postgresStore(url: string): DeliveryStore {
         (_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`,
       );
       await pool.query(
-        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT ("shop", "topic", "eventId") DO NOTHING`,
+        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`,
         params,
       );
     },

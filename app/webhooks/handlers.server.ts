@@ -1,6 +1,8 @@
 // What each webhook topic does, once its delivery is stored. Every handler validates its
 // payload (a ZodError marks the delivery invalid, with the reason, for the merchant to see),
 // is idempotent (redeliveries and replays change nothing), and never rolls state back.
+import { z } from "zod";
+
 import type { Database } from "../db.server";
 import {
   clearedOversellRisks,
@@ -19,7 +21,7 @@ import type { StoredOrder } from "../models/order.server";
 import { changeOrder, ordersWaitingFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
-import { detectionSettings, ensureShop, saveShopProfile } from "../models/shop.server";
+import { NotInstalledShop, detectionSettings, ensureShop, isInstalledShop, saveShopProfile } from "../models/shop.server";
 import { formatMinor, formatMoney, toMinor } from "../remediation/policy/money";
 import {
   applyEvent,
@@ -92,9 +94,22 @@ function dueAt(ctx: HandlerContext, settings: DetectionSettings, state: OrderSta
   return overdue ? ctx.now : nextCheckAt(state, settings, ctx.now);
 }
 
-/** The shop's profile, read from Shopify once if Amends does not hold it yet. */
-function knownShop(ctx: HandlerContext): Promise<ShopProfile> {
+/** The shop's profile, read from Shopify once if Amends does not hold it yet. A webhook never
+ * creates a shop that did not install Amends (the intake refuses those; this holds the line for
+ * deliveries stored before it did). */
+async function knownShop(ctx: HandlerContext): Promise<ShopProfile> {
+  await installedShop(ctx);
   return ensureShop(ctx.db, ctx.shop, () => ctx.lookups.shopProfile(ctx.shop));
+}
+
+async function installedShop(ctx: HandlerContext): Promise<void> {
+  if (!(await isInstalledShop(ctx.db, ctx.shop))) throw new NotInstalledShop(ctx.shop);
+}
+
+/** The shop a compliance body names is the one acted on; it must be the delivery's. */
+function shopNamed(ctx: HandlerContext, named: string): string {
+  // A ZodError: the delivery is marked invalid with the reason, and nothing is erased.
+  return z.literal(ctx.shop, { error: `the body names ${named}, not ${ctx.shop}` }).parse(named);
 }
 
 const orders: Handler = async (ctx, raw) => {
@@ -432,19 +447,19 @@ const scopesUpdate: Handler = async (ctx, raw) => {
 
 const customersDataRequest: Handler = async (ctx, raw) => {
   const payload = customerDataRequestPayload.parse(raw);
-  await exportCustomerData(ctx.db, ctx.shop, payload);
+  await exportCustomerData(ctx.db, shopNamed(ctx, payload.shop_domain), payload);
   return { outcome: "processed" };
 };
 
 const customersRedact: Handler = async (ctx, raw) => {
   const payload = customerRedactPayload.parse(raw);
-  await eraseCustomer(ctx.db, ctx.shop, payload);
+  await eraseCustomer(ctx.db, shopNamed(ctx, payload.shop_domain), payload);
   return { outcome: "processed" };
 };
 
 const shopRedact: Handler = async (ctx, raw) => {
-  shopRedactPayload.parse(raw);
-  await eraseShop(ctx.db, ctx.shop);
+  const payload = shopRedactPayload.parse(raw);
+  await eraseShop(ctx.db, shopNamed(ctx, payload.shop_domain));
   return { outcome: "processed" };
 };
 
@@ -452,6 +467,8 @@ const shopRedact: Handler = async (ctx, raw) => {
  * contact e-mail. A null zone in the payload keeps the one Amends holds. */
 const shopUpdate: Handler = async (ctx, raw) => {
   const payload = shopUpdatePayload.parse(raw);
+  if (payload.myshopify_domain) shopNamed(ctx, payload.myshopify_domain);
+  await installedShop(ctx);
   const stored = await ctx.db.shop.findUnique({ where: { domain: ctx.shop }, select: { timeZone: true } });
   // Without a zone in the payload or in Amends, Shopify is asked once: never assumed UTC.
   const timeZone = payload.iana_timezone ?? stored?.timeZone ?? (await ctx.lookups.shopProfile(ctx.shop)).timeZone;

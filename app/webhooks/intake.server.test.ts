@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { clearShop, databaseFor, testDatabases } from "../../tests/support/databases";
+import { installedShops, markInstalled } from "../../tests/support/installed-shops";
 import { openDeliveryStore } from "./delivery-store.server";
 import type { WebhookRequest } from "./intake.server";
 import { WebhookIntake } from "./intake.server";
@@ -32,14 +33,21 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   const db = databaseFor(url);
   const store = openDeliveryStore(url);
   const shop = `intake-${randomUUID().slice(0, 8)}.myshopify.com`;
+  const otherShop = `intake-other-${randomUUID().slice(0, 8)}.myshopify.com`;
+  const shops = installedShops(db);
+  beforeAll(async () => {
+    await markInstalled(db, shop);
+    await markInstalled(db, otherShop);
+  });
   afterAll(async () => {
     await store.close();
     await clearShop(db, shop);
+    await clearShop(db, otherShop);
   });
 
   it("stores a signed delivery exactly as received before answering 200", async () => {
     let stored = 0;
-    const intake = new WebhookIntake({ store, secret: SECRET, onStored: (n) => (stored += n) });
+    const intake = new WebhookIntake({ store, secret: SECRET, shops, onStored: (n) => (stored += n) });
     const body = '{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508"}';
     const response = await intake.receive(signed(shop, body, { "X-Shopify-Event-Id": "event-1" }));
     expect(response.status).toBe(200);
@@ -53,7 +61,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   });
 
   it("refuses forged and unsigned deliveries with 401 and stores nothing", async () => {
-    const intake = new WebhookIntake({ store, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
     const forged = signed(shop, '{"id":1}', { "X-Shopify-Event-Id": "forged" });
     const tampered = { ...forged, body: Buffer.from('{"id":2}') };
     expect((await intake.receive(tampered)).status).toBe(401);
@@ -63,12 +71,12 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
   });
 
   it("answers 405 to anything but POST", async () => {
-    const intake = new WebhookIntake({ store, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
     expect((await intake.receive(request("", {}, "GET"))).status).toBe(405);
   });
 
   it("keeps one row per event however often and concurrently it is delivered", async () => {
-    const intake = new WebhookIntake({ store, secret: SECRET });
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
     const body = '{"id":42}';
     const copies = Array.from({ length: 20 }, () =>
       intake.receive(signed(shop, body, { "X-Shopify-Event-Id": "event-dup" })),
@@ -80,7 +88,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
 
   it("writes a burst of deliveries in batches and loses none", async () => {
     const batches: number[] = [];
-    const intake = new WebhookIntake({ store, secret: SECRET, onStored: (n) => batches.push(n) });
+    const intake = new WebhookIntake({ store, secret: SECRET, shops, onStored: (n) => batches.push(n) });
     const burst = Array.from({ length: 300 }, (_, i) =>
       intake.receive(signed(shop, `{"n":${i}}`, { "X-Shopify-Event-Id": `burst-${i}` })),
     );
@@ -94,7 +102,73 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     // The database refuses the write (here: a store whose connection is closed).
     const closed = openDeliveryStore(url);
     await closed.close();
-    const intake = new WebhookIntake({ store: closed, secret: SECRET });
+    const intake = new WebhookIntake({ store: closed, secret: SECRET, shops });
     expect((await intake.receive(signed(shop, "{}"))).status).toBe(503);
+  });
+
+  it.each([
+    ["another domain", "evil.example.com"],
+    ["a myshopify.com look-alike", "x.myshopify.com.evil.com"],
+    ["a path", "../../etc/passwd"],
+    ["upper case (a second tenant for one shop)", "UPPER-CASE.myshopify.com"],
+    ["a shop that never installed Amends", `never-${randomUUID().slice(0, 8)}.myshopify.com`],
+  ])("refuses a signed delivery for %s: 4xx, nothing stored, no shop created", async (_, domain) => {
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
+    const eventId = randomUUID();
+    const response = await intake.receive(signed(domain, '{"id":7}', { "X-Shopify-Event-Id": eventId }));
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await db.webhookDelivery.count({ where: { eventId } })).toBe(0);
+    expect(await db.shop.count({ where: { domain } })).toBe(0);
+  });
+
+  it("refuses an authentic shop/redact body under another shop's header, and keeps one row per event", async () => {
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
+    const body = JSON.stringify({ shop_id: 954889, shop_domain: shop });
+    const eventId = randomUUID();
+    const own = signed(shop, body, { "X-Shopify-Topic": "shop/redact", "X-Shopify-Event-Id": eventId });
+    expect((await intake.receive(own)).status).toBe(200);
+    // The same authentic body, replayed under the other shop's header: with a new event id it
+    // names another shop than the header; with the same one it is the same event.
+    const replayed = signed(otherShop, body, { "X-Shopify-Topic": "shop/redact", "X-Shopify-Event-Id": randomUUID() });
+    expect((await intake.receive(replayed)).status).toBe(400);
+    const sameEvent = signed(otherShop, body, { "X-Shopify-Event-Id": eventId, "X-Shopify-Topic": "shop/redact" });
+    expect((await intake.receive(sameEvent)).status).toBe(400);
+    const orderEvent = randomUUID();
+    expect((await intake.receive(signed(shop, '{"id":5}', { "X-Shopify-Event-Id": orderEvent }))).status).toBe(200);
+    expect((await intake.receive(signed(otherShop, '{"id":5}', { "X-Shopify-Event-Id": orderEvent }))).status).toBe(200);
+    expect(await db.webhookDelivery.count({ where: { shop: otherShop } })).toBe(0);
+    expect(await db.webhookDelivery.count({ where: { eventId: { in: [eventId, orderEvent] } } })).toBe(2);
+  });
+
+  it("keeps one row per webhook id, whatever event id a copy claims", async () => {
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
+    const webhookId = randomUUID();
+    for (const eventId of [randomUUID(), randomUUID()]) {
+      const copy = signed(shop, '{"id":6}', { "X-Shopify-Webhook-Id": webhookId, "X-Shopify-Event-Id": eventId });
+      expect((await intake.receive(copy)).status).toBe(200);
+    }
+    expect(await db.webhookDelivery.count({ where: { webhookId } })).toBe(1);
+  });
+
+  it("reads only canonical base64 HMACs: truncated, padded or junk-laden ones are forged", async () => {
+    const outcomes: string[] = [];
+    const intake = new WebhookIntake({ store, secret: SECRET, shops, onOutcome: (topic, outcome) => outcomes.push(`${topic}:${outcome}`) });
+    const body = '{"id":8}';
+    const hmac = webhookSignature(body, SECRET);
+    const variants = [hmac.slice(0, -1), hmac.slice(0, -2), `${hmac}=`, `${hmac}==`, ` ${hmac}`, `${hmac}!`, `${hmac.slice(0, 20)}*${hmac.slice(20)}`, `${hmac.slice(0, 20)}\n${hmac.slice(20)}`];
+    for (const variant of variants) {
+      const eventId = randomUUID();
+      const request = signed(shop, body, { "X-Shopify-Hmac-Sha256": variant, "X-Shopify-Event-Id": eventId, "X-Shopify-Topic": `made-up/${eventId}` });
+      expect((await intake.receive(request)).status).toBe(401);
+      expect(await db.webhookDelivery.count({ where: { eventId } })).toBe(0);
+    }
+    // No label came from the forged requests' topics.
+    expect(new Set(outcomes)).toEqual(new Set(["other:forged"]));
+  });
+
+  it("refuses a signed delivery of a topic Amends does not subscribe to", async () => {
+    const intake = new WebhookIntake({ store, secret: SECRET, shops });
+    expect((await intake.receive(signed(shop, "{}", { "X-Shopify-Topic": "products/create" }))).status).toBe(400);
   });
 });

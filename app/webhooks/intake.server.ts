@@ -7,6 +7,9 @@
 import { randomUUID } from "node:crypto";
 
 import type { DeliveryRow, DeliveryStore } from "./delivery-store.server";
+import { bodyNamesShop, shopDomainPattern, shopNamedByBody } from "./shop-domain";
+import type { SubscribedTopic } from "./topics";
+import { isSubscribedTopic } from "./topics";
 import { isAuthenticWebhook } from "./verify";
 
 export interface WebhookRequest {
@@ -25,14 +28,30 @@ type PendingDelivery = DeliveryRow;
 export interface IntakeOptions {
   store: DeliveryStore;
   secret: string;
+  /** Which shops installed Amends (InstalledShops: in memory, asked of the database on a miss). */
+  shops: { isInstalled(shop: string): boolean | Promise<boolean> };
+  /** SHOP_CUSTOM_DOMAIN: shops under this domain besides myshopify.com. */
+  customShopDomain?: string;
   /** Called after each commit with the number of rows written, to wake the processor. */
   onStored?: (count: number) => void;
-  /** Called when a delivery is refused or could not be stored, for metrics and logs. */
-  onOutcome?: (topic: string, outcome: IntakeOutcome) => void;
+  /**
+   * Called with each delivery's outcome, for metrics and logs. `topic` is the subscribed topic of
+   * a delivery stored (or that could not be); every refusal is "other", so no request, forged
+   * or replayed, adds a label.
+   */
+  onOutcome?: (topic: SubscribedTopic | "other", outcome: IntakeOutcome) => void;
   maxBatch?: number;
 }
 
-export type IntakeOutcome = "stored" | "forged" | "bad_request" | "storage_error";
+export const REFUSALS = ["forged", "bad_request", "unknown_shop", "shop_mismatch"] as const;
+
+export type IntakeOutcome =
+  | "stored"
+  | "forged"
+  | "bad_request"
+  | "unknown_shop"
+  | "shop_mismatch"
+  | "storage_error";
 
 export class WebhookIntake {
   private queue: { delivery: PendingDelivery; done: (error?: unknown) => void }[] = [];
@@ -42,33 +61,58 @@ export class WebhookIntake {
   private writing = 0;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly shopDomain: RegExp;
 
   constructor(private readonly options: IntakeOptions) {
     this.maxBatch = options.maxBatch ?? 200;
     // A store that takes the next batch while one is being written (the SQLite writer thread)
     // has it in line as soon as the current one commits.
     this.maxInFlight = options.store.pipeline ?? 1;
+    this.shopDomain = shopDomainPattern(options.customShopDomain);
   }
 
   async receive(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method !== "POST") return { status: 405, body: "Method not allowed" };
-    const topic = request.header("x-shopify-topic");
+    const outcome = this.options.onOutcome ?? (() => {});
     if (!isAuthenticWebhook(request.body, request.header("x-shopify-hmac-sha256"), this.options.secret)) {
-      this.options.onOutcome?.(topic ?? "unknown", "forged");
+      outcome("other", "forged");
       return { status: 401, body: "Unauthorized" };
     }
+    // Authentic body; the headers are not signed, so each is checked for what Shopify sends.
+    const topic = request.header("x-shopify-topic")?.toLowerCase();
     const shop = request.header("x-shopify-shop-domain");
     const webhookId = request.header("x-shopify-webhook-id");
     if (!topic || !shop || !webhookId) {
-      this.options.onOutcome?.(topic ?? "unknown", "bad_request");
+      outcome("other", "bad_request");
       return { status: 400, body: "Missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id" };
+    }
+    if (!isSubscribedTopic(topic)) {
+      outcome("other", "bad_request");
+      return { status: 400, body: "Amends does not subscribe to this topic" };
+    }
+    if (!this.shopDomain.test(shop)) {
+      outcome("other", "bad_request");
+      return { status: 400, body: "X-Shopify-Shop-Domain is not a shop's domain" };
+    }
+    if (!(await this.options.shops.isInstalled(shop))) {
+      outcome("other", "unknown_shop");
+      return { status: 404, body: "No such shop has installed Amends" };
+    }
+    // The body is what the HMAC covers: where it names the shop, the header must agree (an
+    // authentic compliance body replayed under another shop's header is refused).
+    if (bodyNamesShop(topic)) {
+      const named = shopNamedByBody(topic, request.body);
+      if (named !== "absent" && named !== "unreadable" && named !== shop) {
+        outcome("other", "shop_mismatch");
+        return { status: 400, body: "The body names another shop than X-Shopify-Shop-Domain" };
+      }
     }
     const triggeredAtHeader = request.header("x-shopify-triggered-at");
     const triggeredAt = triggeredAtHeader ? new Date(triggeredAtHeader) : null;
     const delivery: PendingDelivery = {
       id: timeOrderedId(),
       shop,
-      topic: topic.toLowerCase(),
+      topic,
       webhookId,
       // Redeliveries of one event share the event id; older senders only had the webhook id.
       eventId: request.header("x-shopify-event-id") ?? webhookId,
@@ -80,11 +124,11 @@ export class WebhookIntake {
     try {
       await this.enqueue(delivery);
     } catch {
-      this.options.onOutcome?.(delivery.topic, "storage_error");
+      outcome(topic, "storage_error");
       // Not stored: Shopify must retry.
       return { status: 503, body: "Could not store the delivery; please retry" };
     }
-    this.options.onOutcome?.(delivery.topic, "stored");
+    outcome(topic, "stored");
     return { status: 200, body: "" };
   }
 

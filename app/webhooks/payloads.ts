@@ -175,6 +175,7 @@ export const shopUpdatePayload = z
     country_code: nullableString,
     primary_locale: z.string().min(2),
     customer_email: nullableString,
+    myshopify_domain: nullableString,
   })
   .passthrough();
 

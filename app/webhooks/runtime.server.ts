@@ -11,8 +11,11 @@ import { pruneDeliveries } from "../scheduler/prune.server";
 import { sweepDueOrders } from "../scheduler/sweep.server";
 import { adminClientFor } from "../shopify/admin.server";
 import { shopifyLookups } from "../shopify/lookups.server";
+import { isInstalledShop } from "../models/shop.server";
+import { MAX_WEBHOOK_BODY } from "./body.server";
 import { openDeliveryStore } from "./delivery-store.server";
-import { WebhookIntake } from "./intake.server";
+import { InstalledShops } from "./installed-shops.server";
+import { REFUSALS, WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
 import { processPendingDeliveries } from "./process.server";
 
@@ -225,10 +228,26 @@ export function webhookRuntime(notify?: () => void): WebhookRuntime {
     const intake = new WebhookIntake({
       store: openDeliveryStore(config.DATABASE_URL),
       secret: config.SHOPIFY_API_SECRET,
+      shops: new InstalledShops({ lookup: (shop) => isInstalledShop(db(), shop) }),
+      ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomain: config.SHOP_CUSTOM_DOMAIN } : {}),
       onStored: wake,
       onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
     });
+    // Refusals are counted from the start, at zero: a flood of them adds no series.
+    for (const outcome of REFUSALS) webhookDeliveries.inc({ topic: "other", outcome }, 0);
     globalThis.amendsWebhookRuntime = { intake, notify: wake, ...(worker ? { worker } : {}) };
   }
   return globalThis.amendsWebhookRuntime;
+}
+
+/** What the production server (scripts/server.mjs) holds each connection and request to. */
+export function serverLimits() {
+  const config = env();
+  return {
+    maxBody: MAX_WEBHOOK_BODY,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    bodyDeadlineMs: config.WEBHOOK_BODY_DEADLINE_MS,
+  };
 }

@@ -15,9 +15,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumAvailable = existsSync(CHROMIUM);
 if (!chromiumAvailable && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM}); .ci/run installs it`);
 
-const buildDir = path.relative(process.cwd(), path.join(path.dirname(inject("baseSqlite")), "build"));
+export const buildDir = path.relative(process.cwd(), path.join(path.dirname(inject("baseSqlite")), "build"));
 
-async function buildOnce(): Promise<void> {
+/** The production build, made once per test run (see above). */
+export async function buildOnce(): Promise<void> {
   const done = `${buildDir}.done`;
   const lock = `${buildDir}.lock`;
   let owner = false;

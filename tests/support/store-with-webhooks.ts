@@ -10,6 +10,7 @@ import { processPendingDeliveries } from "../../app/webhooks/process.server";
 import type { RunningEmulator, StartOptions } from "../shopify-emulator";
 import { startEmulator } from "../shopify-emulator";
 import type { TestDatabase } from "./databases";
+import { installedShops } from "./installed-shops";
 import type { PrivatePostgres } from "./private-postgres";
 import { privatePostgres } from "./private-postgres";
 import type { WebhookServer } from "./webhook-server";
@@ -46,7 +47,7 @@ export async function startStoreWithWebhooks(options: StoreWithWebhooksOptions):
   }
   const db = createDatabase(url);
   const deliveries = openDeliveryStore(url);
-  const server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret }));
+  const server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret, shops: installedShops(db) }));
   const emu = await startEmulator({
     ...emulator,
     webhooks: { appUrl: server.url, secret, maxAttempts: 3, backoffMs: () => 5 },
