@@ -48,3 +48,4 @@ export default async function handleRequest(
 // webhook hot path, health and metrics share this process's database and registry with Remix.
 export { startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
 export { healthCheck, metricsSnapshot, metricsText } from "./health.server";
+export { logger } from "./logger.server";

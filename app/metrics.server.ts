@@ -52,3 +52,9 @@ export const adminApiThrottleWaits = new Counter({
   help: "Seconds spent waiting for the Admin API's rate limit (pacing and THROTTLED retries).",
   registers: [registry],
 });
+
+export const dueSweepFailures = new Counter({
+  name: "amends_due_sweep_failures_total",
+  help: "Orders the due sweep could not check (logged with shop and order, skipped, looked at again later).",
+  registers: [registry],
+});

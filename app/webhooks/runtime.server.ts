@@ -232,3 +232,9 @@ export function webhookRuntime(notify?: () => void): WebhookRuntime {
   }
   return globalThis.amendsWebhookRuntime;
 }
+
+/** Wakes the processor of this process's runtime, if it has one; otherwise the worker's poll
+ * (every 5 s) finds the work. For admin actions that put a delivery back in line. */
+export function wakeWebhookProcessor(): void {
+  globalThis.amendsWebhookRuntime?.notify();
+}

@@ -1,0 +1,101 @@
+// Keeps the webhook worker (scripts/worker.mjs) running. If it exits — a crash, the OOM killer,
+// kill -9 — it is started again after a delay that doubles with each exit in a row (from
+// AMENDS_WORKER_RESTART_MS, 1 s by default, up to a minute), so a worker that cannot start does
+// not spin. Each exit and restart is logged. Meanwhile the server keeps receiving webhooks: they
+// are stored, and the new worker takes them up when it starts.
+import { fork } from "node:child_process";
+import { EventEmitter } from "node:events";
+import os from "node:os";
+
+const RESTART_MAX_MS = 60_000;
+// A worker that ran this long before it exited was healthy: the next restart is quick again.
+const STABLE_AFTER_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Starts the worker and resolves once it is ready (the first start must succeed: a worker that
+ * cannot load the build at all is a broken release, not a bad moment). Events: "exit"
+ * ({ pid, code, signal, restartInMs }), "ready" ({ pid, restarts }).
+ */
+export async function superviseWorker({ script, log, restartMs = Number(process.env.AMENDS_WORKER_RESTART_MS ?? 1_000) }) {
+  const events = new EventEmitter();
+  let child = null;
+  let ready = false;
+  let stopping = false;
+  let supervised = false;
+  let exitsInARow = 0;
+  let restarts = 0;
+  let restartTimer;
+
+  function spawn() {
+    const worker = fork(script, [], { stdio: "inherit" });
+    const startedAt = Date.now();
+    child = worker;
+    ready = false;
+    const started = new Promise((resolve, reject) => {
+      worker.once("message", () => {
+        ready = true;
+        try {
+          os.setPriority(worker.pid, 10);
+        } catch {
+          // Not permitted here: the worker runs at normal priority.
+        }
+        resolve();
+      });
+      worker.once("exit", (code, signal) => {
+        if (child === worker) {
+          child = null;
+          ready = false;
+        }
+        reject(new Error(`webhook worker exited with ${signal ?? `code ${code}`}`));
+        if (stopping || !supervised) return;
+        if (Date.now() - startedAt >= STABLE_AFTER_MS) exitsInARow = 0;
+        const restartInMs = Math.min(restartMs * 2 ** exitsInARow, RESTART_MAX_MS);
+        exitsInARow++;
+        log.error({ pid: worker.pid, code, signal, restartInMs, exitsInARow }, "webhook worker exited; restarting it");
+        events.emit("exit", { pid: worker.pid, code, signal, restartInMs });
+        restartTimer = setTimeout(restart, restartInMs);
+        restartTimer.unref();
+      });
+    });
+    return started;
+  }
+
+  function restart() {
+    if (stopping) return;
+    restarts++;
+    spawn().then(
+      () => {
+        log.info({ pid: child?.pid, restarts }, "webhook worker restarted");
+        events.emit("ready", { pid: child?.pid, restarts });
+      },
+      // Its exit has scheduled the next try, with a longer delay.
+      () => {},
+    );
+  }
+
+  await spawn();
+  supervised = true;
+
+  return {
+    events,
+    /** The running worker's process, or null while it is down. */
+    get process() {
+      return ready ? child : null;
+    },
+    running: () => ready && child !== null && child.connected,
+    /** Ends supervision: the worker finishes the delivery in hand (a slower one is ended;
+     * nothing is lost, an unfinished delivery is taken up again at the next start). */
+    async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      const worker = child;
+      if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
+      await new Promise((resolve) => {
+        worker.once("exit", resolve);
+        worker.kill("SIGTERM");
+        setTimeout(() => worker.kill("SIGKILL"), STOP_GRACE_MS).unref();
+      });
+    },
+  };
+}
