@@ -10,7 +10,7 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 
-import { superviseWorker } from "./worker-supervisor.mjs";
+import { superviseProcess } from "./worker-supervisor.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
@@ -19,7 +19,7 @@ const MAX_BODY = 5 * 1024 * 1024;
 /** Starts the webhook worker (scripts/worker.mjs) at a lower priority than this process, under
  * a supervisor that restarts it if it exits (scripts/worker-supervisor.mjs). */
 async function startWorker(log) {
-  const supervisor = await superviseWorker({ script: path.join(root, "scripts/worker.mjs"), log });
+  const supervisor = await superviseProcess({ script: path.join(root, "scripts/worker.mjs"), name: "webhook worker", log });
   let pending = false;
   let asked = 0;
   const current = () => {
@@ -235,11 +235,24 @@ export async function createServer() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST_BIND ?? "0.0.0.0";
-  const { server, close } = await createServer();
-  server.listen(port, host, () =>
-    console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
-  );
+  const { server, close, sweep } = await createServer();
+  server.listen(port, host, () => {
+    console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
+    // Started by a supervisor over IPC (the demo, scripts/worker-supervisor.mjs): ready.
+    process.send?.("ready");
+  });
   const stop = () => close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (process.send) {
+    process.once("disconnect", stop);
+    // The demo asks for a due sweep now rather than wait for the minute's.
+    process.on("message", (message) => {
+      if (message !== "sweep") return;
+      sweep().then(
+        () => process.send?.({ type: "swept" }),
+        (error) => process.send?.({ type: "swept", error: String(error) }),
+      );
+    });
+  }
 }

@@ -1,8 +1,9 @@
-// Keeps the webhook worker (scripts/worker.mjs) running. If it exits — a crash, the OOM killer,
-// kill -9 — it is started again after a delay that doubles with each exit in a row (from
-// AMENDS_WORKER_RESTART_MS, 1 s by default, up to a minute), so a worker that cannot start does
-// not spin. Each exit and restart is logged. Meanwhile the server keeps receiving webhooks: they
-// are stored, and the new worker takes them up when it starts.
+// Keeps a child process running: the webhook worker (scripts/worker.mjs) under the server, and
+// the app server under the demo. If it exits — a crash, the OOM killer, a fatal signal, kill -9 —
+// it is started again after a delay that doubles with each exit in a row (from
+// AMENDS_WORKER_RESTART_MS, 1 s by default, up to a minute), so one that cannot start does not
+// spin. Each exit and restart is logged. While the worker is down the server keeps receiving
+// webhooks: they are stored, and the new worker takes them up when it starts.
 import { fork } from "node:child_process";
 import { EventEmitter } from "node:events";
 import os from "node:os";
@@ -13,11 +14,16 @@ const STABLE_AFTER_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Starts the worker and resolves once it is ready (the first start must succeed: a worker that
- * cannot load the build at all is a broken release, not a bad moment). Events: "exit"
- * ({ pid, code, signal, restartInMs }), "ready" ({ pid, restarts }).
+ * Forks `script` and resolves once it is ready (its first IPC message). The first start must
+ * succeed: a worker that cannot load the build at all is a broken release, not a bad moment.
+ * Events: "exit" ({ pid, code, signal, restartInMs }), "ready" ({ pid, restarts }).
  */
-export async function superviseWorker({ script, log, restartMs = Number(process.env.AMENDS_WORKER_RESTART_MS ?? 1_000) }) {
+export async function superviseProcess({
+  script,
+  name = "webhook worker",
+  log,
+  restartMs = Number(process.env.AMENDS_WORKER_RESTART_MS ?? 1_000),
+}) {
   const events = new EventEmitter();
   let child = null;
   let ready = false;
@@ -47,12 +53,12 @@ export async function superviseWorker({ script, log, restartMs = Number(process.
           child = null;
           ready = false;
         }
-        reject(new Error(`webhook worker exited with ${signal ?? `code ${code}`}`));
+        reject(new Error(`${name} exited with ${signal ?? `code ${code}`}`));
         if (stopping || !supervised) return;
         if (Date.now() - startedAt >= STABLE_AFTER_MS) exitsInARow = 0;
         const restartInMs = Math.min(restartMs * 2 ** exitsInARow, RESTART_MAX_MS);
         exitsInARow++;
-        log.error({ pid: worker.pid, code, signal, restartInMs, exitsInARow }, "webhook worker exited; restarting it");
+        log.error({ pid: worker.pid, code, signal, restartInMs, exitsInARow }, `${name} exited; restarting it`);
         events.emit("exit", { pid: worker.pid, code, signal, restartInMs });
         restartTimer = setTimeout(restart, restartInMs);
         restartTimer.unref();
@@ -66,7 +72,7 @@ export async function superviseWorker({ script, log, restartMs = Number(process.
     restarts++;
     spawn().then(
       () => {
-        log.info({ pid: child?.pid, restarts }, "webhook worker restarted");
+        log.info({ pid: child?.pid, restarts }, `${name} restarted`);
         events.emit("ready", { pid: child?.pid, restarts });
       },
       // Its exit has scheduled the next try, with a longer delay.

@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 // @ts-expect-error -- plain ESM script without declarations
-import { superviseWorker as untyped } from "../scripts/worker-supervisor.mjs";
+import { superviseProcess as untyped } from "../scripts/worker-supervisor.mjs";
 
 interface Supervisor {
   events: NodeJS.EventEmitter;
@@ -18,7 +18,7 @@ interface Supervisor {
   stop(): Promise<void>;
 }
 type Entry = { level: "info" | "error"; fields: Record<string, unknown>; message: string };
-const superviseWorker = untyped as (options: { script: string; log: unknown; restartMs?: number }) => Promise<Supervisor>;
+const superviseWorker = untyped as (options: { script: string; name?: string; log: unknown; restartMs?: number }) => Promise<Supervisor>;
 
 function recordingLog() {
   const entries: Entry[] = [];
