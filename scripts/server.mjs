@@ -239,12 +239,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   server.listen(port, host, () => {
     console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
     // Started by a supervisor over IPC (the demo, scripts/worker-supervisor.mjs): ready.
-    process.send?.("ready");
+    if (process.connected) process.send?.("ready");
   });
   const stop = () => close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   if (process.send) {
+    if (!process.connected) stop();
     process.once("disconnect", stop);
     // The demo asks for a due sweep now rather than wait for the minute's.
     process.on("message", (message) => {

@@ -37,4 +37,6 @@ const stop = () => worker.stop().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
 process.on("disconnect", stop);
-process.send?.("ready");
+// The server may have died while this worker was starting: then there is no one to work for.
+if (process.send && !process.connected) void stop();
+else process.send?.("ready");
