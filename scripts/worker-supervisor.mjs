@@ -33,8 +33,13 @@ export async function superviseProcess({
   let restarts = 0;
   let restartTimer;
 
+  // The pid of the child that died last: its successor is told (AMENDS_PREVIOUS_PID), so the
+  // worker can release at once what its predecessor held (process.server.ts, releaseClaimsOf).
+  let previousPid = null;
+
   function spawn() {
-    const worker = fork(script, [], { stdio: "inherit" });
+    const env = previousPid === null ? process.env : { ...process.env, AMENDS_PREVIOUS_PID: String(previousPid) };
+    const worker = fork(script, [], { stdio: "inherit", env });
     const startedAt = Date.now();
     child = worker;
     ready = false;
@@ -55,6 +60,7 @@ export async function superviseProcess({
         }
         reject(new Error(`${name} exited with ${signal ?? `code ${code}`}`));
         if (stopping || !supervised) return;
+        previousPid = worker.pid;
         if (Date.now() - startedAt >= STABLE_AFTER_MS) exitsInARow = 0;
         const restartInMs = Math.min(restartMs * 2 ** exitsInARow, RESTART_MAX_MS);
         exitsInARow++;

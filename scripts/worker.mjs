@@ -9,7 +9,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
 
 const build = await import(pathToFileURL(buildPath).href);
-const worker = build.entry.module.startWebhookWorker();
+// Restarted after a worker died (scripts/worker-supervisor.mjs): what it held is released first.
+const previousPid = Number(process.env.AMENDS_PREVIOUS_PID) || undefined;
+const worker = build.entry.module.startWebhookWorker({ previousPid });
 
 process.on("message", (message) => {
   if (message === "kick") worker.processor.kick();

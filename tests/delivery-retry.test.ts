@@ -13,7 +13,14 @@ import type { ShopifyLookups } from "../app/shopify/lookups.server";
 import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
 import { WebhookIntake } from "../app/webhooks/intake.server";
 import type { ProcessorDeps } from "../app/webhooks/process.server";
-import { CLAIM_EXPIRES_MS, MAX_ATTEMPTS, nextAttemptAt, processPendingDeliveries } from "../app/webhooks/process.server";
+import {
+  CLAIM_EXPIRES_MS,
+  MAX_ATTEMPTS,
+  STOPPED_WHILE_IN_HAND,
+  nextAttemptAt,
+  processPendingDeliveries,
+  releaseClaimsOf,
+} from "../app/webhooks/process.server";
 import { clearShop, databaseFor, testDatabases } from "./support/databases";
 import { orderPayload, webhookHeaders } from "./fixtures/webhooks";
 
@@ -147,6 +154,43 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
     await runA;
     expect(await row(delivery.id)).toMatchObject({ status: "processed", attempts: 2 });
     expect(await db.orderRecord.count({ where: { shop } })).toBe(1);
+  });
+
+  /** A worker that dies in the middle of the delivery: its Shopify call never comes back. */
+  async function claimAndDie(claimant: string, at: Date) {
+    let asked: () => void = () => {};
+    const inHand = new Promise<void>((resolve) => (asked = resolve));
+    const dying = shopifyLookups(() => {
+      asked();
+      return new Promise(() => {});
+    });
+    void processPendingDeliveries({ ...deps(dying, at), claimant });
+    await inHand;
+  }
+
+  it("a restarted worker takes up at once what its dead predecessor held", async () => {
+    const delivery = await receive("#2003");
+    const at = new Date(delivery.receivedAt.getTime() + 1_000);
+    await claimAndDie("host-a:111", at);
+    expect(await row(delivery.id)).toMatchObject({ status: "processing", claimedBy: "host-a:111" });
+
+    // Another host's dead worker is not this one's to release.
+    expect(await releaseClaimsOf(db, "host-b:111", at)).toBe(0);
+    expect(await releaseClaimsOf(db, "host-a:111", at)).toBe(1);
+    const lookups = shopifyLookups(() => Promise.resolve(PROFILE));
+    expect(await processPendingDeliveries({ ...deps(lookups, new Date(at.getTime() + 1_000)), claimant: "host-a:222" })).toBe(1);
+    expect(await row(delivery.id)).toMatchObject({ status: "processed", attempts: 2, claimedBy: null });
+  });
+
+  it("fails a delivery that was in hand each time the worker died, rather than take it up again", async () => {
+    const delivery = await receive("#2004");
+    const at = new Date(delivery.receivedAt.getTime() + 1_000);
+    for (let death = 1; death <= MAX_ATTEMPTS; death++) {
+      await claimAndDie(`host-a:${death}`, at);
+      await releaseClaimsOf(db, `host-a:${death}`, at);
+    }
+    expect(await row(delivery.id)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, error: STOPPED_WHILE_IN_HAND });
+    expect(await failedDeliveries(db, shop)).toEqual([expect.objectContaining({ id: delivery.id, error: STOPPED_WHILE_IN_HAND })]);
   });
 
   it("two processors racing over a backlog act on each delivery once", async () => {

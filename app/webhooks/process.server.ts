@@ -1,15 +1,20 @@
 // Acts on stored webhook deliveries, oldest first, outside the request that received them.
 // A delivery is claimed by a conditional update, so two processes never act on the same one;
-// a claim expires CLAIM_EXPIRES_MS after it was taken (a crash mid-delivery), and every write
-// of the claimant is fenced by `attempts`, so one whose claim expired cannot overwrite the next
-// claimant's outcome. Outcomes:
+// a claim expires CLAIM_EXPIRES_MS after it was taken (a crash mid-delivery) — at once when the
+// restarted worker releases its dead predecessor's claims — and every write of the claimant is
+// fenced by `attempts`, so one whose claim expired cannot overwrite the next claimant's outcome.
+// A delivery that was in hand each time the worker died, MAX_ATTEMPTS times, is failed rather
+// than taken up again (it may be what kills it). Outcomes:
 //   processed – done (or stale: older than what Amends already holds, nothing rolled back)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries, spaced by exponential backoff
 //               with jitter; the error is kept and the merchant can replay it
+import { hostname } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
 import { ZodError } from "zod";
+
+import type { Prisma } from "@prisma/client";
 
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
@@ -33,11 +38,44 @@ export function nextAttemptAt(now: Date, attempt: number, random: number): Date 
   return new Date(now.getTime() + ceiling / 2 + (ceiling / 2) * random);
 }
 
+/** This process as a claimant: host and pid, which the worker's supervisor also knows. */
+export function workerName(pid = process.pid): string {
+  return `${hostname()}:${pid}`;
+}
+
+/** The error kept on a delivery that was in hand each time the worker stopped. */
+export const STOPPED_WHILE_IN_HAND = `Amends stopped ${MAX_ATTEMPTS} times while acting on this delivery`;
+
+/**
+ * Puts back in line the deliveries `where` selects among those claimed and not finished; one
+ * already tried MAX_ATTEMPTS times is failed instead. Returns how many were released.
+ */
+async function releaseClaims(db: Database, where: Prisma.WebhookDeliveryWhereInput, now: Date): Promise<number> {
+  const held = { status: "processing", processedAt: null, ...where };
+  await db.webhookDelivery.updateMany({
+    where: { ...held, attempts: { gte: MAX_ATTEMPTS } },
+    data: { status: "failed", error: STOPPED_WHILE_IN_HAND, processedAt: now, claimedAt: null, claimedBy: null },
+  });
+  const released = await db.webhookDelivery.updateMany({
+    where: held,
+    data: { status: "received", claimedAt: null, claimedBy: null },
+  });
+  return released.count;
+}
+
+/** A restarted worker's first step: its dead predecessor's claims (`claimant`, see
+ * workerName) are released now rather than when they expire. */
+export function releaseClaimsOf(db: Database, claimant: string, now = new Date()): Promise<number> {
+  return releaseClaims(db, { claimedBy: claimant }, now);
+}
+
 export interface ProcessorDeps {
   db: Database;
   lookups: ShopifyLookups;
   log: Logger;
   clock?: () => Date;
+  /** Who claims (WebhookDelivery.claimedBy); this process by default (workerName()). */
+  claimant?: string;
   /** [0, 1), for the retry jitter; Math.random unless a test fixes it. */
   random?: () => number;
   /** Told of incidents a delivery opened, once it is processed (automatic remediation). */
@@ -66,14 +104,7 @@ export async function processPendingDeliveries(
   // Claims older than CLAIM_EXPIRES_MS: the process that held them died. (No claimedAt: a claim
   // taken before the column existed, which only receivedAt can date.)
   const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
-  await db.webhookDelivery.updateMany({
-    where: {
-      status: "processing",
-      processedAt: null,
-      OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }],
-    },
-    data: { status: "received", claimedAt: null },
-  });
+  await releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
   const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
   const waiting = await db.webhookDelivery.findMany({
     where: due,
@@ -89,7 +120,12 @@ export async function processPendingDeliveries(
     if (holdOff()) break;
     const claimed = await db.webhookDelivery.updateMany({
       where: { id, ...due },
-      data: { status: "processing", claimedAt: deps.clock?.() ?? new Date(), attempts: { increment: 1 } },
+      data: {
+        status: "processing",
+        claimedAt: deps.clock?.() ?? new Date(),
+        claimedBy: deps.claimant ?? workerName(),
+        attempts: { increment: 1 },
+      },
     });
     if (claimed.count === 0) continue; // another process has it
     await processOne(deps, id);
@@ -112,7 +148,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
   const finish = async (status: string, outcome: string, error: string | null = null) => {
     const processedAt = deps.clock?.() ?? new Date();
     // updateMany: shop/redact deletes its own delivery along with the shop's data.
-    await db.webhookDelivery.updateMany({ where: held, data: { status, error, processedAt, claimedAt: null, nextAttemptAt: null } });
+    await db.webhookDelivery.updateMany({ where: held, data: { status, error, processedAt, claimedAt: null, claimedBy: null, nextAttemptAt: null } });
     webhookDeliveries.inc({ topic: delivery.topic, outcome });
     processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
   };
@@ -159,7 +195,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn({ err: error, attempt: delivery.attempts, nextAttemptAt: retryAt }, "delivery failed; will retry");
     await db.webhookDelivery.updateMany({
       where: held,
-      data: { status: "received", error: message, claimedAt: null, nextAttemptAt: retryAt },
+      data: { status: "received", error: message, claimedAt: null, claimedBy: null, nextAttemptAt: retryAt },
     });
   }
 }

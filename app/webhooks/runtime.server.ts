@@ -14,7 +14,7 @@ import { shopifyLookups } from "../shopify/lookups.server";
 import { openDeliveryStore } from "./delivery-store.server";
 import { WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
-import { processPendingDeliveries } from "./process.server";
+import { processPendingDeliveries, releaseClaimsOf, workerName } from "./process.server";
 
 export class DeliveryProcessor {
   private running = false;
@@ -164,7 +164,10 @@ export interface WebhookWorker {
 
 /** The processor and the due sweep. The production server runs them in a worker process of
  * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
-export function startWebhookWorker(): WebhookWorker {
+export function startWebhookWorker(options: {
+  /** The pid of this host's worker that died before this one: its claims are released first. */
+  previousPid?: number;
+} = {}): WebhookWorker {
   const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger });
   const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
@@ -177,7 +180,18 @@ export function startWebhookWorker(): WebhookWorker {
     from: config.SMTP_FROM ?? "",
     log: logger,
   });
-  processor.start();
+  let stopped = false;
+  if (options.previousPid) {
+    const claimant = workerName(options.previousPid);
+    void releaseClaimsOf(db(), claimant)
+      .then(
+        (released) => logger.info({ claimant, released }, "deliveries held by the worker that stopped are back in line"),
+        (error: unknown) => logger.error({ err: error, claimant }, "could not release the stopped worker's deliveries; they wait for their claims to expire"),
+      )
+      .finally(() => {
+        if (!stopped) processor.start();
+      });
+  } else processor.start();
   sweeper.start();
   remediator.start();
   outbox.start();
@@ -198,6 +212,7 @@ export function startWebhookWorker(): WebhookWorker {
       sweeper.resume();
     },
     async stop() {
+      stopped = true;
       processor.stop();
       sweeper.stop();
       remediator.stop();

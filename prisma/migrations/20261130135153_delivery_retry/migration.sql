@@ -8,3 +8,6 @@ CREATE TABLE "HealthProbe" (
     "checkedAt" DATETIME NOT NULL
 );
 
+-- AlterTable
+ALTER TABLE "WebhookDelivery" ADD COLUMN "claimedBy" TEXT;
+

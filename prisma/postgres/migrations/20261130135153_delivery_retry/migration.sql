@@ -10,3 +10,6 @@ CREATE TABLE "HealthProbe" (
     CONSTRAINT "HealthProbe_pkey" PRIMARY KEY ("id")
 );
 
+-- AlterTable
+ALTER TABLE "WebhookDelivery" ADD COLUMN     "claimedBy" TEXT;
+
