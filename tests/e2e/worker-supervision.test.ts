@@ -1,9 +1,11 @@
 // kill -9 of the webhook worker under the production server (the production build, the real
 // worker process): /healthz says the worker is down while it is, webhooks are still received
 // and stored meanwhile, the supervisor starts the worker again, /healthz is healthy again, and
-// the delivery that arrived while it was down is acted on.
+// the delivery that arrived while it was down is acted on, as is the one the killed worker had in
+// hand (released at once by its successor, not five minutes later when its claim expires).
 import { once } from "node:events";
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -86,6 +88,12 @@ describe("the webhook worker under supervision", () => {
     const during = await deliver("#6001");
     expect(during.status).toBe(200);
     expect(await db.webhookDelivery.count({ where: { shop: SHOP, eventId: during.eventId } })).toBe(1);
+    // What the killed worker had in hand when it died, as its claim records it.
+    const inHand = await deliver("#6002");
+    await db.webhookDelivery.updateMany({
+      where: { shop: SHOP, eventId: inHand.eventId },
+      data: { status: "processing", attempts: 1, claimedAt: new Date(), claimedBy: `${hostname()}:${killed}` },
+    });
 
     await back;
     expect(supervisor.process?.pid).not.toBe(killed);
@@ -94,5 +102,6 @@ describe("the webhook worker under supervision", () => {
     expect(after.status).toBe(200);
     expect(after.report).toMatchObject({ status: "ok", failed: [] });
     expect(await settled(during.eventId)).toBe("processed");
+    expect(await settled(inHand.eventId)).toBe("processed");
   });
 });
