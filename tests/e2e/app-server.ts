@@ -50,6 +50,14 @@ export interface RunningAdmin {
   close(): Promise<void>;
 }
 
+/** Builds (once per run) and points this process's environment (which children inherit) at
+ * the build, in demo mode for `shop`. */
+export async function useProductionBuild(shop: string, { worker = false } = {}): Promise<void> {
+  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
+  await buildOnce();
+  process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
+}
+
 /** The worker's supervisor, as scripts/worker-supervisor.mjs returns it. */
 export interface WorkerSupervisor {
   events: NodeJS.EventEmitter;
@@ -68,9 +76,7 @@ export interface RunningServer {
 /** Builds (once per run) and starts the production server in demo mode for `shop`.
  * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
 export async function startServer(shop: string, { worker = false } = {}): Promise<RunningServer> {
-  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
-  await buildOnce();
-  process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
+  await useProductionBuild(shop, { worker });
   // @ts-expect-error -- plain ESM script without declarations
   const started = (await import("../../scripts/server.mjs")) as {
     createServer: () => Promise<{ server: Server; close: () => Promise<void>; worker: WorkerSupervisor | null }>;
