@@ -20,6 +20,17 @@ export async function failedDeliveries(db: Database, shop: string, take = 50) {
   });
 }
 
+/** Deliveries that failed at least once and wait to be tried again (or were replayed): the
+ * merchant sees they are not acted on yet, and when the next try is. */
+export async function deliveriesBeingRetried(db: Database, shop: string, take = 50) {
+  return db.webhookDelivery.findMany({
+    where: { shop, status: { in: ["received", "processing"] }, error: { not: null } },
+    orderBy: { receivedAt: "desc" },
+    take,
+    select: { id: true, topic: true, error: true, attempts: true, receivedAt: true, nextAttemptAt: true },
+  });
+}
+
 /**
  * Puts a failed delivery back in line, for the processor to act on it as it does any delivery
  * (the same duplicate and staleness guards, a fresh set of retries). Only from `failed`: a

@@ -10,14 +10,27 @@ import { requireAdmin } from "../admin-auth.server";
 import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
 import { logger } from "../logger.server";
-import { failedDeliveries, replayDelivery } from "../models/delivery.server";
+import { deliveriesBeingRetried, failedDeliveries, replayDelivery } from "../models/delivery.server";
 import { shopClock } from "../models/shop.server";
 import { wakeWebhookProcessor } from "../webhooks/runtime.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [deliveries, clock] = await Promise.all([failedDeliveries(db(), shop), shopClock(db(), shop)]);
-  return { deliveries, clock };
+  const [deliveries, retrying, clock] = await Promise.all([
+    failedDeliveries(db(), shop),
+    deliveriesBeingRetried(db(), shop),
+    shopClock(db(), shop),
+  ]);
+  // Decided here, once: the page renders the same on the server and in the browser.
+  const now = Date.now();
+  return {
+    deliveries,
+    retrying: retrying.map(({ nextAttemptAt, ...delivery }) => ({
+      ...delivery,
+      nextTry: nextAttemptAt && nextAttemptAt.getTime() > now ? nextAttemptAt : null,
+    })),
+    clock,
+  };
 };
 
 const replayInput = z.object({ intent: z.literal("replay"), id: z.string().min(1) });
@@ -39,7 +52,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function FailedDeliveries() {
-  const { deliveries, clock } = useLoaderData<typeof loader>();
+  const { deliveries, retrying, clock } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" ? navigation.formData?.get("id") : null;
@@ -54,7 +67,7 @@ export default function FailedDeliveries() {
         <Layout.Section>
           <Card padding="0">
             {deliveries.length === 0 ? (
-              <EmptyState heading="Every webhook was acted on" image="">
+              <EmptyState heading="No webhook has failed for good" image="">
                 <p>When Shopify tells Amends about an order and Amends cannot act on it after several tries, it is listed here with the reason.</p>
               </EmptyState>
             ) : (
@@ -96,6 +109,24 @@ export default function FailedDeliveries() {
             )}
           </Card>
         </Layout.Section>
+        {retrying.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Not acted on yet: being tried again
+                </Text>
+                {retrying.map((delivery) => (
+                  <Text as="p" key={delivery.id}>
+                    {delivery.topic}, received {formatShopTime(delivery.receivedAt, clock)}:{" "}
+                    {delivery.nextTry ? `next try ${formatShopTime(delivery.nextTry, clock)}` : "being tried now"}
+                    . Last time: {delivery.error}
+                  </Text>
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );
