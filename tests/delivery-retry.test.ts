@@ -27,14 +27,16 @@ import { orderPayload, webhookHeaders } from "./fixtures/webhooks";
 const SECRET = "retry-secret";
 const PROFILE = { name: "Super Toys", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es", email: null };
 
-/** Shopify's answer to "what is this shop", as the test decides it: fails, waits, or answers. */
+/** Shopify's answer to "what is this shop", as the test decides it: fails, waits, or answers.
+ * `calls` counts the questions about the test's own shops (PostgreSQL is shared by the run's
+ * files, so a processor here may also meet other files' deliveries). */
 function shopifyLookups(profile: () => Promise<typeof PROFILE>): ShopifyLookups & { calls: number } {
   const lookups = {
     calls: 0,
     inventoryItemStock: () => Promise.reject(new Error("not used in this suite")),
     fulfilmentLocations: () => Promise.reject(new Error("not used in this suite")),
-    shopProfile: () => {
-      lookups.calls++;
+    shopProfile: (shop: string) => {
+      if (shop.startsWith("retry-")) lookups.calls++;
       return profile();
     },
   };
@@ -53,7 +55,11 @@ describe("the retry schedule", () => {
   });
 });
 
-describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
+describe.each(testDatabases())("delivery retries on $name", ({ name, url }) => {
+  // The processor serves every shop. PostgreSQL is shared by the run's files, so the tests that
+  // move the clock hours ahead (and would take up, or fail, other files' deliveries) run on this
+  // file's own SQLite database; the race runs on both, at the real time.
+  const ownDatabase = it.skipIf(name === "postgres");
   const db: Database = databaseFor(url);
   const store = openDeliveryStore(url);
   const intake = new WebhookIntake({ store, secret: SECRET });
@@ -85,7 +91,7 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
   const deps = (lookups: ShopifyLookups, at: Date): ProcessorDeps => ({ db, lookups, log: logger, clock: () => at, random: () => 0.5 });
   const row = (id: string) => db.webhookDelivery.findUniqueOrThrow({ where: { id } });
 
-  it("retries a failed delivery later and later, then fails it for good with the reason", async () => {
+  ownDatabase("retries a failed delivery later and later, then fails it for good with the reason", async () => {
     const lookups = shopifyLookups(unreachable);
     const delivery = await receive("#2001");
     let at = new Date(delivery.receivedAt.getTime() + 1_000);
@@ -122,7 +128,7 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
     expect(lookups.calls).toBe(MAX_ATTEMPTS);
   });
 
-  it("never takes a claimed delivery from a live processor, however long it waited before; takes it over once the claim expires", async () => {
+  ownDatabase("never takes a claimed delivery from a live processor, however long it waited before; takes it over once the claim expires", async () => {
     const delivery = await receive("#2002");
     // It waited ten minutes in a backlog before processor A claimed it.
     const claimedAt = new Date(delivery.receivedAt.getTime() + 10 * 60_000);
@@ -139,13 +145,13 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
 
     // B, a minute later: A's claim holds.
     const lookupsB = shopifyLookups(() => Promise.resolve(PROFILE));
-    expect(await processPendingDeliveries(deps(lookupsB, new Date(claimedAt.getTime() + 60_000)))).toBe(0);
+    await processPendingDeliveries(deps(lookupsB, new Date(claimedAt.getTime() + 60_000)));
     expect(lookupsB.calls).toBe(0);
     expect(await row(delivery.id)).toMatchObject({ status: "processing", attempts: 1 });
 
     // A went silent past the claim's life (a crash, as far as anyone can tell): B takes over.
     const later = new Date(claimedAt.getTime() + CLAIM_EXPIRES_MS + 1_000);
-    expect(await processPendingDeliveries(deps(lookupsB, later))).toBe(1);
+    await processPendingDeliveries(deps(lookupsB, later));
     expect(lookupsB.calls).toBe(1);
     expect(await row(delivery.id)).toMatchObject({ status: "processed", attempts: 2, error: null });
 
@@ -168,7 +174,7 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
     await inHand;
   }
 
-  it("a restarted worker takes up at once what its dead predecessor held", async () => {
+  ownDatabase("a restarted worker takes up at once what its dead predecessor held", async () => {
     const delivery = await receive("#2003");
     const at = new Date(delivery.receivedAt.getTime() + 1_000);
     await claimAndDie("host-a:111", at);
@@ -178,11 +184,11 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
     expect(await releaseClaimsOf(db, "host-b:111", at)).toBe(0);
     expect(await releaseClaimsOf(db, "host-a:111", at)).toBe(1);
     const lookups = shopifyLookups(() => Promise.resolve(PROFILE));
-    expect(await processPendingDeliveries({ ...deps(lookups, new Date(at.getTime() + 1_000)), claimant: "host-a:222" })).toBe(1);
+    await processPendingDeliveries({ ...deps(lookups, new Date(at.getTime() + 1_000)), claimant: "host-a:222" });
     expect(await row(delivery.id)).toMatchObject({ status: "processed", attempts: 2, claimedBy: null });
   });
 
-  it("fails a delivery that was in hand each time the worker died, rather than take it up again", async () => {
+  ownDatabase("fails a delivery that was in hand each time the worker died, rather than take it up again", async () => {
     const delivery = await receive("#2004");
     const at = new Date(delivery.receivedAt.getTime() + 1_000);
     for (let death = 1; death <= MAX_ATTEMPTS; death++) {
@@ -197,10 +203,9 @@ describe.each(testDatabases())("delivery retries on $name", ({ url }) => {
     await db.shop.update({ where: { domain: shop }, data: { currencyCode: "EUR", timeZone: "Europe/Madrid", primaryLocale: "es", country: "ES" } });
     const received = [];
     for (let i = 0; i < 12; i++) received.push(await receive(`#30${String(i).padStart(2, "0")}`));
-    const at = new Date(Math.max(...received.map((d) => d.receivedAt.getTime())) + 20 * 60_000);
+    const at = new Date();
     const lookups = shopifyLookups(() => Promise.resolve(PROFILE));
-    const [a, b] = await Promise.all([processPendingDeliveries(deps(lookups, at)), processPendingDeliveries(deps(lookups, at))]);
-    expect(a + b).toBe(12);
+    await Promise.all([processPendingDeliveries(deps(lookups, at)), processPendingDeliveries(deps(lookups, at))]);
     const rows = await db.webhookDelivery.findMany({ where: { shop }, select: { status: true, attempts: true } });
     expect(rows).toHaveLength(12);
     expect(rows.every((r) => r.status === "processed" && r.attempts === 1)).toBe(true);
