@@ -50,3 +50,4 @@ export { serverLimits, startWebhookWorker, webhookRuntime } from "./webhooks/run
 export { readBodyWithin } from "./webhooks/body.server";
 export { healthCheck, metricsSnapshot, metricsText } from "./health.server";
 export { metricsAccess } from "./metrics.server";
+export { logger } from "./logger.server";

@@ -69,6 +69,13 @@ export const envSchema = z
       .int("must be a whole number of seconds")
       .min(2, "must be at least 2 seconds")
       .default(300),
+    /** GET /healthz answers 503 once a delivery has waited this long to be acted on (the worker
+     * is down, stuck, or cannot keep up). Longer than a flash sale's backlog takes to clear. */
+    HEALTH_BACKLOG_MAX_AGE_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int("must be a whole number of seconds")
+      .min(30, "must be at least 30 seconds (the worker looks for work every 5 seconds)")
+      .default(600),
     /** Where customer e-mails are sent from (nodemailer's URL: smtp://user:pass@host:587, or
      * smtps:// for TLS from the start). Unset: e-mail is off, and messages wait in the outbox. */
     SMTP_URL: z

@@ -70,3 +70,8 @@ export function metricsAccess(authorization: string | null | undefined): boolean
   const expected = createHash("sha256").update(config.METRICS_TOKEN).digest();
   return timingSafeEqual(given, expected);
 }
+export const dueSweepFailures = new Counter({
+  name: "amends_due_sweep_failures_total",
+  help: "Orders the due sweep could not check (logged with shop and order, skipped, looked at again later).",
+  registers: [registry],
+});

@@ -11,9 +11,12 @@
 //   5. three URLs: the admin; the customer view (scripts/customer-view.ts), the extension's
 //      screens on a demo customer's order page; and the mailbox, where a local SMTP server
 //      (smtp-server) lists every e-mail the store sends its customers. Ctrl-C stops everything.
+// The app runs in a process of its own, under the same supervisor as its webhook worker
+// (scripts/worker-supervisor.mjs): if it dies (a crash, a fatal signal), it is started again,
+// and its worker likewise under it. The emulator, mailbox and customer view live in this process.
 // Demo mode refuses NODE_ENV=production (it opens the admin without a login).
+import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import type { Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -106,17 +109,13 @@ async function main() {
   const { adminClientFor } = await import("../app/shopify/admin.server");
   await saveShopProfile(db, SHOP, await fetchShopProfile(await adminClientFor(SHOP, db)));
 
+  const { logger } = await import("../app/logger.server");
+  Object.assign(process.env, { PORT: String(PORT), HOST_BIND: "127.0.0.1" });
   // @ts-expect-error -- plain ESM script without declarations
-  const { createServer } = (await import("./server.mjs")) as {
-    createServer: () => Promise<{ server: Server; close: () => Promise<void>; sweep: () => Promise<void> }>;
-  };
-  const app = await createServer();
-  await new Promise<void>((resolve, reject) => {
-    app.server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`Port ${PORT} is in use: run PORT=3100 npm run demo`) : error),
-    );
-    app.server.listen(PORT, "127.0.0.1", resolve);
-  });
+  const { superviseProcess } = (await import("./worker-supervisor.mjs")) as { superviseProcess: SuperviseProcess };
+  const app = await superviseProcess({ script: path.join(root, "scripts/server.mjs"), name: "the demo's app server", log: logger }).catch(
+    (error: unknown) => fail(`The app did not start (${String(error)}). If port ${PORT} is in use, run PORT=3100 npm run demo.`),
+  );
 
   // The customer's side: a customer with a delivered order other than the scenario's, signed
   // in to their order page, the extension calling this app.
@@ -140,7 +139,7 @@ async function main() {
     stopping = true;
     console.log("\nStopping the demo…");
     await emulator.close();
-    await app.close();
+    await app.stop();
     mailbox.close();
     await customerView.close();
     await mail.close();
@@ -173,7 +172,7 @@ async function main() {
   await settle(db);
   // The time-based rules (late fulfilment, late or lost parcels) run in the due sweep, which
   // the app's worker runs every minute; ask for one now rather than make the demo wait.
-  await app.sweep();
+  await sweepNow(app);
   await settle(db);
 
   console.log("  5/5 incidents Amends opened, by status:");
@@ -194,6 +193,28 @@ async function main() {
   console.log(`  Health:   http://localhost:${PORT}/healthz   Metrics: http://localhost:${PORT}/metrics`);
   console.log(`  Emulator: ${emulator.graphqlUrl(SHOP)}`);
   console.log("\nCtrl-C stops the demo.");
+}
+
+interface SupervisedApp {
+  process: ChildProcess | null;
+  stop(): Promise<void>;
+}
+type SuperviseProcess = (options: { script: string; name: string; log: unknown }) => Promise<SupervisedApp>;
+
+/** Asks the app server for a due sweep now and waits for it and the remediation it started. */
+function sweepNow(app: SupervisedApp): Promise<void> {
+  const child = app.process;
+  if (!child) return Promise.reject(new Error("the app is restarting; try again in a moment"));
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; error?: string }) => {
+      if (message?.type !== "swept") return;
+      child.off("message", onMessage);
+      if (message.error) reject(new Error(message.error));
+      else resolve();
+    };
+    child.on("message", onMessage);
+    child.send("sweep");
+  });
 }
 
 type Seeded = ReturnType<typeof seedDemoShop>;

@@ -2,9 +2,7 @@
 // Amends' production server. Webhooks, /healthz and /metrics are answered here, on node:http,
 // without the Remix request pipeline (which costs ~90 % of a bare server's throughput here, see
 // bench/RESULTS.md); everything else goes to the Remix app through Express, as remix-serve does.
-import { fork } from "node:child_process";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -12,40 +10,49 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 
+import { superviseProcess } from "./worker-supervisor.mjs";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
 
-/** Starts the webhook worker (scripts/worker.mjs) at a lower priority than this process. */
-async function startWorker() {
-  const worker = fork(path.join(root, "scripts/worker.mjs"), [], { stdio: "inherit" });
-  await new Promise((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("exit", (code) => reject(new Error(`webhook worker exited with code ${code}`)));
-  });
-  try {
-    os.setPriority(worker.pid, 10);
-  } catch {
-    // Not permitted here: the worker runs at normal priority.
-  }
+/** Starts the webhook worker (scripts/worker.mjs) at a lower priority than this process, under
+ * a supervisor that restarts it if it exits (scripts/worker-supervisor.mjs). */
+async function startWorker(log) {
+  const supervisor = await superviseProcess({ script: path.join(root, "scripts/worker.mjs"), name: "webhook worker", log });
   let pending = false;
   let asked = 0;
+  const current = () => {
+    const worker = supervisor.process;
+    return worker?.connected ? worker : null;
+  };
   return {
-    worker,
+    supervisor,
+    running: () => supervisor.running(),
+    stop: () => supervisor.stop(),
     /** Runs the due sweep now and resolves when it and the remediation it started are done. */
     sweep() {
-      return new Promise((resolve) => {
+      const worker = current();
+      if (!worker) return Promise.reject(new Error("the webhook worker is not running; it is being restarted"));
+      return new Promise((resolve, reject) => {
+        const onExit = () => {
+          worker.off("message", onMessage);
+          reject(new Error("the webhook worker exited during the sweep"));
+        };
         const onMessage = (message) => {
           if (message?.type !== "swept") return;
           worker.off("message", onMessage);
+          worker.off("exit", onExit);
           resolve();
         };
         worker.on("message", onMessage);
+        worker.once("exit", onExit);
         worker.send("sweep");
       });
     },
     /** The worker's metrics (deliveries processed, lag, incidents opened), or none within 1 s. */
     metrics() {
-      if (!worker.connected) return Promise.resolve([]);
+      const worker = current();
+      if (!worker) return Promise.resolve([]);
       const id = ++asked;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
@@ -63,18 +70,19 @@ async function startWorker() {
       });
     },
     pause() {
-      if (worker.connected) worker.send("pause");
+      current()?.send("pause");
     },
     resume() {
-      if (worker.connected) worker.send("resume");
+      current()?.send("resume");
     },
-    // Many stores in a burst wake the worker once.
+    // Many stores in a burst wake the worker once. While it is down, nothing to wake: the
+    // restarted worker takes up what was stored meanwhile.
     kick() {
-      if (pending || !worker.connected) return;
+      if (pending || !current()) return;
       pending = true;
       setTimeout(() => {
         pending = false;
-        if (worker.connected) worker.send("kick");
+        current()?.send("kick");
       }, 20).unref();
     },
   };
@@ -153,9 +161,11 @@ export async function createServer() {
           resume() {},
           sweep: () => Promise.resolve(),
           metrics: () => Promise.resolve([]),
-          worker: null,
+          running: () => undefined,
+          stop: () => Promise.resolve(),
+          supervisor: null,
         }
-      : await startWorker();
+      : await startWorker(entry.logger);
   const runtime = entry.webhookRuntime(() => worker.kick());
   const watch = watchIntake(runtime.intake, worker);
 
@@ -185,7 +195,7 @@ export async function createServer() {
       // intake and its limit, never the Remix route.
       if (pathname === "/webhooks") return webhook(req, res);
       if (req.method === "GET" && url === "/healthz")
-        return answer(res, entry.healthCheck(), "application/json");
+        return answer(res, entry.healthCheck({ workerRunning: worker.running() }), "application/json");
       if (pathname === "/metrics") return metrics(req, res);
       // Nothing else Amends serves takes a body near the webhook limit.
       if (Number(req.headers["content-length"]) > limits.maxBody) return tooLarge(res);
@@ -259,7 +269,11 @@ export async function createServer() {
   function answer(res, promise, contentType) {
     promise.then(
       ({ status, body }) => res.writeHead(status, { "Content-Type": contentType }).end(body),
-      (error) => res.writeHead(500).end(String(error)),
+      (error) => {
+        // The error's text (a database's, a file path) is for the log, not a public answer.
+        entry.logger.error({ err: error, url: res.req?.url }, "request failed");
+        res.writeHead(500).end("Internal error; see the app's log");
+      },
     );
   }
 
@@ -271,27 +285,34 @@ export async function createServer() {
     server.closeIdleConnections?.();
     await closed;
     await runtime.intake.drain();
-    await new Promise((resolve) => {
-      if (!worker.worker || worker.worker.exitCode !== null) return resolve();
-      worker.worker.once("exit", resolve);
-      worker.worker.kill("SIGTERM");
-      // The worker finishes the delivery in hand; one that takes longer is ended. Nothing is
-      // lost: an unfinished delivery is stored and is taken up again at the next start.
-      setTimeout(() => worker.worker.kill("SIGKILL"), 5_000).unref();
-    });
+    await worker.stop();
   }
 
-  return { server, runtime, close, sweep: () => worker.sweep() };
+  return { server, runtime, close, sweep: () => worker.sweep(), worker: worker.supervisor };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST_BIND ?? "0.0.0.0";
-  const { server, close } = await createServer();
-  server.listen(port, host, () =>
-    console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`),
-  );
+  const { server, close, sweep } = await createServer();
+  server.listen(port, host, () => {
+    console.log(`Amends listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
+    // Started by a supervisor over IPC (the demo, scripts/worker-supervisor.mjs): ready.
+    if (process.connected) process.send?.("ready");
+  });
   const stop = () => close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (process.send) {
+    if (!process.connected) stop();
+    process.once("disconnect", stop);
+    // The demo asks for a due sweep now rather than wait for the minute's.
+    process.on("message", (message) => {
+      if (message !== "sweep") return;
+      sweep().then(
+        () => process.send?.({ type: "swept" }),
+        (error) => process.send?.({ type: "swept", error: String(error) }),
+      );
+    });
+  }
 }

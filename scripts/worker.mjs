@@ -9,7 +9,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
 
 const build = await import(pathToFileURL(buildPath).href);
-const worker = build.entry.module.startWebhookWorker();
+// Restarted after a worker died (scripts/worker-supervisor.mjs): what it held is released first.
+const previousPid = Number(process.env.AMENDS_PREVIOUS_PID) || undefined;
+const worker = build.entry.module.startWebhookWorker({ previousPid });
 
 process.on("message", (message) => {
   if (message === "kick") worker.processor.kick();
@@ -37,4 +39,6 @@ const stop = () => worker.stop().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
 process.on("disconnect", stop);
-process.send?.("ready");
+// The server may have died while this worker was starting: then there is no one to work for.
+if (process.send && !process.connected) void stop();
+else process.send?.("ready");

@@ -382,7 +382,7 @@ describe.each(testDatabases())("a whole day of a store on $name", ({ name, url: 
     expect(await openedIncidents()).toEqual(sorted([...event, ...evening]));
     expect(first.opened).toHaveLength(news(before, sorted([...event, ...evening])).length);
     // Sweeping again at once finds nothing due.
-    expect(await sweepDueOrders(db, new Date(END_OF_DAY))).toEqual({ checked: 0, opened: [] });
+    expect(await sweepDueOrders(db, new Date(END_OF_DAY))).toEqual({ checked: 0, opened: [], failed: [] });
 
     // The scheduler keeps sweeping: each evening, and on Monday morning, exactly what time has
     // made late by then appears, and nothing before its time; a parcel's incident escalates.

@@ -10,6 +10,55 @@ export async function deliveriesNeedingAttention(db: Database, shop: string, tak
   });
 }
 
+/** The deliveries the merchant can replay: those that failed after every retry. */
+export async function failedDeliveries(db: Database, shop: string, take = 50) {
+  return db.webhookDelivery.findMany({
+    where: { shop, status: "failed" },
+    orderBy: { receivedAt: "desc" },
+    take,
+    select: { id: true, topic: true, error: true, attempts: true, receivedAt: true, processedAt: true },
+  });
+}
+
+/** Deliveries that failed at least once and wait to be tried again (or were replayed): the
+ * merchant sees they are not acted on yet, and when the next try is. */
+export async function deliveriesBeingRetried(db: Database, shop: string, take = 50) {
+  return db.webhookDelivery.findMany({
+    where: { shop, status: { in: ["received", "processing"] }, error: { not: null } },
+    orderBy: { receivedAt: "desc" },
+    take,
+    select: { id: true, topic: true, error: true, attempts: true, receivedAt: true, nextAttemptAt: true },
+  });
+}
+
+/**
+ * Puts a failed delivery back in line, for the processor to act on it as it does any delivery
+ * (the same duplicate and staleness guards, a fresh set of retries). Only from `failed`: a
+ * second click, or a replay already under way, changes nothing. True when it was put back.
+ */
+export async function replayDelivery(db: Database, shop: string, id: string): Promise<boolean> {
+  const replayed = await db.webhookDelivery.updateMany({
+    where: { id, shop, status: "failed" },
+    data: { status: "received", attempts: 0, nextAttemptAt: null, claimedAt: null, processedAt: null },
+  });
+  return replayed.count === 1;
+}
+
+/** When the longest-waiting delivery that is due to be acted on became due, if that was before
+ * `before`; null when none has waited that long. One waiting for its retry is not due yet. */
+export async function oldestOverdueDelivery(db: Database, before: Date): Promise<Date | null> {
+  const row = await db.webhookDelivery.findFirst({
+    where: {
+      status: "received",
+      OR: [{ nextAttemptAt: null, receivedAt: { lt: before } }, { nextAttemptAt: { lt: before } }],
+    },
+    orderBy: { receivedAt: "asc" },
+    select: { receivedAt: true, nextAttemptAt: true },
+  });
+  if (!row) return null;
+  return row.nextAttemptAt && row.nextAttemptAt > row.receivedAt ? row.nextAttemptAt : row.receivedAt;
+}
+
 /** Every status a delivery ends in; only these are ever pruned (one waiting is never lost).
  * `redacted`: never acted on, customers/redact erased it while it waited (compliance.server.ts). */
 export const FINISHED_STATUSES = ["processed", "redacted", "invalid", "failed"] as const;

@@ -25,6 +25,7 @@ export default function App() {
           <Link to="/app" rel="home">
             Incidents
           </Link>
+          <Link to="/app/deliveries">Failed webhooks</Link>
           <Link to="/app/settings">Settings</Link>
         </NavMenu>
       )}

@@ -1,12 +1,20 @@
 // Acts on stored webhook deliveries, oldest first, outside the request that received them.
 // A delivery is claimed by a conditional update, so two processes never act on the same one;
-// one left "processing" by a crash is reclaimed after a while. Outcomes:
+// a claim expires CLAIM_EXPIRES_MS after it was taken (a crash mid-delivery) — at once when the
+// restarted worker releases its dead predecessor's claims — and every write of the claimant is
+// fenced by `attempts`, so one whose claim expired cannot overwrite the next claimant's outcome.
+// A delivery that was in hand each time the worker died, MAX_ATTEMPTS times, is failed rather
+// than taken up again (it may be what kills it). Outcomes:
 //   processed – done (or stale: older than what Amends already holds, nothing rolled back)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
-//   failed    – an error persisted through MAX_ATTEMPTS tries; the error is kept
+//   failed    – an error persisted through MAX_ATTEMPTS tries, spaced by exponential backoff
+//               with jitter; the error is kept and the merchant can replay it
+import { hostname } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
 import { ZodError } from "zod";
+
+import type { Prisma } from "@prisma/client";
 
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
@@ -17,13 +25,59 @@ import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
 
 export const MAX_ATTEMPTS = 5;
-const RECLAIM_AFTER_MS = 5 * 60_000;
+export const CLAIM_EXPIRES_MS = 5 * 60_000;
+/** The wait before attempt n + 1 is at most RETRY_BASE_MS · 4^(n-1) (capped at RETRY_MAX_MS),
+ * at least half of that: 1, 4, 16 and 64 minutes, so an outage of an hour is ridden out. */
+export const RETRY_BASE_MS = 60_000;
+export const RETRY_MAX_MS = 2 * 60 * 60_000;
+
+/** When a delivery whose attempt `attempt` (1-based) failed is tried again. `random` in [0, 1):
+ * "equal jitter", so deliveries that failed together (an outage) do not all come back at once. */
+export function nextAttemptAt(now: Date, attempt: number, random: number): Date {
+  const ceiling = Math.min(RETRY_BASE_MS * 4 ** (attempt - 1), RETRY_MAX_MS);
+  return new Date(now.getTime() + ceiling / 2 + (ceiling / 2) * random);
+}
+
+/** This process as a claimant: host and pid, which the worker's supervisor also knows. */
+export function workerName(pid = process.pid): string {
+  return `${hostname()}:${pid}`;
+}
+
+/** The error kept on a delivery that was in hand each time the worker stopped. */
+export const STOPPED_WHILE_IN_HAND = `Amends stopped ${MAX_ATTEMPTS} times while acting on this delivery`;
+
+/**
+ * Puts back in line the deliveries `where` selects among those claimed and not finished; one
+ * already tried MAX_ATTEMPTS times is failed instead. Returns how many were released.
+ */
+async function releaseClaims(db: Database, where: Prisma.WebhookDeliveryWhereInput, now: Date): Promise<number> {
+  const held = { status: "processing", processedAt: null, ...where };
+  await db.webhookDelivery.updateMany({
+    where: { ...held, attempts: { gte: MAX_ATTEMPTS } },
+    data: { status: "failed", error: STOPPED_WHILE_IN_HAND, processedAt: now, claimedAt: null, claimedBy: null },
+  });
+  const released = await db.webhookDelivery.updateMany({
+    where: held,
+    data: { status: "received", claimedAt: null, claimedBy: null },
+  });
+  return released.count;
+}
+
+/** A restarted worker's first step: its dead predecessor's claims (`claimant`, see
+ * workerName) are released now rather than when they expire. */
+export function releaseClaimsOf(db: Database, claimant: string, now = new Date()): Promise<number> {
+  return releaseClaims(db, { claimedBy: claimant }, now);
+}
 
 export interface ProcessorDeps {
   db: Database;
   lookups: ShopifyLookups;
   log: Logger;
   clock?: () => Date;
+  /** Who claims (WebhookDelivery.claimedBy); this process by default (workerName()). */
+  claimant?: string;
+  /** [0, 1), for the retry jitter; Math.random unless a test fixes it. */
+  random?: () => number;
   /** Told of incidents a delivery opened, once it is processed (automatic remediation). */
   onIncidentsOpened?: (shop: string, incidentIds: string[]) => void;
 }
@@ -47,12 +101,13 @@ export async function processPendingDeliveries(
 ): Promise<number> {
   const { db } = deps;
   const now = deps.clock?.() ?? new Date();
-  await db.webhookDelivery.updateMany({
-    where: { status: "processing", processedAt: null, receivedAt: { lt: new Date(now.getTime() - RECLAIM_AFTER_MS) } },
-    data: { status: "received" },
-  });
+  // Claims older than CLAIM_EXPIRES_MS: the process that held them died. (No claimedAt: a claim
+  // taken before the column existed, which only receivedAt can date.)
+  const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
+  await releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
+  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
   const waiting = await db.webhookDelivery.findMany({
-    where: { status: "received" },
+    where: due,
     orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }],
     take: limit,
     select: { id: true },
@@ -64,8 +119,13 @@ export async function processPendingDeliveries(
     await yieldToEventLoop();
     if (holdOff()) break;
     const claimed = await db.webhookDelivery.updateMany({
-      where: { id, status: "received" },
-      data: { status: "processing", attempts: { increment: 1 } },
+      where: { id, ...due },
+      data: {
+        status: "processing",
+        claimedAt: deps.clock?.() ?? new Date(),
+        claimedBy: deps.claimant ?? workerName(),
+        attempts: { increment: 1 },
+      },
     });
     if (claimed.count === 0) continue; // another process has it
     await processOne(deps, id);
@@ -83,10 +143,12 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     webhookId: delivery.webhookId,
     eventId: delivery.eventId,
   });
+  // Only while the claim is still this attempt's (see the top of this file).
+  const held = { id, status: "processing", attempts: delivery.attempts };
   const finish = async (status: string, outcome: string, error: string | null = null) => {
     const processedAt = deps.clock?.() ?? new Date();
     // updateMany: shop/redact deletes its own delivery along with the shop's data.
-    await db.webhookDelivery.updateMany({ where: { id }, data: { status, error, processedAt } });
+    await db.webhookDelivery.updateMany({ where: held, data: { status, error, processedAt, claimedAt: null, claimedBy: null, nextAttemptAt: null } });
     webhookDeliveries.inc({ topic: delivery.topic, outcome });
     processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
   };
@@ -130,7 +192,11 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
       log.error({ err: error }, "delivery failed for good");
       return finish("failed", "failed", message);
     }
-    log.warn({ err: error, attempt: delivery.attempts }, "delivery failed; will retry");
-    await db.webhookDelivery.update({ where: { id }, data: { status: "received", error: message } });
+    const retryAt = nextAttemptAt(deps.clock?.() ?? new Date(), delivery.attempts, (deps.random ?? Math.random)());
+    log.warn({ err: error, attempt: delivery.attempts, nextAttemptAt: retryAt }, "delivery failed; will retry");
+    await db.webhookDelivery.updateMany({
+      where: held,
+      data: { status: "received", error: message, claimedAt: null, claimedBy: null, nextAttemptAt: retryAt },
+    });
   }
 }

@@ -17,7 +17,7 @@ import { openDeliveryStore } from "./delivery-store.server";
 import { InstalledShops } from "./installed-shops.server";
 import { REFUSALS, WebhookIntake } from "./intake.server";
 import type { ProcessorDeps } from "./process.server";
-import { processPendingDeliveries } from "./process.server";
+import { processPendingDeliveries, releaseClaimsOf, workerName } from "./process.server";
 
 export class DeliveryProcessor {
   private running = false;
@@ -167,7 +167,10 @@ export interface WebhookWorker {
 
 /** The processor and the due sweep. The production server runs them in a worker process of
  * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
-export function startWebhookWorker(): WebhookWorker {
+export function startWebhookWorker(options: {
+  /** The pid of this host's worker that died before this one: its claims are released first. */
+  previousPid?: number;
+} = {}): WebhookWorker {
   const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger, leaseMs: env().REMEDIATION_LEASE_SECONDS * 1000 });
   const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
@@ -180,7 +183,18 @@ export function startWebhookWorker(): WebhookWorker {
     from: config.SMTP_FROM ?? "",
     log: logger,
   });
-  processor.start();
+  let stopped = false;
+  if (options.previousPid) {
+    const claimant = workerName(options.previousPid);
+    void releaseClaimsOf(db(), claimant)
+      .then(
+        (released) => logger.info({ claimant, released }, "deliveries held by the worker that stopped are back in line"),
+        (error: unknown) => logger.error({ err: error, claimant }, "could not release the stopped worker's deliveries; they wait for their claims to expire"),
+      )
+      .finally(() => {
+        if (!stopped) processor.start();
+      });
+  } else processor.start();
   sweeper.start();
   remediator.start();
   outbox.start();
@@ -201,6 +215,7 @@ export function startWebhookWorker(): WebhookWorker {
       sweeper.resume();
     },
     async stop() {
+      stopped = true;
       processor.stop();
       sweeper.stop();
       remediator.stop();
@@ -250,4 +265,10 @@ export function serverLimits() {
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     bodyDeadlineMs: config.WEBHOOK_BODY_DEADLINE_MS,
   };
+}
+
+/** Wakes the processor of this process's runtime, if it has one; otherwise the worker's poll
+ * (every 5 s) finds the work. For admin actions that put a delivery back in line. */
+export function wakeWebhookProcessor(): void {
+  globalThis.amendsWebhookRuntime?.notify();
 }

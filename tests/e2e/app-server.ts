@@ -51,20 +51,47 @@ export interface RunningAdmin {
   close(): Promise<void>;
 }
 
-/** Builds (once per run), starts the production server in demo mode for `shop` and a browser.
- * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
-export async function startAdmin(shop: string, { worker = false } = {}): Promise<RunningAdmin> {
+/** Builds (once per run) and points this process's environment (which children inherit) at
+ * the build, in demo mode for `shop`. */
+export async function useProductionBuild(shop: string, { worker = false } = {}): Promise<void> {
   Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
   await buildOnce();
   process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
+}
+
+/** The worker's supervisor, as scripts/worker-supervisor.mjs returns it. */
+export interface WorkerSupervisor {
+  events: NodeJS.EventEmitter;
+  /** The running worker's process, null while it is down. */
+  process: { pid: number } | null;
+  running(): boolean;
+}
+
+export interface RunningServer {
+  base: string;
+  /** null with `worker: false`. */
+  worker: WorkerSupervisor | null;
+  close(): Promise<void>;
+}
+
+/** Builds (once per run) and starts the production server in demo mode for `shop`.
+ * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
+export async function startServer(shop: string, { worker = false } = {}): Promise<RunningServer> {
+  await useProductionBuild(shop, { worker });
   // @ts-expect-error -- plain ESM script without declarations
   const started = (await import("../../scripts/server.mjs")) as {
-    createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
+    createServer: () => Promise<{ server: Server; close: () => Promise<void>; worker: WorkerSupervisor | null }>;
   };
-  const { server, close } = await started.createServer();
+  const { server, close, worker: supervisor } = await started.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  return { base, worker: supervisor, close };
+}
+
+/** startServer, and a browser. */
+export async function startAdmin(shop: string, options: { worker?: boolean } = {}): Promise<RunningAdmin> {
+  const { base, close } = await startServer(shop, options);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],

@@ -17,8 +17,9 @@ export interface Table {
 
 export type DatabaseKind = "sqlite" | "postgres";
 
-/** Prisma's own bookkeeping: it holds no shop's or customer's data. */
-const BOOKKEEPING = new Set(["_prisma_migrations"]);
+/** Bookkeeping that holds no shop's or customer's data: Prisma's migrations, and the one row
+ * GET /healthz writes to prove the database takes writes (app/health.server.ts). */
+const BOOKKEEPING = new Set(["_prisma_migrations", "HealthProbe"]);
 
 export async function discoverTables(db: Database, kind: DatabaseKind): Promise<Table[]> {
   if (kind === "sqlite") {
