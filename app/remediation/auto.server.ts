@@ -8,6 +8,7 @@
 import type { Database } from "../db.server";
 import { PARCEL_KINDS } from "../incidents/detection";
 import type { Logger } from "../logger.server";
+import { notFromShops, uninstalledAt, uninstalledShops } from "../models/shop.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
 
@@ -41,10 +42,13 @@ export class AutoRemediator {
     while (this.running) await this.running;
   }
 
-  /** Open incidents the policy has not seen (no "decision" on their timeline). */
+  /** Open incidents the policy has not seen (no "decision" on their timeline), of shops that
+   * have Amends installed: an uninstalled shop's wait until it installs Amends again. */
   async catchUp(now = new Date()): Promise<void> {
+    const installed = notFromShops(await uninstalledShops(this.deps.db));
     const waiting = await this.deps.db.incident.findMany({
       where: {
+        ...installed,
         status: "open",
         createdAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { none: { type: "decision" } },
@@ -52,16 +56,17 @@ export class AutoRemediator {
       select: { id: true, shop: true },
       take: 200,
     });
-    const escalated = await this.escalatedSinceDecision(now);
+    const escalated = await this.escalatedSinceDecision(now, installed);
     for (const incident of [...waiting, ...escalated]) this.queue.push({ shop: incident.shop, incidentId: incident.id });
     if (waiting.length || escalated.length) this.running ??= this.drain().finally(() => (this.running = null));
     await this.idle();
   }
 
   /** Open parcel incidents whose latest decision was for an earlier kind than they have now. */
-  private async escalatedSinceDecision(now: Date): Promise<{ id: string; shop: string }[]> {
+  private async escalatedSinceDecision(now: Date, installed: ReturnType<typeof notFromShops>): Promise<{ id: string; shop: string }[]> {
     const open = await this.deps.db.incident.findMany({
       where: {
+        ...installed,
         status: "open",
         kind: { in: PARCEL_KINDS.slice(1) },
         updatedAt: { lt: new Date(now.getTime() - this.graceMs) },
@@ -85,6 +90,12 @@ export class AutoRemediator {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       const log = this.deps.log.child({ shop: next.shop, incidentId: next.incidentId });
       try {
+        // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left
+        // open without a decision; the catch-up pass takes it if the shop installs Amends again.
+        if (await uninstalledAt(this.deps.db, next.shop)) {
+          log.info("shop uninstalled Amends; incident not remedied");
+          continue;
+        }
         const report = await remediate(this.deps, {
           shop: next.shop,
           incidentId: next.incidentId,

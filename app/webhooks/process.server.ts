@@ -15,6 +15,8 @@ import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
+import { uninstalledAt } from "../models/shop.server";
+import { COMPLIANCE_TOPICS } from "./topics";
 
 export const MAX_ATTEMPTS = 5;
 const RECLAIM_AFTER_MS = 5 * 60_000;
@@ -96,6 +98,11 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn("delivery for a topic Amends does not subscribe to");
     return finish("invalid", "invalid", `Amends does not handle the topic ${delivery.topic}`);
   }
+  const triggeredAt = delivery.triggeredAt ?? delivery.receivedAt;
+  if (await sentBeforeUninstall(db, delivery.shop, delivery.topic, triggeredAt)) {
+    log.info("shop uninstalled Amends after this was sent; not acted on");
+    return finish("processed", "uninstalled");
+  }
   let payload: unknown;
   try {
     payload = parseShopifyJson(delivery.payload);
@@ -107,7 +114,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     db,
     shop: delivery.shop,
     topic: delivery.topic,
-    triggeredAt: delivery.triggeredAt ?? delivery.receivedAt,
+    triggeredAt,
     now: deps.clock?.() ?? new Date(),
     lookups: deps.lookups,
     log,
@@ -132,4 +139,17 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn({ err: error, attempt: delivery.attempts }, "delivery failed; will retry");
     await db.webhookDelivery.update({ where: { id }, data: { status: "received", error: message } });
   }
+}
+
+/**
+ * A delivery Shopify sent before the shop uninstalled Amends, taken up after the uninstall was
+ * recorded: not acted on, so an uninstalled shop's orders open no incidents. Shopify's
+ * compliance requests are the exception: customers/redact, customers/data_request and
+ * shop/redact (48 hours after the uninstall) must be honoured all the same. A delivery sent
+ * after the uninstall can only come from a new install, and is acted on.
+ */
+async function sentBeforeUninstall(db: Database, shop: string, topic: string, triggeredAt: Date): Promise<boolean> {
+  if ((COMPLIANCE_TOPICS as readonly string[]).includes(topic)) return false;
+  const uninstalled = await uninstalledAt(db, shop);
+  return uninstalled !== null && triggeredAt.getTime() <= uninstalled.getTime();
 }
