@@ -12,6 +12,8 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 
+import { prepareProductionStart } from "./production-start.mjs";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
 const MAX_BODY = 5 * 1024 * 1024;
@@ -226,6 +228,11 @@ export async function createServer() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const refused = prepareProductionStart(process.env);
+  if (refused) {
+    console.error(refused);
+    process.exit(1);
+  }
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST_BIND ?? "0.0.0.0";
   const { server, close } = await createServer();
