@@ -1,7 +1,8 @@
 // Acts on stored webhook deliveries, oldest first, outside the request that received them.
 // A delivery is claimed by a conditional update, so two processes never act on the same one;
 // one left "processing" by a crash is reclaimed after a while. Outcomes:
-//   processed – done (or stale: older than what Amends already holds, nothing rolled back)
+//   processed – done (or stale: older than what Amends already holds, nothing rolled back; or
+//               sent before the shop uninstalled Amends, not acted on)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries; the error is kept
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
@@ -11,11 +12,11 @@ import { ZodError } from "zod";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
+import { uninstalledAt } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
-import { uninstalledAt } from "../models/shop.server";
 import { COMPLIANCE_TOPICS } from "./topics";
 
 export const MAX_ATTEMPTS = 5;
