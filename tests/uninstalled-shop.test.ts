@@ -133,6 +133,13 @@ describe.each(testDatabases())("a shop that uninstalled Amends, on $name", ({ na
     expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).uninstalledAt).toBeNull();
     await sweepDueOrders(db, new Date("2026-11-19T10:05:00Z"));
     expect(await db.incident.findFirstOrThrow({ where: { shop } })).toMatchObject({ kind: "late_fulfilment", orderId: id, status: "open" });
+
+    // Shopify retries the old app/uninstalled late, after the new install: it undoes nothing.
+    await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_new_install" } });
+    const late = await deliver(shop, "app/uninstalled", JSON.stringify(documentedPayload("app/uninstalled")), uninstalled, new Date("2026-11-19T10:10:00Z"));
+    expect(late).toMatchObject({ status: "processed", error: null });
+    expect(await db.session.count({ where: { shop } })).toBe(1);
+    expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).uninstalledAt).toBeNull();
   });
 
   it("acts on a delivery sent after the uninstall (the shop installed Amends again)", async () => {
@@ -172,7 +179,8 @@ describe.each(testDatabases())("a shop that uninstalled Amends, on $name", ({ na
     };
     await uninstall(sent.shop);
     await uninstall(open.shop);
-    const requestsBefore = emu.requests.length;
+    const asksOf = (shops: string[]) => emu.requests.filter((r) => shops.includes(r.shop)).length;
+    const requestsBefore = asksOf([sent.shop, open.shop]);
 
     // Not even tried: Amends does not ask for the shop's Admin access (the token is revoked).
     const asked: string[] = [];
@@ -187,7 +195,7 @@ describe.each(testDatabases())("a shop that uninstalled Amends, on $name", ({ na
     expect(await db.incidentEvent.count({ where: { incidentId: open.incidentId, type: "decision" } })).toBe(0);
     expect(await db.incident.findUniqueOrThrow({ where: { id: open.incidentId } })).toMatchObject({ status: "open" });
     expect(effects(emu, open.shop, open.order.id).discounts).toHaveLength(0);
-    expect(emu.requests.length).toBe(requestsBefore);
+    expect(asksOf([sent.shop, open.shop])).toBe(requestsBefore);
     expect(asked).not.toContain(open.shop);
     expect(asked).not.toContain(sent.shop);
 

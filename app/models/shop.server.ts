@@ -44,19 +44,28 @@ export async function saveShopProfile(db: Database, shop: string, profile: Parti
 
 /** Installed, or installed again (afterAuth): the profile Shopify gave, and the shop is no
  * longer counted as uninstalled, so its orders are swept and remedied again. */
-export async function recordInstall(db: Database, shop: string, profile: ShopProfile): Promise<void> {
+export async function recordInstall(db: Database, shop: string, profile: ShopProfile, now = new Date()): Promise<void> {
   const data = profileData(profile);
+  const before = await installState(db, shop);
   await db.shop.upsert({
     where: { domain: shop },
     create: { domain: shop, ...data },
-    update: { ...data, uninstalledAt: null },
+    update: { ...data, uninstalledAt: null, ...(before?.uninstalledAt ? { reinstalledAt: now } : {}) },
   });
+}
+
+/** When the shop uninstalled Amends (null while installed) and when it last installed it again
+ * (null if never); null for a shop Amends holds no row for. */
+export async function installState(
+  db: Database,
+  shop: string,
+): Promise<{ uninstalledAt: Date | null; reinstalledAt: Date | null } | null> {
+  return db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true, reinstalledAt: true } });
 }
 
 /** When the shop uninstalled Amends, or null while it is installed. */
 export async function uninstalledAt(db: Database, shop: string): Promise<Date | null> {
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return row?.uninstalledAt ?? null;
+  return (await installState(db, shop))?.uninstalledAt ?? null;
 }
 
 /**

@@ -12,7 +12,7 @@ import { ZodError } from "zod";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
-import { uninstalledAt } from "../models/shop.server";
+import { installState } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
@@ -100,8 +100,9 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     return finish("invalid", "invalid", `Amends does not handle the topic ${delivery.topic}`);
   }
   const triggeredAt = delivery.triggeredAt ?? delivery.receivedAt;
-  if (await sentBeforeUninstall(db, delivery.shop, delivery.topic, triggeredAt)) {
-    log.info("shop uninstalled Amends after this was sent; not acted on");
+  const notForThisInstall = await fromAnEndedInstall(db, delivery.shop, delivery.topic, triggeredAt);
+  if (notForThisInstall) {
+    log.info(`${notForThisInstall}; not acted on`);
     return finish("processed", "uninstalled");
   }
   let payload: unknown;
@@ -143,14 +144,22 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
 }
 
 /**
- * A delivery Shopify sent before the shop uninstalled Amends, taken up after the uninstall was
- * recorded: not acted on, so an uninstalled shop's orders open no incidents. Shopify's
- * compliance requests are the exception: customers/redact, customers/data_request and
- * shop/redact (48 hours after the uninstall) must be honoured all the same. A delivery sent
- * after the uninstall can only come from a new install, and is acted on.
+ * Why a delivery belongs to an install that has ended, or null. One Shopify sent before the shop
+ * uninstalled Amends, taken up after the uninstall was recorded, is not acted on, so an
+ * uninstalled shop's orders open no incidents; one sent after it can only come from a new
+ * install, and is. An app/uninstalled sent before the shop installed Amends again (a late
+ * retry) would undo the new install, and is not acted on either. Shopify's compliance requests
+ * are always honoured: customers/redact, customers/data_request and shop/redact (48 hours after
+ * the uninstall).
  */
-async function sentBeforeUninstall(db: Database, shop: string, topic: string, triggeredAt: Date): Promise<boolean> {
-  if ((COMPLIANCE_TOPICS as readonly string[]).includes(topic)) return false;
-  const uninstalled = await uninstalledAt(db, shop);
-  return uninstalled !== null && triggeredAt.getTime() <= uninstalled.getTime();
+async function fromAnEndedInstall(db: Database, shop: string, topic: string, triggeredAt: Date): Promise<string | null> {
+  if ((COMPLIANCE_TOPICS as readonly string[]).includes(topic)) return null;
+  const install = await installState(db, shop);
+  if (install?.uninstalledAt && triggeredAt.getTime() <= install.uninstalledAt.getTime()) {
+    return "sent before the shop uninstalled Amends";
+  }
+  if (install?.reinstalledAt && topic === "app/uninstalled" && triggeredAt.getTime() < install.reinstalledAt.getTime()) {
+    return "an uninstall from before the shop installed Amends again";
+  }
+  return null;
 }
