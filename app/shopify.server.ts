@@ -9,7 +9,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { API_VERSION } from "./shopify/version";
 import type { LibraryGraphql } from "./shopify/shop.server";
 import { readShopProfile } from "./shopify/shop.server";
-import { saveShopProfile } from "./models/shop.server";
+import { recordInstall } from "./models/shop.server";
 
 import { db } from "./db.server";
 import { env } from "./env.server";
@@ -22,7 +22,7 @@ const config = env();
 /** After each install or re-authorisation: the shop's profile (currency, zone, country, locale,
  * name, contact e-mail), read from Shopify so nothing assumes USD, UTC or English. */
 export async function afterAuth({ session, admin }: { session: { shop: string }; admin: { graphql: LibraryGraphql } }) {
-  await saveShopProfile(db(), session.shop, await readShopProfile(admin.graphql));
+  await recordInstall(db(), session.shop, await readShopProfile(admin.graphql));
 }
 
 const shopify = shopifyApp({

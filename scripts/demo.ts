@@ -113,7 +113,7 @@ async function main() {
   Object.assign(process.env, { PORT: String(PORT), HOST_BIND: "127.0.0.1" });
   // @ts-expect-error -- plain ESM script without declarations
   const { superviseProcess } = (await import("./worker-supervisor.mjs")) as { superviseProcess: SuperviseProcess };
-  const app = await superviseProcess({ script: path.join(root, "scripts/server.mjs"), name: "the demo's app server", log: logger }).catch(
+  const app = await superviseProcess({ script: path.join(root, "scripts/server.mjs"), args: ["--demo"], name: "the demo's app server", log: logger }).catch(
     (error: unknown) => fail(`The app did not start (${String(error)}). If port ${PORT} is in use, run PORT=3100 npm run demo.`),
   );
 
@@ -199,7 +199,7 @@ interface SupervisedApp {
   process: ChildProcess | null;
   stop(): Promise<void>;
 }
-type SuperviseProcess = (options: { script: string; name: string; log: unknown }) => Promise<SupervisedApp>;
+type SuperviseProcess = (options: { script: string; args?: string[]; name: string; log: unknown }) => Promise<SupervisedApp>;
 
 /** Asks the app server for a due sweep now and waits for it and the remediation it started. */
 function sweepNow(app: SupervisedApp): Promise<void> {

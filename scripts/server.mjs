@@ -11,6 +11,7 @@ import compression from "compression";
 import express from "express";
 
 import { superviseProcess } from "./worker-supervisor.mjs";
+import { prepareProductionStart } from "./production-start.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const buildPath = path.resolve(root, process.env.AMENDS_BUILD ?? "build/server/index.js");
@@ -292,6 +293,11 @@ export async function createServer() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const refused = prepareProductionStart(process.env, process.argv.slice(2));
+  if (refused) {
+    console.error(refused);
+    process.exit(1);
+  }
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST_BIND ?? "0.0.0.0";
   const { server, close, sweep } = await createServer();

@@ -20,6 +20,7 @@ const STOP_GRACE_MS = 5_000;
  */
 export async function superviseProcess({
   script,
+  args = [],
   name = "webhook worker",
   log,
   restartMs = Number(process.env.AMENDS_WORKER_RESTART_MS ?? 1_000),
@@ -39,7 +40,7 @@ export async function superviseProcess({
 
   function spawn() {
     const env = previousPid === null ? process.env : { ...process.env, AMENDS_PREVIOUS_PID: String(previousPid) };
-    const worker = fork(script, [], { stdio: "inherit", env });
+    const worker = fork(script, args, { stdio: "inherit", env });
     const startedAt = Date.now();
     child = worker;
     ready = false;

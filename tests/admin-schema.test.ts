@@ -1,6 +1,5 @@
 // Every GraphQL document the app sends must be valid against Shopify's 2026-10 Admin schema:
 // a field, argument or type Shopify does not have fails here, naming the operation.
-import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 import type { DocumentNode } from "graphql";
@@ -8,30 +7,7 @@ import { Kind, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 
 import { loadAdminSchema } from "./shopify-emulator/schema";
-
-interface FoundDocument {
-  file: string;
-  source: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [full] : [];
-  });
-}
-
-/** Finds graphql`…` templates (app/shopify/documents.ts) in the app's source. */
-export function findDocuments(root: string): FoundDocument[] {
-  return sourceFiles(root).flatMap((file) => {
-    const text = readFileSync(file, "utf8");
-    return [...text.matchAll(/\bgraphql`([^`]*)`/g)].map((match) => ({
-      file: path.relative(process.cwd(), file),
-      source: match[1] ?? "",
-    }));
-  });
-}
+import { findDocuments } from "./support/graphql-documents";
 
 function operationNames(document: DocumentNode): string[] {
   return document.definitions.flatMap((definition) =>

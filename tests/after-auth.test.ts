@@ -60,4 +60,12 @@ describe("afterAuth", () => {
     await afterAuth({ session, admin });
     expect(await db().shop.findUniqueOrThrow({ where: { domain: SHOP } })).toMatchObject({ currencyCode: "JPY", timeZone: "Asia/Tokyo", primaryLocale: "ja" });
   });
+
+  it("installing again after an uninstall counts the shop as installed again", async () => {
+    // app/uninstalled recorded when the merchant removed Amends (its orders stopped being swept).
+    await db().shop.update({ where: { domain: SHOP }, data: { uninstalledAt: new Date("2026-11-20T12:00:00Z") } });
+    const { admin, session } = await unauthenticated.admin(SHOP);
+    await afterAuth({ session, admin });
+    expect((await db().shop.findUniqueOrThrow({ where: { domain: SHOP } })).uninstalledAt).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@
 // nothing was written since that read.
 import type { Database } from "../db.server";
 import type { CopyVersion, Gid, OrderState } from "../incidents/model";
+import { notFromShops, uninstalledShops } from "./shop.server";
 
 export interface StoredOrder {
   state: OrderState;
@@ -133,10 +134,13 @@ export async function ordersWaitingFor(db: Database, shop: string, variantId: Gi
   });
 }
 
-/** Orders whose time-based rules are due: reads only due rows, through the dueAt index. */
+/** Orders whose time-based rules are due: reads only due rows, through the dueAt index. Orders
+ * of shops that uninstalled Amends stay due but are not read: they are looked at again if the
+ * shop installs Amends again before shop/redact erases them. */
 export async function dueOrders(db: Database, now: Date, limit: number) {
+  const uninstalled = await uninstalledShops(db);
   return db.orderRecord.findMany({
-    where: { dueAt: { lte: now } },
+    where: { dueAt: { lte: now }, ...notFromShops(uninstalled) },
     orderBy: { dueAt: "asc" },
     take: limit,
   });

@@ -21,7 +21,7 @@ import {
 } from "../remediation/policy";
 import type { TimelineEntry } from "./incident.server";
 import { isUniqueViolation } from "./order.server";
-import { customerFacingShop, shopSettings } from "./shop.server";
+import { customerFacingShop, notFromShops, shopSettings, uninstalledShops } from "./shop.server";
 
 export type OutgoingMessageRow = OutgoingMessage;
 export type OutgoingStatus = "pending" | "sending" | "sent" | "failed" | "held";
@@ -154,6 +154,8 @@ function capitalise(text: string): string {
  * Claims up to `limit` due messages for this sender: pending ones whose time has come, ones
  * whose sender's lease ran out (it crashed mid-send), and with `includeHeld` those held while
  * e-mail was off. The claim is a conditional update, so two senders never take the same row.
+ * Messages of shops that uninstalled Amends are not claimed: they wait, unsent, until the shop
+ * installs Amends again or shop/redact erases them.
  */
 export async function claimDueMessages(
   db: Database,
@@ -161,7 +163,7 @@ export async function claimDueMessages(
 ): Promise<OutgoingMessage[]> {
   const statuses = args.includeHeld ? ["pending", "sending", "held"] : ["pending", "sending"];
   const due = await db.outgoingMessage.findMany({
-    where: { status: { in: statuses }, nextAttemptAt: { lte: args.now } },
+    where: { status: { in: statuses }, nextAttemptAt: { lte: args.now }, ...notFromShops(await uninstalledShops(db)) },
     orderBy: { nextAttemptAt: "asc" },
     take: args.limit,
   });
@@ -183,7 +185,7 @@ export async function holdDueMessages(
   args: { now: Date; limit: number; event: (row: OutgoingMessage) => TimelineEntry },
 ): Promise<number> {
   const due = await db.outgoingMessage.findMany({
-    where: { status: "pending", nextAttemptAt: { lte: args.now } },
+    where: { status: "pending", nextAttemptAt: { lte: args.now }, ...notFromShops(await uninstalledShops(db)) },
     orderBy: { nextAttemptAt: "asc" },
     take: args.limit,
   });

@@ -42,6 +42,48 @@ export async function saveShopProfile(db: Database, shop: string, profile: Parti
   await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, ...data }, update: data });
 }
 
+/** Installed, or installed again (afterAuth): the profile Shopify gave, and the shop is no
+ * longer counted as uninstalled, so its orders are swept and remedied again. */
+export async function recordInstall(db: Database, shop: string, profile: ShopProfile, now = new Date()): Promise<void> {
+  const data = profileData(profile);
+  const before = await installState(db, shop);
+  await db.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, ...data },
+    update: { ...data, uninstalledAt: null, ...(before?.uninstalledAt ? { reinstalledAt: now } : {}) },
+  });
+}
+
+/** When the shop uninstalled Amends (null while installed) and when it last installed it again
+ * (null if never); null for a shop Amends holds no row for. */
+export async function installState(
+  db: Database,
+  shop: string,
+): Promise<{ uninstalledAt: Date | null; reinstalledAt: Date | null } | null> {
+  return db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true, reinstalledAt: true } });
+}
+
+/** When the shop uninstalled Amends, or null while it is installed. */
+export async function uninstalledAt(db: Database, shop: string): Promise<Date | null> {
+  return (await installState(db, shop))?.uninstalledAt ?? null;
+}
+
+/**
+ * Shops that uninstalled Amends and have not installed it again. Nothing is swept, remedied or
+ * e-mailed for them: the merchant took Amends' access away (Shopify revokes its token), and
+ * only Shopify's compliance requests are still acted on. The list stays short: shop/redact
+ * erases the shop 48 hours after the uninstall.
+ */
+export async function uninstalledShops(db: Database): Promise<string[]> {
+  const rows = await db.shop.findMany({ where: { uninstalledAt: { not: null } }, select: { domain: true } });
+  return rows.map((row) => row.domain);
+}
+
+/** A where-clause part leaving out the given shops' rows (nothing when there are none). */
+export function notFromShops(shops: readonly string[]): { shop?: { notIn: string[] } } {
+  return shops.length > 0 ? { shop: { notIn: [...shops] } } : {};
+}
+
 /** The stored profile, or null while its currency or zone is unknown. */
 export async function storedShopProfile(db: Database, shop: string): Promise<ShopProfile | null> {
   const row = await db.shop.findUnique({ where: { domain: shop } });

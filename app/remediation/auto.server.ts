@@ -10,10 +10,13 @@
 import type { Database } from "../db.server";
 import { PARCEL_KINDS } from "../incidents/detection";
 import type { Logger } from "../logger.server";
+import { notFromShops, uninstalledAt, uninstalledShops } from "../models/shop.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
+
+type Installed = ReturnType<typeof notFromShops>;
 
 export class AutoRemediator {
   private queue: { shop: string; incidentId: string }[] = [];
@@ -52,8 +55,15 @@ export class AutoRemediator {
     while (this.running) await this.running;
   }
 
+  /** What a crash or a pause left behind, of shops that have Amends installed: an uninstalled
+   * shop's incidents wait until it installs Amends again. */
   async catchUp(now = new Date()): Promise<void> {
-    const found = [...(await this.undecided(now)), ...(await this.decidedNotDone(now)), ...(await this.abandoned(now))];
+    const installed = notFromShops(await uninstalledShops(this.deps.db));
+    const found = [
+      ...(await this.undecided(now, installed)),
+      ...(await this.decidedNotDone(now, installed)),
+      ...(await this.abandoned(now, installed)),
+    ];
     for (const incident of found) this.add(incident.shop, incident.id);
     await this.idle();
   }
@@ -66,9 +76,10 @@ export class AutoRemediator {
   }
 
   /** Open incidents the policy has not seen (no "decision" on their timeline). */
-  private undecided(now: Date): Promise<{ id: string; shop: string }[]> {
+  private undecided(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
     return this.deps.db.incident.findMany({
       where: {
+        ...installed,
         status: "open",
         createdAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { none: { type: "decision" } },
@@ -83,9 +94,10 @@ export class AutoRemediator {
    * incident escalated), or was to act and the plan never started (the run died between the
    * decision and its first step).
    */
-  private async decidedNotDone(now: Date): Promise<{ id: string; shop: string }[]> {
+  private async decidedNotDone(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
     const open = await this.deps.db.incident.findMany({
       where: {
+        ...installed,
         status: "open",
         updatedAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { some: { type: "decision" } },
@@ -112,10 +124,11 @@ export class AutoRemediator {
    * running), which is tried again. What Shopify refused for good is not here: it waits for
    * the merchant in needs_attention.
    */
-  private abandoned(now: Date): Promise<{ id: string; shop: string }[]> {
+  private abandoned(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
     const quiet = new Date(now.getTime() - Math.min(this.graceMs, this.leaseMs));
     return this.deps.db.incident.findMany({
       where: {
+        ...installed,
         status: "remediating",
         updatedAt: { lt: quiet },
         remediations: {
@@ -136,6 +149,12 @@ export class AutoRemediator {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       const log = this.deps.log.child({ shop: next.shop, incidentId: next.incidentId });
       try {
+        // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left
+        // open without a decision; the catch-up pass takes it if the shop installs Amends again.
+        if (await uninstalledAt(this.deps.db, next.shop)) {
+          log.info("shop uninstalled Amends; incident not remedied");
+          continue;
+        }
         const report = await remediate(this.deps, {
           shop: next.shop,
           incidentId: next.incidentId,

@@ -5,7 +5,8 @@
 // fenced by `attempts`, so one whose claim expired cannot overwrite the next claimant's outcome.
 // A delivery that was in hand each time the worker died, MAX_ATTEMPTS times, is failed rather
 // than taken up again (it may be what kills it). Outcomes:
-//   processed – done (or stale: older than what Amends already holds, nothing rolled back)
+//   processed – done (or stale: older than what Amends already holds, nothing rolled back; or
+//               sent before the shop uninstalled Amends, not acted on)
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries, spaced by exponential backoff
 //               with jitter; the error is kept and the merchant can replay it
@@ -19,10 +20,12 @@ import type { Prisma } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
+import { installState } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
 import { parseShopifyJson } from "./json";
+import { COMPLIANCE_TOPICS } from "./topics";
 
 export const MAX_ATTEMPTS = 5;
 export const CLAIM_EXPIRES_MS = 5 * 60_000;
@@ -158,6 +161,12 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     log.warn("delivery for a topic Amends does not subscribe to");
     return finish("invalid", "invalid", `Amends does not handle the topic ${delivery.topic}`);
   }
+  const triggeredAt = delivery.triggeredAt ?? delivery.receivedAt;
+  const notForThisInstall = await fromAnEndedInstall(db, delivery.shop, delivery.topic, triggeredAt);
+  if (notForThisInstall) {
+    log.info(`${notForThisInstall}; not acted on`);
+    return finish("processed", "uninstalled");
+  }
   let payload: unknown;
   try {
     payload = parseShopifyJson(delivery.payload);
@@ -169,7 +178,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     db,
     shop: delivery.shop,
     topic: delivery.topic,
-    triggeredAt: delivery.triggeredAt ?? delivery.receivedAt,
+    triggeredAt,
     shopifyTriggeredAt: delivery.triggeredAt,
     now: deps.clock?.() ?? new Date(),
     lookups: deps.lookups,
@@ -199,4 +208,25 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
       data: { status: "received", error: message, claimedAt: null, claimedBy: null, nextAttemptAt: retryAt },
     });
   }
+}
+
+/**
+ * Why a delivery belongs to an install that has ended, or null. One Shopify sent before the shop
+ * uninstalled Amends, taken up after the uninstall was recorded, is not acted on, so an
+ * uninstalled shop's orders open no incidents; one sent after it can only come from a new
+ * install, and is. An app/uninstalled sent before the shop installed Amends again (a late
+ * retry) would undo the new install, and is not acted on either. Shopify's compliance requests
+ * are always honoured: customers/redact, customers/data_request and shop/redact (48 hours after
+ * the uninstall).
+ */
+async function fromAnEndedInstall(db: Database, shop: string, topic: string, triggeredAt: Date): Promise<string | null> {
+  if ((COMPLIANCE_TOPICS as readonly string[]).includes(topic)) return null;
+  const install = await installState(db, shop);
+  if (install?.uninstalledAt && triggeredAt.getTime() <= install.uninstalledAt.getTime()) {
+    return "sent before the shop uninstalled Amends";
+  }
+  if (install?.reinstalledAt && topic === "app/uninstalled" && triggeredAt.getTime() < install.reinstalledAt.getTime()) {
+    return "an uninstall from before the shop installed Amends again";
+  }
+  return null;
 }
