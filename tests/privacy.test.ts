@@ -29,6 +29,7 @@ import { testDatabases } from "./support/databases";
 import type { DatabaseKind, Table } from "./support/tables";
 import { discoverTables, rowsOfShop, whereFound } from "./support/tables";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
+import { staffOf } from "./support/staff";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "privacy-secret";
@@ -151,7 +152,7 @@ describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl
           sleep: () => Promise.resolve(),
           jobPollIntervalMs: 5,
         },
-        { shop, incidentId, trigger: "merchant", actor: "merchant:owner@shop" },
+        { shop, incidentId, ...(await staffOf(db, shop)) },
       );
       expect(report.message).toContain(`Hi ${who.firstName},`);
     }

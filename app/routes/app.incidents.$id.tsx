@@ -63,7 +63,7 @@ const actionInput = z.discriminatedUnion("intent", [
 type ActionResult = { errors: Record<string, string>; result: string | null };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, actor } = await requireAdmin(request);
+  const { shop, actor, staff } = await requireAdmin(request);
   // Only whether the shop has it and where it stands: the page reloads the rest afterwards.
   const incident = await db().incident.findFirst({ where: { id: params.id ?? "", shop }, select: { id: true, status: true } });
   if (!incident) throw new Response("Incident not found", { status: 404 });
@@ -99,8 +99,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     const report = await remediate(
       { db: db(), clientFor: adminClientFor },
-      { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.option === undefined ? {} : { option: input.option }) },
+      { shop, incidentId: incident.id, trigger: "merchant", actor, staff, ...(input.option === undefined ? {} : { option: input.option }) },
     );
+    if (report.status === "not_allowed") {
+      // Refused by the approval service (not allowed, or above this person's limit).
+      return Response.json({ errors: { approval: report.refusal ?? "" }, result: report.status } satisfies ActionResult, { status: 403 });
+    }
     return { errors: {}, result: report.status } satisfies ActionResult;
   } catch (error) {
     // Shopify could not be asked at all (not installed, access refused): say so on the page.
@@ -118,6 +122,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
   closed: { tone: "info", text: "This incident is already closed." },
   dismissed: { tone: "info", text: "Dismissed." },
   unreachable: { tone: "critical", text: "Amends could not reach Shopify for this shop, so nothing was done." },
+  not_allowed: { tone: "critical", text: "Not approved, nothing was done: it waits for a staff member who may approve it." },
   assigned: { tone: "success", text: "Saved." },
   unchanged: { tone: "info", text: "Nothing changed." },
 };
@@ -151,6 +156,7 @@ export default function IncidentPage() {
             <Banner tone={banner.tone}>
               {banner.text}
               {errors.shopify ? ` ${errors.shopify}` : null}
+              {errors.approval ? ` ${errors.approval}` : null}
               {actionData?.result === "resolved" ? ` ${incident.contact.lines.join(" ")}` : ""}
             </Banner>
           </Layout.Section>
