@@ -14,6 +14,7 @@ import { parseEnv } from "../app/env.server";
 import { findingFromReport } from "../app/incidents/reports";
 import { logger } from "../app/logger.server";
 import { recordFinding } from "../app/models/incident.server";
+import { addResponsibleParty } from "../app/models/parties.server";
 import { loadOrder } from "../app/models/order.server";
 import { detectionSettings } from "../app/models/shop.server";
 import { remediate } from "../app/remediation/engine/index.server";
@@ -198,6 +199,8 @@ describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl
     const variantId = product.variantIds[0] ?? "";
     const begona = await customerWithHistory(shop, variantId, "Begoña", true);
     const other = await customerWithHistory(shop, variantId, "Aitor", false);
+    // The merchant's own list of responsible parties is the shop's data too.
+    expect((await addResponsibleParty(db, shop, { name: "Almacén Norte", type: "warehouse", responseHours: "48" })).ok).toBe(true);
     return { shop, variantId, begona, other };
   }
 

@@ -13,11 +13,12 @@ import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
 import { OrderActivityCard } from "../components/OrderActivityCard";
 import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
-import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "../incidents/model";
+import { ROOT_CAUSES } from "../incidents/model";
 import { incidentDetail } from "../models/incident-detail.server";
 import type { OrderActivityView } from "../models/order-activity.server";
 import { orderActivityView } from "../models/order-activity.server";
 import { assignIncident } from "../models/incident.server";
+import { responsibleParties } from "../models/parties.server";
 import { shopClock } from "../models/shop.server";
 import { transitionIncident } from "../models/remediation.server";
 import { logger } from "../logger.server";
@@ -42,7 +43,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         return { available: false, reason: "Shopify's payments, refunds and fulfilments could not be read just now: reload the page to try again." };
       },
     );
-  return { incident, order, clock };
+  return { incident, order, clock, parties: await responsibleParties(db(), shop) };
 };
 
 const actionInput = z.discriminatedUnion("intent", [
@@ -56,7 +57,8 @@ const actionInput = z.discriminatedUnion("intent", [
       .max(100, "Keep the owner's name under 100 characters")
       .transform((owner) => owner || null),
     rootCause: z.enum([...ROOT_CAUSES, ""], { message: "Pick a root cause from the list" }).transform((cause) => cause || null),
-    responsibleParty: z.enum(RESPONSIBLE_PARTIES, { message: "Pick who was responsible from the list" }),
+    // Checked against the shop's own list below.
+    responsibleParty: z.string().trim().min(1, "Pick who was responsible from the list"),
   }),
 ]);
 
@@ -75,6 +77,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const input = parsed.data;
   if (input.intent === "assign") {
     const { owner, rootCause, responsibleParty } = input;
+    const parties = await responsibleParties(db(), shop);
+    if (responsibleParty !== "unknown" && !parties.some((party) => party.key === responsibleParty)) {
+      return Response.json({ errors: { responsibleParty: "Pick who was responsible from the list" }, result: null } satisfies ActionResult, { status: 422 });
+    }
     const changed = await assignIncident(db(), incident.id, { owner, rootCause, responsibleParty }, actor);
     return { errors: {}, result: changed ? "assigned" : "unchanged" } satisfies ActionResult;
   }
@@ -130,7 +136,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
 const label = (value: string) => value.replaceAll("_", " ");
 
 export default function IncidentPage() {
-  const { incident, order, clock } = useLoaderData<typeof loader>();
+  const { incident, order, clock, parties } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -269,7 +275,7 @@ export default function IncidentPage() {
                 <Select
                   label="Responsible"
                   name="responsibleParty"
-                  options={RESPONSIBLE_PARTIES.map((party) => ({ label: label(party), value: party }))}
+                  options={[...parties.map((party) => ({ label: party.name, value: party.key })), { label: "Unknown", value: "unknown" }]}
                   value={responsibleParty}
                   onChange={setResponsibleParty}
                   error={errors.responsibleParty}
