@@ -53,19 +53,48 @@ export async function addResponsibleParty(db: Database, shop: string, input: unk
   return { ok: true, value: { key, name, type, responseHours, generic: false } };
 }
 
-/** Sets a listed party's response time (empty: the shop's default, for generic parties). */
-export async function setPartyResponseHours(db: Database, shop: string, key: string, value: string): Promise<FormResult<null>> {
-  const party = (await responsibleParties(db, shop)).find((p) => p.key === key);
-  if (!party) return { ok: false, errors: { form: "This party is no longer on your list" } };
-  if (value.trim() === "" && !party.generic) return { ok: false, errors: { responseHours: "Enter how many hours this party has to respond" } };
-  const parsed = value.trim() === "" ? { success: true as const, data: null } : hours.safeParse(value.trim());
-  if (!parsed.success) return { ok: false, errors: { responseHours: parsed.error.issues[0]?.message ?? "Check the hours" } };
-  await db.responsibleParty.upsert({
-    where: { shop_key: { shop, key } },
-    create: { shop, key, name: party.name, type: party.type, responseHours: parsed.data },
-    update: { responseHours: parsed.data },
-  });
+export const hoursField = (key: string) => `hours.${key}`;
+
+/** Sets the listed parties' response times at once, all or nothing (empty: the shop's default,
+ * for generic parties only). `posted` maps party key → hours as typed; errors by hoursField. */
+export async function setResponseTimes(db: Database, shop: string, posted: Record<string, string>): Promise<FormResult<null>> {
+  const parties = await responsibleParties(db, shop);
+  const errors: FieldErrors = {};
+  const next: { party: Party; hours: number | null }[] = [];
+  for (const [key, value] of Object.entries(posted)) {
+    const party = parties.find((p) => p.key === key);
+    if (!party) {
+      errors.form = "A party on this page is no longer on your list: reload the page";
+      continue;
+    }
+    if (value.trim() === "") {
+      if (party.generic) next.push({ party, hours: null });
+      else errors[hoursField(key)] = "Enter how many hours this party has to respond";
+      continue;
+    }
+    const parsed = hours.safeParse(value.trim());
+    if (parsed.success) next.push({ party, hours: parsed.data });
+    else errors[hoursField(key)] = parsed.error.issues[0]?.message ?? "Check the hours";
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  await db.$transaction(
+    next.map(({ party, hours: responseHours }) =>
+      db.responsibleParty.upsert({
+        where: { shop_key: { shop, key: party.key } },
+        create: { shop, key: party.key, name: party.name, type: party.type, responseHours },
+        update: { responseHours },
+      }),
+    ),
+  );
   return { ok: true, value: null };
+}
+
+/** Sets one listed party's response time. */
+export async function setPartyResponseHours(db: Database, shop: string, key: string, value: string): Promise<FormResult<null>> {
+  const result = await setResponseTimes(db, shop, { [key]: value });
+  if (result.ok) return result;
+  const message = result.errors[hoursField(key)];
+  return { ok: false, errors: message ? { responseHours: message } : { form: "This party is no longer on your list" } };
 }
 
 /** Removes a named party. Incidents already blamed on it keep its key (and their deadline). */
