@@ -2,7 +2,7 @@
 // apology. The page posts only this kind's fields; the rest of the policy is kept as stored.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Checkbox, FormLayout, InlineError, Layout, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Checkbox, FormLayout, InlineError, Layout, Select, Text, TextField } from "@shopify/polaris";
 
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { EmailPreview } from "../components/settings/EmailPreview";
@@ -39,6 +39,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     kind,
     values,
     currencyCode: settings.currencyCode,
+    policyProblem: settings.policyProblem,
     alternatives,
     // Without SMTP_URL no e-mail leaves: the page says so rather than let the merchant assume.
     email: { on: Boolean(env().SMTP_URL), language: emailLanguage(profile.primaryLocale), shopName: profile.name },
@@ -84,7 +85,7 @@ export default function KindSettingsPage() {
 
 type KindFormProps = ReturnType<typeof useLoaderData<typeof loader>> & { errors: Record<string, string>; saved: boolean };
 
-function KindForm({ kind, values: initial, currencyCode, alternatives, email, errors, saved }: KindFormProps) {
+function KindForm({ kind, values: initial, currencyCode, policyProblem, alternatives, email, errors, saved }: KindFormProps) {
   const fields = useFields(initial, errors);
   const { values, set, choice, number, text, tick } = fields;
   const name = (field: KindField) => kindField(kind, field);
@@ -100,6 +101,15 @@ function KindForm({ kind, values: initial, currencyCode, alternatives, email, er
       errors={errors}
       saved={saved}
       ownField={(field) => field.startsWith(`kinds.${kind}.`)}
+      notices={
+        policyProblem ? (
+          <Layout.Section>
+            <Banner tone="warning" title="The stored policy could not be used">
+              Amends is using the default policy shown until you save. ({policyProblem})
+            </Banner>
+          </Layout.Section>
+        ) : null
+      }
     >
       <Layout.Section>
         <Card>
