@@ -59,3 +59,6 @@ export function partyName(parties: readonly Party[], key: string): string {
   if (key === "unknown") return "Unknown";
   return parties.find((party) => party.key === key)?.name ?? key.replaceAll("-", " ");
 }
+
+/** The Responsible parties page's response-time field for one party. */
+export const hoursField = (key: string) => `hours.${key}`;

@@ -52,3 +52,6 @@ export function describeActor(actor: string): string {
   if (actor === "amends") return "Amends";
   return actor;
 }
+
+/** The Staff & approvals page's fields for one staff member. */
+export const staffField = (userId: string, field: "canApprove" | "approvalLimit") => `staff.${userId}.${field}`;

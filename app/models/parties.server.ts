@@ -5,7 +5,7 @@ import { z } from "zod";
 
 import type { Database } from "../db.server";
 import type { Party, PartyType } from "../incidents/parties";
-import { GENERIC_PARTIES, PARTY_TYPES, partyKey } from "../incidents/parties";
+import { GENERIC_PARTIES, PARTY_TYPES, hoursField, partyKey } from "../incidents/parties";
 import type { FieldErrors, FormResult } from "../remediation/policy/form";
 
 function isPartyType(value: string): value is PartyType {
@@ -52,8 +52,6 @@ export async function addResponsibleParty(db: Database, shop: string, input: unk
   await db.responsibleParty.create({ data: { shop, key, name, type, responseHours } });
   return { ok: true, value: { key, name, type, responseHours, generic: false } };
 }
-
-export const hoursField = (key: string) => `hours.${key}`;
 
 /** Sets the listed parties' response times at once, all or nothing (empty: the shop's default,
  * for generic parties only). `posted` maps party key → hours as typed; errors by hoursField. */

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import type { Database } from "../db.server";
 import type { ApprovalRight, StaffIdentity } from "../incidents/staff";
+import { staffField } from "../incidents/staff";
 import type { FieldErrors, FormFields, FormResult } from "../remediation/policy/form";
 import { minorDigits } from "../remediation/policy/money";
 
@@ -52,8 +53,6 @@ export async function listStaff(db: Database, shop: string): Promise<StaffMember
     approvalLimit: row.approvalLimit,
   }));
 }
-
-export const staffField = (userId: string, field: "canApprove" | "approvalLimit") => `staff.${userId}.${field}`;
 
 /** The rights posted by the Staff & approvals page, one pair of fields per listed member; a
  * limit must be an amount in the shop's currency, or empty for no limit. The account owner

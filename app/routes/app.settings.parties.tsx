@@ -11,8 +11,8 @@ import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
 import { db } from "../db.server";
-import { PARTY_TYPES, PARTY_TYPE_LABELS } from "../incidents/parties";
-import { addResponsibleParty, hoursField, removeResponsibleParty, responsibleParties, setResponseTimes } from "../models/parties.server";
+import { PARTY_TYPES, PARTY_TYPE_LABELS, hoursField } from "../incidents/parties";
+import { addResponsibleParty, removeResponsibleParty, responsibleParties, setResponseTimes } from "../models/parties.server";
 import { detectionSettings } from "../models/shop.server";
 import type { FieldErrors, FormValues } from "../remediation/policy/form";
 
