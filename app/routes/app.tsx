@@ -1,12 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { AppProvider as PolarisProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ReactNode } from "react";
 
 import { DEMO_STAFF, DEMO_STAFF_COOKIE, demoStaffKey, requireAdmin } from "../admin-auth.server";
 import { ErrorPage, errorStatus } from "../components/AppErrorBoundary";
@@ -35,7 +36,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function App() {
-  const { apiKey, demo, staff, switchTo } = useLoaderData<typeof loader>();
+  return (
+    <Frame data={useLoaderData<typeof loader>()}>
+      <Outlet />
+    </Frame>
+  );
+}
+
+type AppData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** Polaris, App Bridge and the navigation around a page (or an error page). */
+function Frame({ data, children }: { data: AppData; children: ReactNode }) {
+  const { apiKey, demo, staff, switchTo } = data;
   // Demo mode renders Polaris without App Bridge: it runs outside Shopify admin, offline.
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
@@ -50,7 +62,7 @@ export default function App() {
           <Link to="/app/settings">Settings</Link>
         </NavMenu>
       )}
-      <Outlet />
+      {children}
     </AppProvider>
   );
 }
@@ -96,13 +108,12 @@ function DemoNav({ staff, switchTo }: { staff: { name: string; accountOwner: boo
 // page or a failure, is shown as a Polaris page with a way back.
 export function ErrorBoundary() {
   const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("routes/app");
   if (isRouteErrorResponse(error) && error.status !== 404 && error.status < 500) return boundary.error(error);
   const { status, detail } = errorStatus(error);
-  return (
-    <PolarisProvider i18n={en}>
-      <ErrorPage status={status} {...(detail ? { detail } : {})} />
-    </PolarisProvider>
-  );
+  const page = <ErrorPage status={status} {...(detail ? { detail } : {})} />;
+  // A page's own loader failed: the app's frame loaded, so the error page keeps the navigation.
+  return data ? <Frame data={data}>{page}</Frame> : <PolarisProvider i18n={en}>{page}</PolarisProvider>;
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
