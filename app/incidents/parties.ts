@@ -25,10 +25,18 @@ export interface Party {
   generic: boolean;
 }
 
+const GENERIC_NAMES: Record<PartyType, string> = {
+  store: "Your store",
+  warehouse: "Any warehouse or 3PL",
+  carrier: "Any carrier",
+  supplier: "Any supplier",
+  creator: "Any creator or influencer",
+};
+
 /** The generic parties, as they are before the merchant gives any its own response time. */
 export const GENERIC_PARTIES: readonly Party[] = PARTY_TYPES.map((type) => ({
   key: type,
-  name: type === "store" ? "Your store" : `Any ${PARTY_TYPE_LABELS[type].toLowerCase()}`,
+  name: GENERIC_NAMES[type],
   type,
   responseHours: null,
   generic: true,

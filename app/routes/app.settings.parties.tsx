@@ -55,7 +55,8 @@ export default function PartiesSettingsPage() {
   return (
     <>
       <ResponseTimes key={JSON.stringify(data.values)} {...data} errors={timesResult?.errors ?? {}} saved={timesResult?.saved ?? false} />
-      <AddParty result={actionData?.intent === "add" ? actionData : undefined} />
+      {/* A party added: the list grows, and the form starts empty again. */}
+      <AddParty key={data.parties.length} result={actionData?.intent === "add" ? actionData : undefined} />
       <RemoveParty parties={data.parties.filter((party) => !party.generic)} result={actionData?.intent === "remove" ? actionData : undefined} />
     </>
   );
@@ -82,7 +83,7 @@ function ResponseTimes({ parties, values, defaultHours, errors, saved }: ReturnT
                     <Text as="h2" variant="headingSm">
                       {party.name}
                     </Text>
-                    <Badge>{PARTY_TYPE_LABELS[party.type]}</Badge>
+                    {party.generic ? null : <Badge>{PARTY_TYPE_LABELS[party.type]}</Badge>}
                   </InlineStack>
                   {party.generic ? (
                     <Text as="p" variant="bodySm" tone="subdued">
@@ -119,7 +120,7 @@ function AddParty({ result }: { result: PartiesResult | undefined }) {
   const adding = navigation.state === "submitting" && navigation.formData?.get("intent") === "add";
   return (
     <div style={{ maxWidth: "62.375rem", margin: "0 auto", padding: "0 var(--p-space-400, 1rem) var(--p-space-800, 2rem)" }}>
-      <Form method="post" key={result?.saved ? Math.random() : "add"}>
+      <Form method="post">
         <input type="hidden" name="intent" value="add" />
         <Card>
           <BlockStack gap="300">
