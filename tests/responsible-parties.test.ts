@@ -108,7 +108,12 @@ describe("responsible parties", () => {
 
     // Back to a party without its own time: the shop's default, from when it opened.
     await assignIncident(db, incidentId, { ...assignment, responsibleParty: "supplier" }, actor);
-    expect((await incident(incidentId)).responseDeadline.getTime()).toBe(createdAt.getTime() + 24 * HOUR);
+    const deadline = (await incident(incidentId)).responseDeadline;
+    expect(deadline.getTime()).toBe(createdAt.getTime() + 24 * HOUR);
+    // Between two parties without times of their own, the deadline stays where it is.
+    await db.incident.update({ where: { id: incidentId }, data: { responseDeadline: new Date(createdAt.getTime() + 5 * HOUR) } });
+    await assignIncident(db, incidentId, { ...assignment, responsibleParty: "carrier" }, actor);
+    expect((await incident(incidentId)).responseDeadline.getTime()).toBe(createdAt.getTime() + 5 * HOUR);
   });
 
   it("removes a named party but never a generic one; incidents keep the key", async () => {

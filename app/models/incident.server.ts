@@ -272,8 +272,10 @@ export async function assignIncident(db: Database, incidentId: string, next: Inc
   let message = `Set ${changes.map((field) => `${labels[field]}: ${shown(field)}`).join(", ")}.`;
   const data: Record<string, unknown> = Object.fromEntries(changes.map((field) => [field, { from: current[field] ?? null, to: next[field] }]));
   let deadline: Date | undefined;
-  if (changes.includes("responsibleParty")) {
-    const party = parties.find((p) => p.key === next.responsibleParty);
+  const party = parties.find((p) => p.key === next.responsibleParty);
+  const before = parties.find((p) => p.key === current.responsibleParty);
+  // Between two parties without response times of their own, the rules' deadline stands.
+  if (changes.includes("responsibleParty") && (party?.responseHours ?? before?.responseHours ?? null) !== null) {
     const { responseHours } = await detectionSettings(db, current.shop);
     deadline = responseDeadline(current.createdAt, party?.responseHours ?? null, responseHours);
     if (deadline.getTime() !== current.responseDeadline.getTime()) {
