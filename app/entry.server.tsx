@@ -1,14 +1,29 @@
 import { PassThrough } from "node:stream";
 
-import type { EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
+
+/** Remix reports a request's errors here. A page or incident that does not exist is an
+ * ordinary 404: one info line, not a stack trace; an aborted request is nobody's error. */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  const path = new URL(request.url).pathname;
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    logger.info({ path, status: 404 }, "not found");
+    return;
+  }
+  // Remix wraps some errors in a response; the inner error has the stack worth logging.
+  const inner = isRouteErrorResponse(error) ? (error as { error?: unknown }).error : undefined;
+  logger.error({ path, err: inner ?? error }, "request failed");
+}
 
 export default async function handleRequest(
   request: Request,

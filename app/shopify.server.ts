@@ -34,6 +34,10 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db()),
   distribution: AppDistribution.AppStore,
+  // Online sessions name the signed-in staff member (associated_user: id, name, e-mail, account
+  // owner), so every admin action records who took it and approval limits apply per person.
+  // The offline session is still stored: background work (webhooks, sweeps) uses it.
+  useOnlineTokens: true,
   hooks: { afterAuth },
   future: {
     unstable_newEmbeddedAuthStrategy: true,

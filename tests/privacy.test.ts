@@ -14,6 +14,7 @@ import { parseEnv } from "../app/env.server";
 import { findingFromReport } from "../app/incidents/reports";
 import { logger } from "../app/logger.server";
 import { recordFinding } from "../app/models/incident.server";
+import { addResponsibleParty } from "../app/models/parties.server";
 import { loadOrder } from "../app/models/order.server";
 import { detectionSettings } from "../app/models/shop.server";
 import { remediate } from "../app/remediation/engine/index.server";
@@ -30,6 +31,7 @@ import type { DatabaseKind, Table } from "./support/tables";
 import { discoverTables, rowsOfShop, whereFound } from "./support/tables";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { markInstalled } from "./support/installed-shops";
+import { staffOf } from "./support/staff";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
 
 const SECRET = "privacy-secret";
@@ -152,7 +154,7 @@ describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl
           sleep: () => Promise.resolve(),
           jobPollIntervalMs: 5,
         },
-        { shop, incidentId, trigger: "merchant", actor: "merchant:owner@shop" },
+        { shop, incidentId, ...(await staffOf(db, shop)) },
       );
       expect(report.message).toContain(`Hi ${who.firstName},`);
     }
@@ -198,6 +200,8 @@ describe.each(testDatabases())("privacy webhooks on $name", ({ name, url: runUrl
     const variantId = product.variantIds[0] ?? "";
     const begona = await customerWithHistory(shop, variantId, "Begoña", true);
     const other = await customerWithHistory(shop, variantId, "Aitor", false);
+    // The merchant's own list of responsible parties is the shop's data too.
+    expect((await addResponsibleParty(db, shop, { name: "Almacén Norte", type: "warehouse", responseHours: "48" })).ok).toBe(true);
     return { shop, variantId, begona, other };
   }
 

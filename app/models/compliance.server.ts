@@ -251,6 +251,9 @@ export async function eraseShop(db: Database, shop: string) {
     db.orderRecord.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
+    // Staff names and e-mails, and the merchant's own list of parties.
+    db.staffMember.deleteMany({ where: { shop } }),
+    db.responsibleParty.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
     // Every delivery, this request's own too: Shopify keeps the proof that it was sent, and
     // a redelivery of it finds nothing left to erase.

@@ -3,9 +3,12 @@
 // first one's timeline instead of opening another.
 import type { Database } from "../db.server";
 import { PARCEL_KINDS, escalates, escalationMessage, isParcelKind, parcelOf, problemSubject } from "../incidents/detection";
-import type { IncidentFinding, IncidentStatus, ResponsibleParty, RootCause } from "../incidents/model";
+import type { IncidentFinding, IncidentStatus, RootCause } from "../incidents/model";
 import { ACTIVE_STATUSES } from "../incidents/model";
+import { partyName, responseDeadline } from "../incidents/parties";
 import { isUniqueViolation } from "./order.server";
+import { partyResponseHours, responsibleParties } from "./parties.server";
+import { detectionSettings } from "./shop.server";
 
 /** `subject`: the kind, or "parcel:<fulfilment>" for parcel kinds (problemSubject). */
 export function activeKey(shop: string, orderId: string, subject: string): string {
@@ -47,6 +50,10 @@ export async function recordFinding(
   // twice, and Amends' own order edits would loop. Worse news about a parcel is the exception.
   const closed = await closedIncidentFor(db, shop, finding);
   if (closed) return join(db, closed, finding, actor, key);
+  // The deadline follows the party the finding blames, when the merchant gave it its own
+  // response time; otherwise the rules' (the shop's default response time).
+  const partyHours = await partyResponseHours(db, shop, finding.responsibleParty);
+  const deadline = partyHours === null ? new Date(finding.responseDeadline) : responseDeadline(new Date(), partyHours, 0);
   try {
     const incident = await db.incident.create({
       data: {
@@ -61,7 +68,7 @@ export async function recordFinding(
         lines: finding.lines as unknown as object,
         evidence,
         responsibleParty: finding.responsibleParty,
-        responseDeadline: new Date(finding.responseDeadline),
+        responseDeadline: deadline,
         source,
         events: { create: { type: "opened", actor, message: finding.summary, data: evidence } },
       },
@@ -242,34 +249,47 @@ function canonicalJson(value: unknown): string {
 export interface IncidentAssignment {
   owner: string | null;
   rootCause: RootCause | null;
-  responsibleParty: ResponsibleParty;
+  /** A key of the shop's responsible parties (responsibleParties), or "unknown". */
+  responsibleParty: string;
 }
 
 /** The merchant's own reading of an incident: who works it, why it happened, whose fault it
- * was. Each change goes on the timeline. */
+ * was. Each change goes on the timeline; a new responsible party brings its response time, so
+ * the deadline follows it (counted from when the incident opened). */
 export async function assignIncident(db: Database, incidentId: string, next: IncidentAssignment, actor: string): Promise<boolean> {
   const current = await db.incident.findUniqueOrThrow({
     where: { id: incidentId },
-    select: { owner: true, rootCause: true, responsibleParty: true },
+    select: { shop: true, owner: true, rootCause: true, responsibleParty: true, createdAt: true, responseDeadline: true },
   });
   const changes = (Object.keys(next) as (keyof IncidentAssignment)[]).filter((field) => (current[field] ?? null) !== next[field]);
   if (changes.length === 0) return false;
+  const parties = await responsibleParties(db, current.shop);
   const labels: Record<keyof IncidentAssignment, string> = { owner: "owner", rootCause: "root cause", responsibleParty: "responsible party" };
-  // Taxonomy values read as words; the owner's name is shown as typed.
-  const shown = (field: keyof IncidentAssignment) => (field === "owner" ? next.owner : next[field]?.replaceAll("_", " ")) ?? "none";
-  const message = changes.map((field) => `${labels[field]}: ${shown(field)}`).join(", ");
+  // Taxonomy values read as words; the owner's name is shown as typed, the party by its name.
+  const shown = (field: keyof IncidentAssignment) =>
+    (field === "owner" ? next.owner : field === "responsibleParty" ? partyName(parties, next.responsibleParty) : next[field]?.replaceAll("_", " ")) ??
+    "none";
+  let message = `Set ${changes.map((field) => `${labels[field]}: ${shown(field)}`).join(", ")}.`;
+  const data: Record<string, unknown> = Object.fromEntries(changes.map((field) => [field, { from: current[field] ?? null, to: next[field] }]));
+  let deadline: Date | undefined;
+  const party = parties.find((p) => p.key === next.responsibleParty);
+  const before = parties.find((p) => p.key === current.responsibleParty);
+  // Between two parties without response times of their own, the rules' deadline stands.
+  if (changes.includes("responsibleParty") && (party?.responseHours ?? before?.responseHours ?? null) !== null) {
+    const { responseHours } = await detectionSettings(db, current.shop);
+    deadline = responseDeadline(current.createdAt, party?.responseHours ?? null, responseHours);
+    if (deadline.getTime() !== current.responseDeadline.getTime()) {
+      const hours = party?.responseHours ?? responseHours;
+      message += ` Respond within ${hours} hours of opening${party?.responseHours ? `, ${party.name}'s response time` : ", the shop's default"}.`;
+      data.responseDeadline = { from: current.responseDeadline.toISOString(), to: deadline.toISOString() };
+    }
+  }
   await db.incident.update({
     where: { id: incidentId },
     data: {
       ...next,
-      events: {
-        create: {
-          type: "assigned",
-          actor,
-          message: `Set ${message}.`,
-          data: Object.fromEntries(changes.map((field) => [field, { from: current[field] ?? null, to: next[field] }])),
-        },
-      },
+      ...(deadline ? { responseDeadline: deadline } : {}),
+      events: { create: { type: "assigned", actor, message, data: data as object } },
     },
   });
   return true;

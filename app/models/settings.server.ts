@@ -5,9 +5,18 @@ import type { DetectionSettings } from "../incidents/model";
 import type {
   EditableDetectionSettings,
   FieldErrors,
+  FormFields,
   FormResult,
+  FormValues,
 } from "../remediation/policy/form";
-import { fieldMessage, issuesToErrors } from "../remediation/policy/form";
+import {
+  detectionFromForm,
+  detectionToFormValues,
+  fieldMessage,
+  issuesToErrors,
+  policyFromForm,
+  policyToFormValues,
+} from "../remediation/policy/form";
 import { RESOLUTION_POLICY_FIELD, defaultResolutionPolicy, resolutionPolicySchema } from "../remediation/policy/resolution";
 import type { RemediationPolicy } from "../remediation/policy/schema";
 import { remediationPolicySchema } from "../remediation/policy/schema";
@@ -95,4 +104,50 @@ export async function saveSettings(
     create: { domain: shop, ...data },
     update: data,
   });
+}
+
+/** The settings as the form shows them: every field of every topic page. */
+export function settingsFormValues(settings: Settings): FormValues {
+  return {
+    ...policyToFormValues(settings.policy),
+    ...detectionToFormValues(settings.detection),
+    [RESOLUTION_POLICY_FIELD]: settings.resolutionPolicy ?? "",
+  };
+}
+
+/**
+ * Saves one topic page: the fields it owns as posted (an unticked checkbox posts nothing, so an
+ * owned field left out is empty), every other field as stored. The whole is then checked as one
+ * policy, so a page can never store a combination the policy refuses. Nothing is stored unless
+ * everything is valid.
+ */
+export async function saveSettingsPage(
+  db: Database,
+  shop: string,
+  posted: FormFields,
+  owns: (field: string) => boolean,
+): Promise<FormResult<null>> {
+  const current = await loadSettings(db, shop);
+  const stored = settingsFormValues(current);
+  const form = new URLSearchParams();
+  for (const [field, value] of Object.entries(stored)) {
+    const own = owns(field) ? posted.get(field) : value;
+    if (typeof own === "string") form.set(field, own);
+  }
+  // Amounts are typed in the shop's currency, whatever the stored policy's was.
+  const policy = policyFromForm(form, { ...current.policy, currencyCode: current.currencyCode });
+  const detection = validateDetectionSettings(detectionFromForm(form));
+  const resolutionPolicy = validateResolutionPolicy(form.get(RESOLUTION_POLICY_FIELD));
+  if (!policy.ok || !detection.ok || !resolutionPolicy.ok) {
+    return {
+      ok: false,
+      errors: {
+        ...(policy.ok ? {} : policy.errors),
+        ...(detection.ok ? {} : detection.errors),
+        ...(resolutionPolicy.ok ? {} : resolutionPolicy.errors),
+      },
+    };
+  }
+  await saveSettings(db, shop, { policy: policy.value, detection: detection.value, resolutionPolicy: resolutionPolicy.value });
+  return { ok: true, value: null };
 }

@@ -14,11 +14,12 @@ import { NeedsAttentionCard, refusalOf } from "../components/NeedsAttentionCard"
 import { OrderActivityCard } from "../components/OrderActivityCard";
 import { formatShopTime } from "../components/shop-time";
 import { db } from "../db.server";
-import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "../incidents/model";
+import { ROOT_CAUSES } from "../incidents/model";
 import { incidentDetail } from "../models/incident-detail.server";
 import type { OrderActivityView } from "../models/order-activity.server";
 import { orderActivityView } from "../models/order-activity.server";
 import { assignIncident } from "../models/incident.server";
+import { responsibleParties } from "../models/parties.server";
 import { shopClock } from "../models/shop.server";
 import { transitionIncident } from "../models/remediation.server";
 import { logger } from "../logger.server";
@@ -43,7 +44,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         return { available: false, reason: "Shopify's payments, refunds and fulfilments could not be read just now: reload the page to try again." };
       },
     );
-  return { incident, order, clock };
+  return { incident, order, clock, parties: await responsibleParties(db(), shop) };
 };
 
 const actionInput = z.discriminatedUnion("intent", [
@@ -59,14 +60,15 @@ const actionInput = z.discriminatedUnion("intent", [
       .max(100, "Keep the owner's name under 100 characters")
       .transform((owner) => owner || null),
     rootCause: z.enum([...ROOT_CAUSES, ""], { message: "Pick a root cause from the list" }).transform((cause) => cause || null),
-    responsibleParty: z.enum(RESPONSIBLE_PARTIES, { message: "Pick who was responsible from the list" }),
+    // Checked against the shop's own list below.
+    responsibleParty: z.string().trim().min(1, "Pick who was responsible from the list"),
   }),
 ]);
 
 type ActionResult = { errors: Record<string, string>; result: string | null };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, actor } = await requireAdmin(request);
+  const { shop, actor, staff } = await requireAdmin(request);
   // Only whether the shop has it and where it stands: the page reloads the rest afterwards.
   const incident = await db().incident.findFirst({ where: { id: params.id ?? "", shop }, select: { id: true, status: true } });
   if (!incident) throw new Response("Incident not found", { status: 404 });
@@ -78,6 +80,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const input = parsed.data;
   if (input.intent === "assign") {
     const { owner, rootCause, responsibleParty } = input;
+    const parties = await responsibleParties(db(), shop);
+    if (responsibleParty !== "unknown" && !parties.some((party) => party.key === responsibleParty)) {
+      return Response.json({ errors: { responsibleParty: "Pick who was responsible from the list" }, result: null } satisfies ActionResult, { status: 422 });
+    }
     const changed = await assignIncident(db(), incident.id, { owner, rootCause, responsibleParty }, actor);
     return { errors: {}, result: changed ? "assigned" : "unchanged" } satisfies ActionResult;
   }
@@ -108,8 +114,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     const report = await remediate(
       { db: db(), clientFor: adminClientFor },
-      { shop, incidentId: incident.id, trigger: "merchant", actor, ...(input.intent === "approve" && input.option !== undefined ? { option: input.option } : {}) },
+      { shop, incidentId: incident.id, trigger: "merchant", actor, staff, ...(input.intent === "approve" && input.option !== undefined ? { option: input.option } : {}) },
     );
+    if (report.status === "not_allowed") {
+      // Refused by the approval service (not allowed, or above this person's limit).
+      return Response.json({ errors: { approval: report.refusal ?? "" }, result: report.status } satisfies ActionResult, { status: 403 });
+    }
     return { errors: {}, result: report.status } satisfies ActionResult;
   } catch (error) {
     // Shopify could not be asked at all (not installed, access refused): say so on the page.
@@ -128,6 +138,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
   closed: { tone: "info", text: "This incident is already closed." },
   dismissed: { tone: "info", text: "Dismissed." },
   unreachable: { tone: "critical", text: "Amends could not reach Shopify for this shop, so nothing was done." },
+  not_allowed: { tone: "critical", text: "Not approved, nothing was done: it waits for a staff member who may approve it." },
   assigned: { tone: "success", text: "Saved." },
   unchanged: { tone: "info", text: "Nothing changed." },
 };
@@ -135,7 +146,7 @@ const RESULT_BANNERS: Record<string, { tone: "success" | "critical" | "info"; te
 const label = (value: string) => value.replaceAll("_", " ");
 
 export default function IncidentPage() {
-  const { incident, order, clock } = useLoaderData<typeof loader>();
+  const { incident, order, clock, parties } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -161,6 +172,7 @@ export default function IncidentPage() {
             <Banner tone={banner.tone}>
               {banner.text}
               {errors.shopify ? ` ${errors.shopify}` : null}
+              {errors.approval ? ` ${errors.approval}` : null}
               {actionData?.result === "resolved" ? ` ${incident.contact.lines.join(" ")}` : ""}
             </Banner>
           </Layout.Section>
@@ -285,7 +297,7 @@ export default function IncidentPage() {
                 <Select
                   label="Responsible"
                   name="responsibleParty"
-                  options={RESPONSIBLE_PARTIES.map((party) => ({ label: label(party), value: party }))}
+                  options={[...parties.map((party) => ({ label: party.name, value: party.key })), { label: "Unknown", value: "unknown" }]}
                   value={responsibleParty}
                   onChange={setResponsibleParty}
                   error={errors.responsibleParty}

@@ -104,7 +104,7 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await page.getByLabel("Root cause").selectOption("inventory_out_of_sync");
     await page.getByLabel("Responsible").selectOption("warehouse");
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByText("Set owner: Sam, root cause: inventory out of sync, responsible party: warehouse.").waitFor();
+    await page.getByText("Set owner: Sam, root cause: inventory out of sync, responsible party: Any warehouse or 3PL.").waitFor();
     await page.screenshot({ path: "tests/.tmp/admin-incident.png", fullPage: true });
 
     await page.getByLabel("Reason to dismiss").fill("Customer already re-ordered");

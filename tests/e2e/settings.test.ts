@@ -1,7 +1,7 @@
-// The settings page in a real browser (the production build on the production server, demo
-// mode): the merchant changes the late delivery discount and its apology message, saves, and
-// finds them kept after a reload; a message with an unknown placeholder is refused next to that
-// message, and nothing is saved.
+// The late delivery settings page in a real browser (the production build on the production
+// server, demo mode): the merchant changes the discount and its apology message, saves from the
+// save bar, and finds them kept after a reload; a message with an unknown placeholder is refused
+// next to that message, nothing is saved, and leaving with the change unsaved asks first.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -53,7 +53,13 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
 
-    const response = await page.goto(`${admin.base}/app/settings`, { waitUntil: "networkidle" });
+    // Leaving with unsaved changes asks first (beforeunload); the test answers "leave".
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    const response = await page.goto(`${admin.base}/app/settings/remedies/late_delivery`, { waitUntil: "networkidle" });
     expect(response?.status()).toBe(200);
     await page.getByRole("heading", { name: "Late delivery" }).waitFor();
     expect(await page.locator(PERCENTAGE).inputValue()).toBe("15");
@@ -63,10 +69,16 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
       /^Hi \{\{customer_first_name\}\},\n\nWe're sorry your order \{\{order_name\}\} is taking longer/,
     );
 
+    const saveBar = page.getByRole("region", { name: "Unsaved changes" });
+    expect(await saveBar.count()).toBe(0);
     await page.locator(PERCENTAGE).fill("20");
     await page.locator(TEMPLATE).fill(MESSAGE);
-    await page.getByRole("button", { name: "Save" }).first().click();
+    // The contextual save bar appears with the first change; Discard would undo, Save saves.
+    await saveBar.waitFor();
+    await saveBar.getByRole("button", { name: "Save" }).click();
     await page.getByText("Settings saved").waitFor();
+    // Once the saved values are back from the server, nothing is unsaved.
+    await saveBar.waitFor({ state: "detached" });
     await page.screenshot({ path: "tests/.tmp/admin-settings.png", fullPage: true });
 
     await page.reload({ waitUntil: "networkidle" });
@@ -77,13 +89,15 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
     await page.locator(TEMPLATE).fill("Sorry about {{foo}}");
     await page.getByRole("button", { name: "Save" }).first().click();
     await page.getByText("Nothing was saved").waitFor();
-    await page.getByText("Fix the fields marked in Late delivery, then save again.").waitFor();
+    await page.getByText("Fix the fields marked below, then save again.").waitFor();
     expect(await describedError(page, TEMPLATE)).toContain("Unknown placeholder {{foo}}.");
     // What the merchant typed stays in the field to be corrected.
     expect(await page.locator(TEMPLATE).inputValue()).toBe("Sorry about {{foo}}");
     await page.screenshot({ path: "tests/.tmp/admin-settings-error.png", fullPage: true });
 
+    expect(dialogs).toEqual([]);
     await page.reload({ waitUntil: "networkidle" });
+    expect(dialogs).toEqual(["beforeunload"]);
     expect(await page.locator(TEMPLATE).inputValue()).toBe(MESSAGE);
 
     // The refused save answers 422, which Chromium also logs; nothing else may go wrong.

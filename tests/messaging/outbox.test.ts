@@ -17,6 +17,7 @@ import { databaseFor, testDatabases } from "../support/databases";
 import type { MailServer } from "../support/mail-server";
 import { startMailServer } from "../support/mail-server";
 import type { Fixture, FixtureOptions } from "../remediation/support";
+import { byOwner } from "../support/staff";
 import { clearRemediationShop, effects, setUp } from "../remediation/support";
 
 let emu: RunningEmulator;
@@ -53,7 +54,7 @@ async function fixture(db: Database, options: FixtureOptions = {}): Promise<Fixt
 }
 
 const automatic = (f: Fixture) => ({ shop: f.shop, incidentId: f.incidentId, trigger: "automatic" as const, actor: "rule:policy" });
-const merchant = (f: Fixture) => ({ shop: f.shop, incidentId: f.incidentId, trigger: "merchant" as const, actor: "merchant:ada@store" });
+const merchant = (f: Fixture) => ({ shop: f.shop, incidentId: f.incidentId, ...byOwner });
 
 function sender(db: Database, overrides: Partial<SenderDeps> = {}): SenderDeps {
   return { db, mailer, from: "Casa Azul <shop@casa-azul.example>", log, retryBaseMs: 30_000, ...overrides };

@@ -136,8 +136,12 @@ describe("approving and dismissing from the incident page", () => {
     const incident = await db().incident.findUniqueOrThrow({ where: { id: fixture.incidentId }, include: { events: true } });
     expect(incident).toMatchObject({ owner: "Sam", rootCause: "picking_error", responsibleParty: "warehouse" });
     expect(incident.events.filter((e) => e.type === "assigned").map((e) => e.message)).toEqual([
-      "Set owner: Sam, root cause: picking error, responsible party: warehouse.",
+      "Set owner: Sam, root cause: picking error, responsible party: Any warehouse or 3PL.",
     ]);
+    // Only the shop's own parties: a key off its list is refused.
+    const stranger = (await post({ intent: "assign", owner: "Sam", rootCause: "picking_error", responsibleParty: "carrier-nobody" })) as Response;
+    expect(stranger.status).toBe(422);
+    expect((await stranger.json()).errors).toEqual({ responsibleParty: "Pick who was responsible from the list" });
   });
 
   /** A new order of the fixture's customer with a wrong-item incident waiting for approval. */
@@ -200,6 +204,34 @@ describe("approving and dismissing from the incident page", () => {
     const { db } = await import("../../app/db.server");
     expect((await db().incident.findUniqueOrThrow({ where: { id: incident.id } })).status).toBe("dismissed");
     expect(effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`))).toEqual([]);
+  });
+
+  it("records who approved; refuses the demo's support agent above their limit, and the owner then approves", async () => {
+    const { shop } = fixture;
+    const { db } = await import("../../app/db.server");
+    const { order, incident } = await wrongItemAwaitingApproval();
+    const approve = (who: "owner" | "support") =>
+      route.action({
+        request: new Request(`http://127.0.0.1/app/incidents/${incident.id}?staff=${who}`, { method: "POST", body: new URLSearchParams({ intent: "approve" }) }),
+        params: { id: incident.id },
+        context: {},
+      });
+    // The support agent has opened Amends before (their first request records them); the owner
+    // has set their limit below this replacement's value.
+    await route.loader({ request: new Request(`http://127.0.0.1/app/incidents/${incident.id}?staff=support`), params: { id: incident.id }, context: {} });
+    await db().staffMember.update({ where: { shop_userId: { shop, userId: "demo-support" } }, data: { approvalLimit: "1.00" } });
+
+    const refused = (await approve("support")) as Response;
+    expect(refused.status).toBe(403);
+    const body = (await refused.json()) as { errors: Record<string, string>; result: string };
+    expect(body.result).toBe("not_allowed");
+    expect(body.errors.approval).toMatch(/^Sam Rivera may approve up to .*1\.00; this plan costs /);
+    expect(effects(emu, shop, order.id).replacementOrders.filter((o) => o.tags.includes(`amends-incident-${incident.id}`))).toHaveLength(0);
+
+    expect(await approve("owner")).toEqual({ errors: {}, result: "resolved" });
+    const events = await db().incidentEvent.findMany({ where: { incidentId: incident.id }, orderBy: { at: "asc" } });
+    expect(events.find((e) => e.type === "approval_refused")?.actor).toBe("staff:demo-support:Sam Rivera");
+    expect(events.filter((e) => e.type === "status").at(-1)?.actor).toBe("staff:demo-owner:Alex Morgan");
   });
 
   it("two hours after install, approving still reaches Shopify: the expired token is refreshed once", async () => {

@@ -17,6 +17,7 @@ import type { RunningEmulator } from "../shopify-emulator";
 import { DEFAULT_CANCEL_JOB_MS, DEFAULT_SEARCH_LAG_MS, movableClock, startEmulator } from "../shopify-emulator";
 import { databaseFor, testDatabases } from "../support/databases";
 import type { Fixture } from "./support";
+import { byOwner } from "../support/staff";
 import { clearRemediationShop, clientFactory, dyingAfter, effects, holdingBefore, setUp } from "./support";
 
 let emu: RunningEmulator;
@@ -62,8 +63,7 @@ const automatic = (f: Fixture) => ({ shop: f.shop, incidentId: f.incidentId, tri
 const merchant = (f: Fixture, option?: number) => ({
   shop: f.shop,
   incidentId: f.incidentId,
-  trigger: "merchant" as const,
-  actor: "merchant:ada@store",
+  ...byOwner,
   ...(option === undefined ? {} : { option }),
 });
 
@@ -189,7 +189,7 @@ describe("remedies on Shopify", () => {
     incident = await db.incident.findUniqueOrThrow({ where: { id: f.incidentId } });
     expect(incident.status).toBe("resolved");
     const status = (await timeline(f.incidentId)).filter((e) => e.type === "status").map((e) => e.actor);
-    expect(status).toEqual(["rule:stock_out", "merchant:ada@store", "merchant:ada@store"]);
+    expect(status).toEqual(["rule:stock_out", byOwner.actor, byOwner.actor]);
   });
 
   it("the merchant can pick the alternative plan (a refund instead of a replacement)", async () => {

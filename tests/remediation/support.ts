@@ -11,6 +11,7 @@ import type { RemediationDeps } from "../../app/remediation/engine/index.server"
 import type { RemediationPolicy } from "../../app/remediation/policy";
 import { AdminClient, offlineTokenSource } from "../../app/shopify/admin.server";
 import type { OrderRecord, RunningEmulator } from "../shopify-emulator";
+import { OWNER, staffOf } from "../support/staff";
 import { installApp } from "../support/install";
 
 export interface Fixture {
@@ -80,6 +81,7 @@ export async function setUp(db: Database, emu: RunningEmulator, options: Fixture
     data: { domain: shop, name: options.shopName ?? null, currencyCode: "USD", timeZone: "UTC", ...(options.policy ? { policy: options.policy as object } : {}) },
   });
   await installApp(db, emu, shop);
+  await staffOf(db, shop, OWNER);
   const kind = options.kind ?? "stock_out_cancellation";
   const status = options.status ?? "open";
   const incident = await db.incident.create({

@@ -11,6 +11,7 @@ import type { RunningEmulator } from "../shopify-emulator";
 import { startEmulator } from "../shopify-emulator";
 import { databaseFor, testDatabases } from "../support/databases";
 import type { Fixture } from "./support";
+import { byOwner } from "../support/staff";
 import { clearRemediationShop, effects, setUp } from "./support";
 
 let emu: RunningEmulator;
@@ -38,8 +39,7 @@ async function fixture(options: Parameters<typeof setUp>[2] = {}): Promise<Fixtu
 const approve = (f: Fixture, incidentId = f.incidentId) => ({
   shop: f.shop,
   incidentId,
-  trigger: "merchant" as const,
-  actor: "merchant:ada@store",
+  ...byOwner,
 });
 
 /** The merchant refunds `quantity` mugs ($12.00 each) in Shopify admin. */

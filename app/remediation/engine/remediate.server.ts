@@ -10,6 +10,7 @@ import { logger } from "../../logger.server";
 import { addEvent } from "../../models/incident.server";
 import { enqueueCustomerMessage } from "../../models/outbox.server";
 import { discardRefused, replacedUnits, transitionIncident } from "../../models/remediation.server";
+import { approvalRight } from "../../models/staff.server";
 import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
@@ -20,6 +21,8 @@ import {
   TemplateError,
   decideRemediation,
   describeRemedies,
+  mayApprove,
+  movesMoney,
   messageValues,
   renderMessage,
   templateFor,
@@ -100,6 +103,28 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     ...(option === undefined ? {} : { option }),
     locale,
   });
+  // Money moves only with the approval of a staff member the merchant allowed, within their
+  // limit; a plan already under way was authorised when it started.
+  if (request.trigger === "merchant" && !resuming && decision.outcome === "apply" && movesMoney(decision.remedies)) {
+    const refusal = await refusedApproval(db, request, decision, currency, locale);
+    if (refusal) {
+      await addEvent(db, incident.id, {
+        type: "approval_refused",
+        actor: request.actor,
+        message: `Not approved: ${refusal} It waits for a staff member who may approve it.`,
+        data: { staffId: request.staff.id, option: decision.option, estimatedCost: decision.estimatedCost, reason: refusal },
+      });
+      await transitionIncident(db, {
+        incidentId: incident.id,
+        from: ["open"],
+        to: "awaiting_approval",
+        actor: request.actor,
+        message: `Waiting for approval by a staff member who may: ${refusal}`,
+        data: { reasons: [refusal] },
+      });
+      return { status: "not_allowed", decision, remedies: [], message: null, refusal };
+    }
+  }
   await recordDecision({ ...deps, locale }, incident, request, decision, resuming, settings.policyProblem);
 
   if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
@@ -297,6 +322,19 @@ export function refusalSentence(report: Pick<RemedyReport, "action" | "error" | 
   const failure = (report.result as { failure?: { userErrors?: { message: string }[] } } | null)?.failure;
   const words = failure?.userErrors?.map((e) => e.message).join("; ") || (report.error ?? "").replace(/^[A-Za-z]+: /, "") || "no reason given";
   return `Shopify refused ${REFUSED_WHAT[report.action]}: ${words.replace(/\.$/, "")}.`;
+}
+
+/** Why this staff member may not approve the plan, or null when they may. */
+async function refusedApproval(
+  db: RemediationDeps["db"],
+  request: Extract<RemediateRequest, { trigger: "merchant" }>,
+  decision: RemediationDecision,
+  shopCurrency: string,
+  locale: string,
+): Promise<string | null> {
+  const right = await approvalRight(db, request.shop, request.staff.id);
+  const verdict = mayApprove({ name: request.staff.name, right, cost: decision.estimatedCost, shopCurrency, locale });
+  return verdict.allowed ? null : verdict.reason;
 }
 
 /** Opened from the customer's report (the order page), not detected by a rule. */

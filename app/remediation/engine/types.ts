@@ -3,6 +3,7 @@
 import type { Database } from "../../db.server";
 import type { Logger } from "../../logger.server";
 import type { AdminClient } from "../../shopify/admin.server";
+import type { StaffIdentity } from "../../incidents/staff";
 import type { RemediationDecision } from "../policy";
 
 export interface RemediationDeps {
@@ -30,16 +31,20 @@ export interface RemediationDeps {
   locale?: string;
 }
 
-export interface RemediateRequest {
+interface RemediateBase {
   shop: string;
   incidentId: string;
-  /** automatic: the policy acting alone; merchant: the merchant asked or approved. */
-  trigger: "automatic" | "merchant";
-  /** Who is acting, for the timeline: "rule:<name>", "merchant:<user>". */
+  /** Who is acting, for the timeline: "rule:<name>", staffActor(staff). */
   actor: string;
   /** Which of the policy's plans: 0 (default) or n for alternatives[n - 1]. */
   option?: number;
 }
+
+/** automatic: the policy acting alone; merchant: a staff member asked or approved, and a plan
+ * that moves money needs their right to (approvalRight, checked here, not only on the page). */
+export type RemediateRequest =
+  | (RemediateBase & { trigger: "automatic" })
+  | (RemediateBase & { trigger: "merchant"; staff: Pick<StaffIdentity, "id" | "name"> });
 
 export type RemedyAction = "cancel" | "refund" | "replacement" | "discount_code" | "annotate" | "message";
 
@@ -74,7 +79,10 @@ export type RemediationStatus =
   /** Another run is still carrying out part of the plan. */
   | "in_progress"
   /** The incident was already resolved or dismissed: nothing was done. */
-  | "closed";
+  | "closed"
+  /** The staff member may not approve this plan (not allowed, or above their limit): nothing
+   * was done; the incident waits for someone who may. */
+  | "not_allowed";
 
 export interface RemediationReport {
   status: RemediationStatus;
@@ -82,4 +90,6 @@ export interface RemediationReport {
   remedies: RemedyReport[];
   /** The apology as rendered, when the plan included one and it was produced. */
   message: string | null;
+  /** Why the approval was refused (status not_allowed), in the merchant's words. */
+  refusal?: string;
 }
