@@ -1,5 +1,8 @@
-// An incident's status as a badge, the same on the list and on the incident's page.
+// An incident's status as a badge, the same on the list and on the incident's page, in the
+// merchant's words ("Needs approval", not "awaiting_approval").
 import { Badge } from "@shopify/polaris";
+
+import { statusLabel } from "../incidents/inbox";
 
 const TONES: Record<string, "attention" | "warning" | "info" | "success" | undefined> = {
   open: "attention",
@@ -9,5 +12,5 @@ const TONES: Record<string, "attention" | "warning" | "info" | "success" | undef
 };
 
 export function IncidentStatusBadge({ status }: { status: string }) {
-  return <Badge tone={TONES[status]}>{status.replaceAll("_", " ")}</Badge>;
+  return <Badge tone={TONES[status]}>{statusLabel(status)}</Badge>;
 }

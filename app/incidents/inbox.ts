@@ -2,7 +2,7 @@
 // party and root cause in the merchant's words. Plain data, shared by the server (the query)
 // and the browser (the page).
 import type { IncidentStatus } from "./model";
-import { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "./model";
+import type { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "./model";
 
 export const INBOX_TABS = ["needs_approval", "open", "overdue", "escalated", "resolved", "all"] as const;
 export type InboxTab = (typeof INBOX_TABS)[number];
@@ -137,4 +137,62 @@ export function summariseBulk(verb: string, outcomes: readonly RowOutcome[]): st
     if (outcome.note) parts.push(outcome.done ? `${outcome.orderName}: ${outcome.note}` : `${outcome.orderName} could not be ${verb}: ${outcome.note}`);
   }
   return `${parts.join("; ")}.`;
+}
+
+/** The inbox as its address says: which tab, filters, order and page. */
+export interface InboxState {
+  tab: InboxTab;
+  sort: InboxSort;
+  filters: InboxFilters;
+  after: string | null;
+  before: string | null;
+}
+
+/** The tab the inbox opens on: everything still to be worked. */
+export const HOME_TAB: InboxTab = "open";
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the page's address; anything it does not understand is left out, never an error. */
+export function readInboxParams(params: URLSearchParams): InboxState {
+  const tab = (INBOX_TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as InboxTab) : HOME_TAB;
+  const sort = (INBOX_SORTS as readonly string[]).includes(params.get("sort") ?? "") ? (params.get("sort") as InboxSort) : DEFAULT_SORT[tab];
+  const day = (name: string) => {
+    const value = params.get(name) ?? "";
+    return ISO_DAY.test(value) ? value : null;
+  };
+  const list = (name: string) => [...new Set(params.getAll(name).map((value) => value.trim()))].slice(0, 50);
+  return {
+    tab,
+    sort,
+    filters: {
+      kinds: list("kind").filter(Boolean),
+      parties: list("party").filter(Boolean),
+      channels: list("channel").filter(Boolean),
+      owners: list("owner"),
+      createdFrom: day("from"),
+      createdTo: day("to"),
+      search: (params.get("q") ?? "").trim().slice(0, 200),
+    },
+    after: params.get("after") || null,
+    before: params.get("before") || null,
+  };
+}
+
+/** The address of a state: only what differs from the tab's defaults, so links stay short. */
+export function writeInboxParams(state: InboxState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.tab !== HOME_TAB) params.set("tab", state.tab);
+  if (state.sort !== DEFAULT_SORT[state.tab]) params.set("sort", state.sort);
+  const { filters } = state;
+  if (filters.search) params.set("q", filters.search);
+  for (const kind of filters.kinds) params.append("kind", kind);
+  for (const party of filters.parties) params.append("party", party);
+  for (const channel of filters.channels) params.append("channel", channel);
+  for (const owner of filters.owners) params.append("owner", owner);
+  if (filters.createdFrom) params.set("from", filters.createdFrom);
+  if (filters.createdTo) params.set("to", filters.createdTo);
+  if (state.after) params.set("after", state.after);
+  else if (state.before) params.set("before", state.before);
+  return params;
 }

@@ -246,8 +246,9 @@ export interface IncidentAssignment {
 }
 
 /** The merchant's own reading of an incident: who works it, why it happened, whose fault it
- * was. Each change goes on the timeline. */
-export async function assignIncident(db: Database, incidentId: string, next: IncidentAssignment, actor: string): Promise<boolean> {
+ * was. Fields left out stay as they are (the inbox sets one for many incidents). Each change
+ * goes on the timeline. */
+export async function assignIncident(db: Database, incidentId: string, next: Partial<IncidentAssignment>, actor: string): Promise<boolean> {
   const current = await db.incident.findUniqueOrThrow({
     where: { id: incidentId },
     select: { owner: true, rootCause: true, responsibleParty: true },
