@@ -3,7 +3,7 @@
 // address holds the tab, filters, order and page; the server answers each change.
 import { useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import { Card, EmptySearchResult, IndexFilters, IndexTable, useBreakpoints, useIndexResourceState, useSetIndexFiltersMode } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import type { InboxFilters, InboxSort, InboxState, InboxTab } from "../../incidents/inbox";
 import { DEFAULT_SORT, INBOX_TABS, TAB_LABELS, writeInboxParams } from "../../incidents/inbox";
@@ -56,12 +56,20 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
   // Any change of filters starts again from the first page.
   const change = (filters: Partial<InboxFilters>) => go({ ...state, filters: { ...state.filters, ...filters }, after: null, before: null });
 
-  // Search as the merchant types, once they pause.
-  useEffect(() => {
-    if (query.trim() === state.filters.search) return;
-    const timer = setTimeout(() => change({ search: query.trim() }), 300);
-    return () => clearTimeout(timer);
-  }, [query]);
+  // Search as the merchant types, once they pause. The timer calls the newest `change`, so a
+  // search never brings back filters cleared meanwhile; clearing cancels a pending one.
+  const latestChange = useRef(change);
+  latestChange.current = change;
+  const typing = useRef<ReturnType<typeof setTimeout>>();
+  const stopTyping = () => clearTimeout(typing.current);
+  const onQueryChange = (value: string) => {
+    setQuery(value);
+    stopTyping();
+    typing.current = setTimeout(() => latestChange.current({ search: value.trim() }), 300);
+  };
+  useEffect(() => stopTyping, []);
+  // Back and forward change the address: the field follows it.
+  useEffect(() => setQuery(state.filters.search), [state.filters.search]);
 
   // A new page or tab shows other incidents: a selection made on the last one no longer applies.
   const rowsKey = page.rows.map((row) => row.id).join();
@@ -70,7 +78,13 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
   const submitting = navigation.state === "submitting";
 
   const count = new Intl.NumberFormat(clock.locale);
-  const tabs = INBOX_TABS.map((tab) => ({ id: tab, content: TAB_LABELS[tab], badge: count.format(counts[tab]) }));
+  // The badge alone reads "New 6" to a screen reader (Polaris marks unselected tabs' badges new).
+  const tabs = INBOX_TABS.map((tab) => ({
+    id: tab,
+    content: TAB_LABELS[tab],
+    badge: count.format(counts[tab]),
+    accessibilityLabel: `${TAB_LABELS[tab]}: ${count.format(counts[tab])} ${counts[tab] === 1 ? "incident" : "incidents"}`,
+  }));
   const selected = allResourcesSelected ? page.rows.map((row) => row.id) : selectedResources;
 
   const confirm = (fields: Record<string, string>) => {
@@ -81,6 +95,8 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
     for (const [name, value] of Object.entries(fields)) form.set(name, value);
     submit(form, { method: "post" });
     setIntent(null);
+    // The result names each incident; a selection left behind would join the next action.
+    clearSelection();
   };
 
   return (
@@ -95,8 +111,9 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
         canCreateNewView={false}
         queryValue={query}
         queryPlaceholder="Search by order, customer name or e-mail"
-        onQueryChange={setQuery}
+        onQueryChange={onQueryChange}
         onQueryClear={() => {
+          stopTyping();
           setQuery("");
           change({ search: "" });
         }}
@@ -108,6 +125,7 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
         filters={inboxFilters(state.filters, owners, change)}
         appliedFilters={appliedInboxFilters(state.filters, clock.locale, change)}
         onClearAll={() => {
+          stopTyping();
           setQuery("");
           go({ ...state, filters: { kinds: [], parties: [], channels: [], owners: [], createdFrom: null, createdTo: null, search: "" }, after: null, before: null });
         }}

@@ -25,25 +25,25 @@ export function inboxFilters(filters: InboxFilters, owners: string[], change: Ch
     {
       key: "kind",
       label: "Incident",
-      shortcut: true,
+      pinned: true,
       filter: choices("Incident", INCIDENT_KINDS.map((kind) => ({ label: kindTitle(kind), value: kind })), filters.kinds, (kinds) => change({ kinds })),
     },
     {
       key: "party",
       label: "Responsible",
-      shortcut: true,
+      pinned: true,
       filter: choices("Responsible", parties.map((party) => ({ label: partyLabel(party), value: party })), filters.parties, (parties) => change({ parties })),
     },
     {
       key: "channel",
       label: "Channel",
-      shortcut: true,
+      pinned: true,
       filter: choices("Channel", CHANNELS.map((channel) => ({ label: channelLabel(channel), value: channel })), filters.channels, (channels) => change({ channels })),
     },
     {
       key: "owner",
       label: "Owner",
-      shortcut: true,
+      pinned: true,
       filter: choices("Owner", ownerChoices.map((owner) => ({ label: ownerLabel(owner), value: owner })), filters.owners, (owners) => change({ owners })),
     },
     {
