@@ -80,18 +80,29 @@ function filterWhere(db: Database, filters: InboxFilters, timeZone: string): Pri
   if (filters.createdTo) where.push({ createdAt: { lt: startOfLocalDay(filters.createdTo, timeZone, 1) } });
   const search = filters.search.trim();
   if (search) {
-    // SQLite's LIKE ignores ASCII case; PostgreSQL's needs asking.
-    const mode = isPostgres(db) ? ({ mode: "insensitive" } as const) : {};
     const order = search.replace(/^#/, "");
     where.push({
-      OR: [
-        { orderName: { contains: order, ...mode } },
-        { customerName: { contains: search, ...mode } },
-        { customerEmail: { contains: search, ...mode } },
-      ],
+      OR: spellings(db, search).flatMap((contains) => [
+        ...(contains === search ? [{ orderName: { contains: order, ...caseless(db) } }] : []),
+        { customerName: { contains, ...caseless(db) } },
+        { customerEmail: { contains, ...caseless(db) } },
+      ]),
     });
   }
   return where;
+}
+
+/** PostgreSQL compares without case when asked. SQLite's LIKE ignores the case of ASCII
+ * letters only, so "ávila" would miss "Ávila": there the words are also tried as typed, in
+ * lower case, in upper case and capitalised, which covers how names are written. */
+function spellings(db: Database, search: string): string[] {
+  if (isPostgres(db)) return [search];
+  const capitalised = search.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_all, before: string, letter: string) => before + letter.toUpperCase());
+  return [...new Set([search, search.toLowerCase(), search.toUpperCase(), capitalised])];
+}
+
+function caseless(db: Database) {
+  return isPostgres(db) ? ({ mode: "insensitive" } as const) : {};
 }
 
 function isPostgres(db: Database): boolean {

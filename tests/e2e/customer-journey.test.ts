@@ -113,7 +113,7 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     expect((await merchant.goto(`${admin.base}/app`))?.status()).toBe(200);
     const row = merchant.getByRole("row", { name: new RegExp(customer.order.name) });
     await row.waitFor(WAIT);
-    await expect(row.textContent()).resolves.toMatch(/Wrong item.*awaiting approval/i);
+    await expect(row.textContent()).resolves.toMatch(/Wrong item.*Needs approval/);
 
     // The incident's page: the merchant approves the replacement the policy proposes.
     const before = new Set(emu.store.customerOrders(SHOP, customer.customerId).map((o) => o.id));
@@ -122,7 +122,7 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     // The proposal is written in the shop's language (a Spanish shop): "un reemplazo de …".
     await merchant.getByText(new RegExp(`Proposed: .*reemplazo de 1 × ${first.title}`)).waitFor(WAIT);
     await merchant.getByRole("button", { name: "Approve remedy" }).click();
-    await merchant.getByText("resolved", { exact: true }).first().waitFor(WAIT);
+    await merchant.getByText("Resolved", { exact: true }).first().waitFor(WAIT);
     await merchant.screenshot({ path: "tests/.tmp/journey-incident.png", fullPage: true });
 
     // The replacement is a real order in the store, for this customer.

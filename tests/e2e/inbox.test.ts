@@ -98,6 +98,7 @@ describe.skipIf(!chromiumAvailable)("the triage inbox in Chromium", () => {
     // Overdue: the four that missed their time, each saying so.
     await tab("overdue").click();
     await page.waitForURL(/tab=overdue/);
+    await page.locator("button#overdue[aria-selected=true]").waitFor();
     await poll(() => orderNames(page).then((names) => names.sort())).toEqual(["#1007", "#1008", "#1009", "#1010"]);
     await expect(page.locator("tbody").getByText("Overdue", { exact: true }).count()).resolves.toBe(4);
     await page.screenshot({ path: `${ARTIFACTS}/inbox-overdue-1280.png`, fullPage: true });
@@ -105,6 +106,7 @@ describe.skipIf(!chromiumAvailable)("the triage inbox in Chromium", () => {
     // All, then search by a customer's name.
     await tab("all").click();
     await page.waitForURL(/tab=all/);
+    await page.locator("button#all[aria-selected=true]").waitFor();
     await page.getByRole("button", { name: "Search and filter results" }).click();
     await page.getByPlaceholder("Search by order, customer name or e-mail").fill("Jordi");
     await page.waitForURL(/q=Jordi/);
@@ -139,7 +141,7 @@ describe.skipIf(!chromiumAvailable)("the triage inbox in Chromium", () => {
     await page.getByRole("dialog").getByLabel("Owner").fill("Lucía");
     await page.getByRole("dialog").getByRole("button", { name: "Assign" }).click();
     await page.getByText("2 assigned.").waitFor();
-    await expect(page.getByRole("row", { name: /#1011\b/ }).textContent()).resolves.toContain("Lucía");
+    await poll(() => page.getByRole("row", { name: /#1011\b/ }).textContent()).toContain("Lucía");
 
     await select("#1012");
     await select("#1035");
@@ -149,7 +151,7 @@ describe.skipIf(!chromiumAvailable)("the triage inbox in Chromium", () => {
     await dialog.getByLabel("Reason to dismiss").fill("Duplicate of a phone complaint");
     await dialog.getByRole("button", { name: "Dismiss" }).click();
     await page.getByText("1 dismissed; #1035 could not be dismissed: it is already resolved.").waitFor();
-    await expect(page.getByRole("row", { name: /#1012\b/ }).textContent()).resolves.toContain("Dismissed");
+    await poll(() => page.getByRole("row", { name: /#1012\b/ }).textContent()).toContain("Dismissed");
     await page.screenshot({ path: `${ARTIFACTS}/inbox-bulk-1280.png`, fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
