@@ -71,11 +71,6 @@ export function InboxTable({ state, page, counts, owners, clock, now }: Props) {
   // Back and forward change the address: the field follows it.
   useEffect(() => setQuery(state.filters.search), [state.filters.search]);
 
-  // On a phone the tabs scroll sideways: keep the chosen one in sight.
-  useEffect(() => {
-    document.getElementById(state.tab)?.scrollIntoView({ block: "nearest", inline: "center" });
-  }, [state.tab]);
-
   // A new page or tab shows other incidents: a selection made on the last one no longer applies.
   const rowsKey = page.rows.map((row) => row.id).join();
   useEffect(() => clearSelection(), [rowsKey]);
