@@ -1,17 +1,17 @@
 // An incident's status as a badge, the same on the list and on the incident's page, in the
-// merchant's words.
+// merchant's words ("Needs approval", not "awaiting_approval").
 import { Badge } from "@shopify/polaris";
 
-const BADGES: Record<string, { label: string; tone?: "attention" | "warning" | "info" | "success" | "critical" }> = {
-  open: { label: "Open", tone: "attention" },
-  awaiting_approval: { label: "Awaiting your approval", tone: "warning" },
-  remediating: { label: "Remedy in progress", tone: "info" },
-  needs_attention: { label: "Needs your attention", tone: "critical" },
-  resolved: { label: "Resolved", tone: "success" },
-  dismissed: { label: "Dismissed" },
+import { statusLabel } from "../incidents/inbox";
+
+const TONES: Record<string, "attention" | "warning" | "info" | "success" | "critical" | undefined> = {
+  open: "attention",
+  awaiting_approval: "warning",
+  remediating: "info",
+  needs_attention: "critical",
+  resolved: "success",
 };
 
 export function IncidentStatusBadge({ status }: { status: string }) {
-  const badge = BADGES[status] ?? { label: status.replaceAll("_", " ") };
-  return <Badge {...(badge.tone ? { tone: badge.tone } : {})}>{badge.label}</Badge>;
+  return <Badge tone={TONES[status]}>{statusLabel(status)}</Badge>;
 }

@@ -254,9 +254,10 @@ export interface IncidentAssignment {
 }
 
 /** The merchant's own reading of an incident: who works it, why it happened, whose fault it
- * was. Each change goes on the timeline; a new responsible party brings its response time, so
- * the deadline follows it (counted from when the incident opened). */
-export async function assignIncident(db: Database, incidentId: string, next: IncidentAssignment, actor: string): Promise<boolean> {
+ * was. Fields left out stay as they are (the inbox sets one for many incidents). Each change
+ * goes on the timeline; a new responsible party brings its response time, so the deadline
+ * follows it (counted from when the incident opened). */
+export async function assignIncident(db: Database, incidentId: string, next: Partial<IncidentAssignment>, actor: string): Promise<boolean> {
   const current = await db.incident.findUniqueOrThrow({
     where: { id: incidentId },
     select: { shop: true, owner: true, rootCause: true, responsibleParty: true, createdAt: true, responseDeadline: true },
@@ -267,7 +268,7 @@ export async function assignIncident(db: Database, incidentId: string, next: Inc
   const labels: Record<keyof IncidentAssignment, string> = { owner: "owner", rootCause: "root cause", responsibleParty: "responsible party" };
   // Taxonomy values read as words; the owner's name is shown as typed, the party by its name.
   const shown = (field: keyof IncidentAssignment) =>
-    (field === "owner" ? next.owner : field === "responsibleParty" ? partyName(parties, next.responsibleParty) : next[field]?.replaceAll("_", " ")) ??
+    (field === "owner" ? next.owner : field === "responsibleParty" ? partyName(parties, next.responsibleParty ?? "unknown") : next[field]?.replaceAll("_", " ")) ??
     "none";
   let message = `Set ${changes.map((field) => `${labels[field]}: ${shown(field)}`).join(", ")}.`;
   const data: Record<string, unknown> = Object.fromEntries(changes.map((field) => [field, { from: current[field] ?? null, to: next[field] }]));

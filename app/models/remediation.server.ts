@@ -304,7 +304,16 @@ export async function replacedUnits(
  */
 export async function transitionIncident(
   db: Database,
-  args: { incidentId: string; from: IncidentStatus[]; to: IncidentStatus; actor: string; message: string; data?: unknown },
+  args: {
+    incidentId: string;
+    from: IncidentStatus[];
+    to: IncidentStatus;
+    actor: string;
+    message: string;
+    data?: unknown;
+    /** Why the merchant dismissed it, kept on the incident with the move (not only on its timeline). */
+    dismissReason?: string;
+  },
 ): Promise<boolean> {
   const incident = await db.incident.findUniqueOrThrow({ where: { id: args.incidentId } });
   if (!args.from.includes(incident.status as IncidentStatus)) return false;
@@ -315,6 +324,7 @@ export async function transitionIncident(
       status: args.to,
       activeKey: active ? activeKeyOf(incident) : null,
       resolvedAt: active ? null : new Date(),
+      ...(args.dismissReason === undefined ? {} : { dismissReason: args.dismissReason }),
     },
   });
   if (moved.count === 0) return false;
@@ -328,6 +338,20 @@ export async function transitionIncident(
     },
   });
   return true;
+}
+
+/** The merchant dismisses an incident, saying why. Not while a remedy is being carried out:
+ * that would hide money already on its way. False when its status no longer allows it. */
+export async function dismissIncident(db: Database, args: { incidentId: string; reason: string; actor: string }): Promise<boolean> {
+  return transitionIncident(db, {
+    incidentId: args.incidentId,
+    from: ["open", "awaiting_approval"],
+    to: "dismissed",
+    actor: args.actor,
+    message: `Dismissed: ${args.reason}`,
+    data: { reason: args.reason },
+    dismissReason: args.reason,
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -73,7 +73,7 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { name: "Incidents" }).first().isVisible()).resolves.toBe(true);
     const row = page.getByRole("row", { name: /#1042/ });
-    await expect(row.textContent()).resolves.toMatch(/Stock-out cancellation.*open.*Ava Chen.*store/);
+    await expect(row.textContent()).resolves.toMatch(/Ava Chen.*Stock-out cancellation.*Found by Amends.*Open.*Your store/);
     // Due 2026-11-21T10:00Z: 11:00 in Madrid, in Spanish; not the server's or the browser's zone.
     await expect(row.textContent()).resolves.toContain("21 nov 2026, 11:00");
     await expect(page.getByText("Webhooks Amends could not act on").isVisible()).resolves.toBe(true);

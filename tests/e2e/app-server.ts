@@ -2,7 +2,7 @@
 // browser tests. The build goes to this test run's own folder, made once per run however many
 // browser test files ask for it (they run in parallel processes, so a lock file decides who
 // builds and the others wait for it).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
@@ -30,11 +30,16 @@ export async function buildOnce(): Promise<void> {
   }
   if (owner) {
     mkdirSync(buildDir, { recursive: true });
-    const build = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], {
-      encoding: "utf8",
+    // Asynchronously: a synchronous build blocks this worker's event loop for longer than
+    // vitest waits for its reports ("Timeout calling onTaskUpdate") on a loaded machine.
+    const build = spawn(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], {
       env: { ...process.env, NODE_ENV: "production", AMENDS_BUILD_DIR: buildDir },
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    writeFileSync(done, build.status === 0 ? "ok" : `build failed:\n${build.stderr}`);
+    let stderr = "";
+    build.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => build.on("close", resolve));
+    writeFileSync(done, status === 0 ? "ok" : `build failed:\n${stderr}`);
   }
   const deadline = Date.now() + 180_000;
   while (!existsSync(done)) {

@@ -113,7 +113,7 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     expect((await merchant.goto(`${admin.base}/app`))?.status()).toBe(200);
     const row = merchant.getByRole("row", { name: new RegExp(customer.order.name) });
     await row.waitFor(WAIT);
-    await expect(row.textContent()).resolves.toMatch(/Wrong item.*Awaiting your approval/);
+    await expect(row.textContent()).resolves.toMatch(/Wrong item.*Needs approval/);
 
     // The incident's page: the merchant approves the replacement the policy proposes.
     const before = new Set(emu.store.customerOrders(SHOP, customer.customerId).map((o) => o.id));
