@@ -12,7 +12,7 @@ import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
-import type { CustomerMessageKind } from "../policy";
+import type { CustomerMessageKind, MerchantChoice } from "../policy";
 import {
   MESSAGE_KIND_LABELS,
   TemplateError,
@@ -36,7 +36,7 @@ const DEFAULT_WAIT_MS = 30_000;
 const DEFAULT_SEARCH_LAG_MS = 15_000;
 
 /** Money moves first, then what depends on it: the note names the refund, the message the code. */
-const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "discount_code", "message"];
+const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "return", "discount_code", "message"];
 
 export async function remediate(deps: RemediationDeps, request: RemediateRequest): Promise<RemediationReport> {
   const { db } = deps;
@@ -72,7 +72,9 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   // Resuming a plan already under way: it was authorised then (by the rule or the merchant),
   // so it is finished as it was chosen, whatever today's caps now say.
   const resuming = status === "remediating";
-  const option = resuming ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
+  const earlier = resuming ? await chosenOption(db, incident.id) : undefined;
+  const option = earlier ? earlier.option : request.option;
+  const choice = earlier ? earlier.choice : request.choice;
   const decision = decideRemediation({
     incident: incidentForRemediation(
       incident,
@@ -85,9 +87,10 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
     trigger: resuming ? "merchant" : request.trigger,
     now: at,
     ...(option === undefined ? {} : { option }),
+    ...(choice ? { choice } : {}),
     locale,
   });
-  await recordDecision({ ...deps, locale }, incident, request, decision, resuming, settings.policyProblem);
+  await recordDecision({ ...deps, locale }, incident, { ...request, ...(choice ? { choice } : {}) }, decision, resuming, settings.policyProblem);
 
   if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
   if (decision.outcome === "needs_approval") {
@@ -202,6 +205,9 @@ async function carryOut(
       case "replacement":
         reports.push(await runStep(ctx, "replacement", planned(remedy), (row) => actions.replacement(ctx, row, remedy)));
         break;
+      case "return":
+        reports.push(await runStep(ctx, "return", planned(remedy), (row) => actions.returnItems(ctx, row, remedy)));
+        break;
       case "discount_code":
         reports.push(await runStep(ctx, "discount_code", planned(remedy), (row) => actions.discountCode(ctx, row, remedy)));
         break;
@@ -280,6 +286,8 @@ function doneSentence(report: RemedyReport): string {
       return result.orderName ? `Replacement order ${String(result.orderName)}.` : "";
     case "discount_code":
       return `Discount code ${String(result.code ?? "")}.`;
+    case "return":
+      return result.returnName ? `Return ${String(result.returnName)} opened.` : "";
     default:
       return "";
   }
@@ -365,6 +373,8 @@ async function recordDecision(
       remedies: decision.remedies,
       // Every plan the policy offers, costed, so the approval screen can offer the others.
       options: decision.options,
+      // The merchant's own plan, so a resumed run finishes that one.
+      ...(request.choice ? { choice: request.choice } : {}),
       resuming,
       ...(policyProblem ? { policyProblem: `The saved policy is invalid (${policyProblem}); the default policy was used.` } : {}),
     },
@@ -372,7 +382,10 @@ async function recordDecision(
 }
 
 /** The plan an earlier run chose to apply, so a resumed run finishes that one. */
-async function chosenOption(db: RemediationDeps["db"], incidentId: string): Promise<number | undefined> {
+async function chosenOption(
+  db: RemediationDeps["db"],
+  incidentId: string,
+): Promise<{ option: number; choice: MerchantChoice | undefined } | undefined> {
   const events = await db.incidentEvent.findMany({
     where: { incidentId, type: "decision" },
     orderBy: { at: "desc" },
@@ -380,8 +393,8 @@ async function chosenOption(db: RemediationDeps["db"], incidentId: string): Prom
     take: 20,
   });
   for (const event of events) {
-    const data = event.data as { outcome?: unknown; option?: unknown } | null;
-    if (data?.outcome === "apply" && typeof data.option === "number") return data.option;
+    const data = event.data as { outcome?: unknown; option?: unknown; choice?: MerchantChoice } | null;
+    if (data?.outcome === "apply" && typeof data.option === "number") return { option: data.option, choice: data.choice };
   }
   return undefined;
 }

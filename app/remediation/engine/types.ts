@@ -3,7 +3,7 @@
 import type { Database } from "../../db.server";
 import type { Logger } from "../../logger.server";
 import type { AdminClient } from "../../shopify/admin.server";
-import type { RemediationDecision } from "../policy";
+import type { MerchantChoice, RemediationDecision } from "../policy";
 
 export interface RemediationDeps {
   db: Database;
@@ -36,9 +36,11 @@ export interface RemediateRequest {
   actor: string;
   /** Which of the policy's plans: 0 (default) or n for alternatives[n - 1]. */
   option?: number;
+  /** The merchant's own plan from the incident page, instead of one of the policy's. */
+  choice?: MerchantChoice;
 }
 
-export type RemedyAction = "cancel" | "refund" | "replacement" | "discount_code" | "annotate" | "message";
+export type RemedyAction = "cancel" | "refund" | "replacement" | "return" | "discount_code" | "annotate" | "message";
 
 export interface RemedyReport {
   action: RemedyAction;
