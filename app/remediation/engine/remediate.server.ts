@@ -67,7 +67,6 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const settings = await shopSettings(db, request.shop, () => fetchShopProfile(client));
   const locale = deps.locale ?? settings.locale;
   const at = now();
-  const currency = settings.policy.currencyCode;
 
   // Resuming a plan already under way: it was authorised then (by the rule or the merchant),
   // so it is finished as it was chosen, whatever today's caps now say.
@@ -75,21 +74,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const earlier = resuming ? await chosenOption(db, incident.id) : undefined;
   const option = earlier ? earlier.option : request.option;
   const choice = earlier ? earlier.choice : request.choice;
-  const decision = decideRemediation({
-    incident: incidentForRemediation(
-      incident,
-      order,
-      resuming ? null : await replacedUnits(db, { shop: request.shop, orderId: incident.orderId, excludeIncidentId: incident.id }),
-    ),
-    policy: settings.policy,
-    customerHistory: await customerHistory(db, incident, order, at, currency),
-    shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
-    trigger: resuming ? "merchant" : request.trigger,
-    now: at,
-    ...(option === undefined ? {} : { option }),
-    ...(choice ? { choice } : {}),
-    locale,
-  });
+  const decision = await decisionFor(db, { incident, order, settings, at, locale, resuming, trigger: request.trigger, option, choice });
   await recordDecision({ ...deps, locale }, incident, { ...request, ...(choice ? { choice } : {}) }, decision, resuming, settings.policyProblem);
 
   if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
@@ -263,14 +248,14 @@ async function carryOut(
 }
 
 /** Opened from the customer's report (the order page), not detected by a rule. */
-function reportedByCustomer(incident: IncidentRow): boolean {
+export function reportedByCustomer(incident: IncidentRow): boolean {
   return incident.source !== "detected";
 }
 
 const LATE_KINDS: readonly string[] = ["late_fulfilment", "late_delivery", "possibly_lost", "carrier_exception"];
 
 /** A message-only plan for a parcel running late is a heads-up, not an apology for a remedy. */
-function messageKindFor(incidentKind: string, remedies: PlannedRemedy[]): CustomerMessageKind {
+export function messageKindFor(incidentKind: string, remedies: PlannedRemedy[]): CustomerMessageKind {
   const messageOnly = remedies.every((r) => r.type === "message");
   return messageOnly && LATE_KINDS.includes(incidentKind) ? "late_notice" : "apology";
 }
@@ -381,8 +366,42 @@ async function recordDecision(
   });
 }
 
+/** The policy's decision for the incident as it stands now; also what the confirmation shows. */
+export async function decisionFor(
+  db: RemediationDeps["db"],
+  args: {
+    incident: IncidentRow;
+    order: NonNullable<Awaited<ReturnType<typeof orderForRemediation>>>;
+    settings: Awaited<ReturnType<typeof shopSettings>>;
+    at: Date;
+    locale: string;
+    resuming: boolean;
+    trigger: RemediateRequest["trigger"];
+    option: number | undefined;
+    choice: MerchantChoice | undefined;
+  },
+): Promise<RemediationDecision> {
+  const { incident, order, settings, at, resuming, option, choice } = args;
+  const currency = settings.policy.currencyCode;
+  return decideRemediation({
+    incident: incidentForRemediation(
+      incident,
+      order,
+      resuming ? null : await replacedUnits(db, { shop: incident.shop, orderId: incident.orderId, excludeIncidentId: incident.id }),
+    ),
+    policy: settings.policy,
+    customerHistory: await customerHistory(db, incident, order, at, currency),
+    shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
+    trigger: resuming ? "merchant" : args.trigger,
+    now: at,
+    ...(option === undefined ? {} : { option }),
+    ...(choice ? { choice } : {}),
+    locale: args.locale,
+  });
+}
+
 /** The plan an earlier run chose to apply, so a resumed run finishes that one. */
-async function chosenOption(
+export async function chosenOption(
   db: RemediationDeps["db"],
   incidentId: string,
 ): Promise<{ option: number; choice: MerchantChoice | undefined } | undefined> {

@@ -9,3 +9,4 @@ export * from "./resolution";
 export * from "./schema";
 export * from "./signals";
 export type * from "./types";
+export * from "./confirmation";
