@@ -54,7 +54,7 @@ const EVENT_WORDS: Readonly<Record<string, string>> = {
   opened: "Incident opened",
   evidence: "New evidence",
   customer_report: "The customer wrote",
-  decision: "Remedy proposed",
+  decision: "Policy decision",
   status: "Status changed",
   remedy: "Remedy carried out",
   remedy_failed: "Remedy failed",

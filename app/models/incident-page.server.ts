@@ -32,6 +32,13 @@ export async function incidentPage(db: Database, shop: string, id: string, embed
       },
     );
   const customer = order.available ? order.customer : null;
+  // Amends' own copy of the order may not have arrived yet: name the items as Shopify does.
+  if (order.available) {
+    incident.items = incident.items.map((item) => {
+      const known = order.items.find((line) => line.id === item.lineItemId);
+      return item.sku !== null || !known ? item : { ...item, title: known.title, sku: known.sku };
+    });
+  }
   const at = { shop, embedded };
   const made = (action: string) => incident.remediations.find((r) => r.action === action && r.status === "succeeded");
   const replacement = made("replacement")?.result as { orderId?: string; orderName?: string } | undefined;

@@ -121,25 +121,25 @@ export function RemedyEditor(props: {
                 <BlockStack gap="200">
                   {allowed.includes("refund") ? (
                     <BlockStack gap="100">
-                      <Checkbox label={LABELS.refund} name="remedy_refund" checked={v.refund} onChange={set("refund")} />
+                      <Checkbox value="on" label={LABELS.refund} name="remedy_refund" checked={v.refund} onChange={set("refund")} />
                       {v.refund ? (
                         <InlineStack gap="300" wrap blockAlign="end">
                           <Box minWidth="160px">
                             <TextField label={`Amount (${props.orderCurrency})`} name="refundAmount" value={v.refundAmount} onChange={set("refundAmount")} autoComplete="off" inputMode="decimal" error={errors.refundAmount} />
                           </Box>
-                          <Checkbox label="Refund shipping too" name="refundShipping" checked={v.refundShipping} onChange={set("refundShipping")} />
+                          <Checkbox value="on" label="Refund shipping too" name="refundShipping" checked={v.refundShipping} onChange={set("refundShipping")} />
                         </InlineStack>
                       ) : null}
                     </BlockStack>
                   ) : null}
-                  {allowed.includes("replacement") ? <Checkbox label={LABELS.replacement} name="remedy_replacement" checked={v.replacement} onChange={set("replacement")} /> : null}
+                  {allowed.includes("replacement") ? <Checkbox value="on" label={LABELS.replacement} name="remedy_replacement" checked={v.replacement} onChange={set("replacement")} /> : null}
                   {allowed.includes("return") ? (
-                    <Checkbox label={LABELS.return} name="remedy_return" checked={v.return} onChange={set("return")} helpText="For items that have shipped; alone or with a replacement or refund." />
+                    <Checkbox value="on" label={LABELS.return} name="remedy_return" checked={v.return} onChange={set("return")} helpText="For items that have shipped; alone or with a replacement or refund." />
                   ) : null}
-                  {allowed.includes("cancel") ? <Checkbox label={LABELS.cancel} name="remedy_cancel" checked={v.cancel} onChange={set("cancel")} /> : null}
+                  {allowed.includes("cancel") ? <Checkbox value="on" label={LABELS.cancel} name="remedy_cancel" checked={v.cancel} onChange={set("cancel")} /> : null}
                   {allowed.includes("discount_code") ? (
                     <BlockStack gap="100">
-                      <Checkbox label={LABELS.discount_code} name="remedy_discount" checked={v.discount} onChange={set("discount")} />
+                      <Checkbox value="on" label={LABELS.discount_code} name="remedy_discount" checked={v.discount} onChange={set("discount")} />
                       {v.discount ? (
                         <InlineStack gap="300" wrap blockAlign="end">
                           <Select
@@ -162,7 +162,7 @@ export function RemedyEditor(props: {
                       ) : null}
                     </BlockStack>
                   ) : null}
-                  <Checkbox label={LABELS.message} name="remedy_message" checked={v.message} onChange={set("message")} />
+                  <Checkbox value="on" label={LABELS.message} name="remedy_message" checked={v.message} onChange={set("message")} />
                   {errors.remedies ? (
                     <Text as="p" tone="critical">
                       {errors.remedies}

@@ -35,8 +35,9 @@ const DEFAULT_WAIT_MS = 30_000;
 // engine waits this long before a search may be trusted to show what the lost call did.
 const DEFAULT_SEARCH_LAG_MS = 15_000;
 
-/** Money moves first, then what depends on it: the note names the refund, the message the code. */
-const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "return", "discount_code", "message"];
+/** Money moves first, then what depends on it: the note names the refund, the message the code.
+ * A return comes before the refund: Shopify opens returns only for units not yet refunded. */
+const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "return", "refund", "replacement", "discount_code", "message"];
 
 export async function remediate(deps: RemediationDeps, request: RemediateRequest): Promise<RemediationReport> {
   const { db } = deps;
