@@ -35,7 +35,8 @@ export async function setEscalation(
 }
 
 const OUR_PARTIES = new Set(["store", "warehouse"]);
-const OFFER_EVENTS = new Set(["decision", "remedy", "message", "email_sent", "email_queued"]);
+// What the customer was offered or given: not the bookkeeping (order notes, e-mails queued).
+const OFFER_EVENTS = new Set(["decision", "remedy", "message", "email_sent"]);
 
 export interface EscalationFacts {
   ourError: string;
@@ -72,6 +73,7 @@ export async function escalationFacts(
   const offeredBefore = incident.events
     .filter((event) => event.at < until && OFFER_EVENTS.has(event.type))
     .filter((event) => event.type !== "decision" || (event.data as { outcome?: unknown } | null)?.outcome !== "none")
+    .filter((event) => event.type !== "remedy" || (event.data as { action?: unknown } | null)?.action !== "annotate")
     .map((event) => ({ at: event.at, text: event.message }));
 
   const previous = incident.customerId
