@@ -22,7 +22,7 @@ export const envSchema = z
     SCOPES: z
       .string()
       .default(
-        "read_customers,write_discounts,write_draft_orders,read_fulfillments,read_inventory,read_locales,read_merchant_managed_fulfillment_orders,write_orders,read_products",
+        "read_customers,write_discounts,write_draft_orders,read_fulfillments,read_inventory,read_locales,read_merchant_managed_fulfillment_orders,write_orders,read_products,write_returns",
       ),
     DATABASE_URL: z
       .string()

@@ -1,6 +1,6 @@
 // The order's payments, refunds and fulfilments on the incident page, as Shopify has them:
 // what is pending or failed is badged as such, so the merchant sees money still on its way.
-import { Badge, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineStack, Link, Text } from "@shopify/polaris";
 
 import type {
   ActivityRow,
@@ -33,7 +33,14 @@ function Rows({ title, rows, empty }: { title: string; rows: ActivityRow[]; empt
               {row.amount}
             </Text>
           ) : null}
-          <Text as="span">{row.what}</Text>
+          <Text as="span" breakWord>
+            {row.what}
+          </Text>
+          {row.trackingUrl ? (
+            <Link url={row.trackingUrl} target="_blank">
+              Track
+            </Link>
+          ) : null}
           {row.when ? (
             <Text as="span" tone="subdued">
               {row.when}
@@ -45,15 +52,38 @@ function Rows({ title, rows, empty }: { title: string; rows: ActivityRow[]; empt
   );
 }
 
-export function OrderActivityCard({ activity }: { activity: OrderActivityView }) {
+export function OrderActivityCard({ activity, orderLink = null }: { activity: OrderActivityView; orderLink?: string | null }) {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Payments, refunds and fulfilments
-        </Text>
+        <InlineStack gap="200" align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            The order: items, payments, refunds and fulfilments
+          </Text>
+          {orderLink ? (
+            <Link url={orderLink} target="_top">
+              Open in Shopify
+            </Link>
+          ) : null}
+        </InlineStack>
         {activity.available ? (
           <>
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm">
+                Items
+              </Text>
+              {activity.items.map((item) => (
+                <InlineStack key={item.id} gap="200" wrap>
+                  <Text as="span">
+                    {item.quantity} × {item.title}
+                    {item.sku ? ` (${item.sku})` : ""}
+                  </Text>
+                  <Text as="span" tone="subdued">
+                    {item.unitPrice} each{item.standing ? ` · ${item.standing}` : ""}
+                  </Text>
+                </InlineStack>
+              ))}
+            </BlockStack>
             <Text as="p">
               {activity.financialStatus ? `${activity.financialStatus}: ` : ""}
               {activity.received} paid, {activity.refunded} refunded

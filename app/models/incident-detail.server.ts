@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import type { Database } from "../db.server";
 import type { AffectedLine, OrderState } from "../incidents/model";
-import type { PlannedOption } from "../remediation/policy";
+import type { PlannedOption, PlannedRemedy } from "../remediation/policy";
 import { describeRemedies, formatMoney } from "../remediation/policy";
 import { loadOrder } from "./order.server";
 import { customerContact, messagesForIncident } from "./outbox.server";
@@ -16,6 +16,8 @@ export interface ProposedPlan {
 }
 
 export interface Proposal {
+  /** The remedies of the plan the policy picked, for the approval form's starting values. */
+  remedies: PlannedRemedy[];
   outcome: string;
   /** Why the engine asks for approval (caps, abuse signals, manual mode). */
   reasons: string[];
@@ -47,6 +49,7 @@ export async function incidentDetail(db: Database, shop: string, id: string, loc
   const messages = await messagesForIncident(db, incident.id);
   return {
     ...incident,
+    customerWords: customerWords(incident.events),
     summary,
     items: lines,
     proposal: proposal(latestDecision?.data ?? null, locale),
@@ -75,6 +78,7 @@ function proposal(data: unknown, locale: string): Proposal | null {
   if (!parsed.success) return null;
   const options = parsed.data.options ?? [];
   return {
+    remedies: options[parsed.data.option]?.remedies ?? [],
     outcome: parsed.data.outcome,
     reasons: parsed.data.reasons,
     chosen: parsed.data.option,
@@ -84,4 +88,15 @@ function proposal(data: unknown, locale: string): Proposal | null {
       estimatedCost: formatMoney(plan.estimatedCost, locale),
     })),
   };
+}
+
+/** What the customer said, in their own words: the report that opened the incident and any
+ * they added later (the evidence keeps their text as `description`). */
+export function customerWords(events: { id: string; at: Date; type: string; actor: string; data: unknown }[]) {
+  return events.flatMap((event) => {
+    if (event.type !== "opened" && event.type !== "customer_report") return [];
+    const data = (event.data ?? {}) as { description?: unknown; reportedBy?: unknown; channel?: unknown };
+    if (typeof data.description !== "string" || !data.description.trim()) return [];
+    return [{ id: event.id, at: event.at, text: data.description.trim(), channel: typeof data.channel === "string" ? data.channel : null }];
+  });
 }

@@ -14,6 +14,28 @@ export interface ActivityRow {
   state: ActivityState;
   /** "Succeeded", "Pending", "Failed", "In transit"… */
   status: string;
+  /** The carrier's tracking page, when Shopify has one. */
+  trackingUrl?: string | null;
+}
+
+export interface OrderItemRow {
+  id: string;
+  title: string;
+  sku: string | null;
+  quantity: number;
+  unitPrice: string;
+  /** "2 shipped · 1 refunded or removed", "1 not shipped yet". */
+  standing: string;
+}
+
+export interface CustomerSummary {
+  id: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Orders placed and lifetime spend, as Shopify counts them; null for a guest checkout. */
+  orders: number | null;
+  totalSpent: string | null;
 }
 
 export type OrderActivityView =
@@ -25,6 +47,8 @@ export type OrderActivityView =
       payments: ActivityRow[];
       refunds: ActivityRow[];
       fulfilments: ActivityRow[];
+      items: OrderItemRow[];
+      customer: CustomerSummary;
     }
   | { available: false; reason: string };
 
@@ -128,8 +152,29 @@ export function orderActivityView(
       amount: null,
       state,
       status: words(f.displayStatus ?? f.status),
+      trackingUrl: tracking?.url ?? null,
     };
   });
+
+  const count = new Intl.NumberFormat(locale);
+  const items = activity.lineItems.nodes.map((line): OrderItemRow => {
+    const refunded = line.quantity - line.refundableQuantity;
+    const shipped = Math.max(0, line.refundableQuantity - line.unfulfilledQuantity);
+    const standing = [
+      shipped > 0 ? `${count.format(shipped)} shipped` : null,
+      refunded > 0 ? `${count.format(refunded)} refunded or removed` : null,
+      line.unfulfilledQuantity > 0 ? `${count.format(line.unfulfilledQuantity)} not shipped yet` : null,
+    ].filter(Boolean);
+    return {
+      id: line.id,
+      title: line.title,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: money(line.discountedUnitPriceSet),
+      standing: standing.join(" · "),
+    };
+  });
+  const customer = activity.customer;
 
   return {
     available: true,
@@ -141,5 +186,14 @@ export function orderActivityView(
     payments,
     refunds,
     fulfilments,
+    items,
+    customer: {
+      id: customer?.id ?? null,
+      name: customer?.displayName || null,
+      email: customer?.email ?? activity.email,
+      phone: customer?.phone ?? activity.phone,
+      orders: customer ? Number(customer.numberOfOrders) : null,
+      totalSpent: customer ? formatMoney(customer.amountSpent, locale) : null,
+    },
   };
 }

@@ -7,7 +7,24 @@ const eur = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" } })
 
 const activity: OrderActivity = {
   id: "gid://shopify/Order/1",
+  name: "#1001",
+  email: "ana@example.com",
+  phone: null,
   currencyCode: "EUR",
+  customer: {
+    id: "gid://shopify/Customer/1",
+    displayName: "Ana García",
+    email: "ana@example.com",
+    phone: "+34 600 000 000",
+    numberOfOrders: "3",
+    amountSpent: { amount: "1500.00", currencyCode: "EUR" },
+  },
+  lineItems: {
+    nodes: [
+      { id: "l1", title: "Taza azul", sku: "TZ-1", quantity: 1, refundableQuantity: 0, unfulfilledQuantity: 0, discountedUnitPriceSet: eur("20.00") },
+      { id: "l2", title: "Plato", sku: null, quantity: 3, refundableQuantity: 3, unfulfilledQuantity: 1, discountedUnitPriceSet: eur("607.25") },
+    ],
+  },
   displayFinancialStatus: "PARTIALLY_REFUNDED",
   totalReceivedSet: eur("1234.50"),
   totalRefundedSet: eur("20.00"),
@@ -47,7 +64,7 @@ const activity: OrderActivity = {
       displayStatus: "IN_TRANSIT",
       createdAt: "2026-03-29T09:00:00Z",
       deliveredAt: null,
-      trackingInfo: [{ company: "Correos", number: "PK123" }],
+      trackingInfo: [{ company: "Correos", number: "PK123", url: "https://www.correos.es/?tracking=PK123" }],
       fulfillmentLineItems: { nodes: [{ quantity: 2, lineItem: { id: "l2", title: "Plato" } }] },
     },
   ],
@@ -70,6 +87,19 @@ describe("orderActivityView", () => {
     expect(view.fulfilments.map((f) => [f.what, f.state, f.status])).toEqual([
       ["#1001-F1 · 2 × Plato · Correos PK123", "done", "In transit"],
     ]);
+    expect(view.fulfilments[0]?.trackingUrl).toBe("https://www.correos.es/?tracking=PK123");
+    expect(view.items.map((i) => [i.title, i.unitPrice, i.standing])).toEqual([
+      ["Taza azul", "20,00\u00a0€", "1 refunded or removed"],
+      ["Plato", "607,25\u00a0€", "2 shipped · 1 not shipped yet"],
+    ]);
+    expect(view.customer).toEqual({
+      id: "gid://shopify/Customer/1",
+      name: "Ana García",
+      email: "ana@example.com",
+      phone: "+34 600 000 000",
+      orders: 3,
+      totalSpent: "1500,00\u00a0€",
+    });
   });
 
   it("says when Shopify no longer has the order", () => {

@@ -9,7 +9,7 @@ import type { OutgoingMessage } from "@prisma/client";
 
 import type { Database } from "../db.server";
 import type { IncidentKind } from "../incidents/model";
-import type { CustomerMessageKind, PlannedRemedy } from "../remediation/policy";
+import type { CustomerMessageKind, EmailLanguage, PlannedRemedy, RenderedEmail } from "../remediation/policy";
 import {
   MESSAGE_KIND_LABELS,
   TemplateError,
@@ -58,15 +58,12 @@ export function messageKey(incidentId: string, kind: CustomerMessageKind, discri
   return discriminator ? `${incidentId}:${kind}:${discriminator}` : `${incidentId}:${kind}`;
 }
 
-/**
- * Stores the message, rendered in the customer's language, with its line on the timeline (one
- * transaction). Exactly once per key: asking again returns the stored row.
- */
-export async function enqueueCustomerMessage(db: Database, request: CustomerMessageRequest): Promise<EnqueuedMessage> {
-  const key = messageKey(request.incidentId, request.kind, request.discriminator);
-  const existing = await db.outgoingMessage.findUnique({ where: { key } });
-  if (existing) return enqueued(existing, false);
-
+/** The message as the customer would get it (language, template, values) and where it would
+ * go, without storing anything: the approval's confirmation shows exactly this. */
+export async function renderCustomerMessage(
+  db: Database,
+  request: CustomerMessageRequest,
+): Promise<{ email: RenderedEmail; to: string | null; locale: string; language: EmailLanguage }> {
   const incident = await db.incident.findFirstOrThrow({
     where: { id: request.incidentId, shop: request.shop },
     select: { kind: true, orderName: true, customerEmail: true, customerName: true },
@@ -106,6 +103,19 @@ export async function enqueueCustomerMessage(db: Database, request: CustomerMess
   }
 
   const to = (request.to ?? incident.customerEmail)?.trim() || null;
+  return { email, to, locale, language };
+}
+
+/**
+ * Stores the message, rendered in the customer's language, with its line on the timeline (one
+ * transaction). Exactly once per key: asking again returns the stored row.
+ */
+export async function enqueueCustomerMessage(db: Database, request: CustomerMessageRequest): Promise<EnqueuedMessage> {
+  const key = messageKey(request.incidentId, request.kind, request.discriminator);
+  const existing = await db.outgoingMessage.findUnique({ where: { key } });
+  if (existing) return enqueued(existing, false);
+
+  const { email, to, locale, language } = await renderCustomerMessage(db, request);
   const what = MESSAGE_KIND_LABELS[request.kind];
   const event: TimelineEntry = to
     ? { type: "email_queued", actor: request.actor ?? "amends", message: `${capitalise(what)} is waiting to be e-mailed to ${maskEmail(to)}.` }

@@ -345,7 +345,8 @@ export async function transitionIncident(
 export async function dismissIncident(db: Database, args: { incidentId: string; reason: string; actor: string }): Promise<boolean> {
   return transitionIncident(db, {
     incidentId: args.incidentId,
-    from: ["open", "awaiting_approval"],
+    // Not while a remedy is being carried out: that would hide money already on its way.
+    from: ["open", "awaiting_approval", "needs_attention"],
     to: "dismissed",
     actor: args.actor,
     message: `Dismissed: ${args.reason}`,

@@ -89,11 +89,11 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     // The incident's page: what went wrong and its timeline, with the merchant's actions.
     await page.getByRole("link", { name: "#1042" }).click();
     await page.waitForURL(/\/app\/incidents\//);
-    await page.getByText("#1042 was cancelled because items were out of stock", { exact: true }).waitFor();
-    await expect(page.getByRole("button", { name: "Approve remedy" }).isVisible()).resolves.toBe(true);
+    await page.getByText("#1042 was cancelled because items were out of stock", { exact: true }).first().waitFor();
+    await expect(page.getByRole("button", { name: "Review and approve" }).isVisible()).resolves.toBe(true);
     // The order's money and parcels, read from Shopify (not installed here: the page says so).
-    await expect(page.getByRole("heading", { name: "Payments, refunds and fulfilments" }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText("Respond by: 21 nov 2026, 11:00").isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { name: "The order: items, payments, refunds and fulfilments" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Respond by 21 nov 2026, 11:00").isVisible()).resolves.toBe(true);
 
     // A dismissal needs a reason: the field says so, and nothing changes.
     await page.getByRole("button", { name: "Dismiss" }).click();
@@ -110,7 +110,7 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await page.getByLabel("Reason to dismiss").fill("Customer already re-ordered");
     await page.getByRole("button", { name: "Dismiss" }).click();
     await page.getByText("Dismissed: Customer already re-ordered").waitFor();
-    await expect(page.getByRole("button", { name: "Approve remedy" }).count()).resolves.toBe(0);
+    await expect(page.getByRole("button", { name: "Review and approve" }).count()).resolves.toBe(0);
     expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
   });
 });

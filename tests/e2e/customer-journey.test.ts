@@ -120,9 +120,12 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     await merchant.getByRole("link", { name: customer.order.name }).first().click();
     await merchant.waitForURL(/\/app\/incidents\//, WAIT);
     // The proposal is written in the shop's language (a Spanish shop): "un reemplazo de …".
-    await merchant.getByText(new RegExp(`Proposed: .*reemplazo de 1 × ${first.title}`)).waitFor(WAIT);
-    await merchant.getByRole("button", { name: "Approve remedy" }).click();
-    await merchant.getByText("Resolved", { exact: true }).first().waitFor(WAIT);
+    await merchant.getByText(new RegExp(`reemplazo de 1 × ${first.title}`)).first().waitFor(WAIT);
+    // The confirmation shows what will happen before it happens.
+    await merchant.getByRole("button", { name: "Review and approve" }).click();
+    await merchant.getByRole("dialog").getByText(`Create a replacement order for 1 × ${first.title}`, { exact: false }).waitFor(WAIT);
+    await merchant.getByRole("button", { name: "Approve and carry out" }).click();
+    await merchant.getByText("resolved", { exact: true }).first().waitFor(WAIT);
     await merchant.screenshot({ path: "tests/.tmp/journey-incident.png", fullPage: true });
 
     // The replacement is a real order in the store, for this customer.

@@ -2,6 +2,7 @@
 // draft order completion, fulfillment events...) that the GraphQL resolvers and tests call.
 // Every change that Shopify would announce by webhook is emitted as a StoreEvent; the webhook
 // sender (webhooks.ts) turns those into signed deliveries.
+import type { ReturnRecord } from "./returns";
 import type { WebhookTopic } from "../fixtures/webhooks";
 import type { Clock } from "./util";
 import { MoneyError, formatCents, gid, iso, parseGid, systemClock, toCents } from "./util";
@@ -193,6 +194,8 @@ export interface OrderRecord {
   billingAddress: Address | null;
   fulfillments: FulfillmentRecord[];
   refunds: RefundRecord[];
+  /** Returns opened with returnCreate (returns.ts). */
+  returns: ReturnRecord[];
   transactions: TransactionRecord[];
   /** Payment not yet captured (draft completed with paymentPending). */
   paymentPending: boolean;
@@ -774,6 +777,7 @@ export class EmulatorStore {
       billingAddress: makeAddress(input.shippingAddress ?? customer?.address ?? null),
       fulfillments: [],
       refunds: [],
+      returns: [],
       transactions: [],
       paymentPending: input.paymentPending ?? false,
       test: input.test ?? false,

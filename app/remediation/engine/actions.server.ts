@@ -30,6 +30,8 @@ import {
   replacementDraft,
 } from "../../shopify/operations/replacement.server";
 import { appendOrderNote, tagOrder } from "../../shopify/operations/annotate.server";
+import type { OpenedReturn } from "../../shopify/operations/return.server";
+import { createIncidentReturn, returnMarker, returnableUnits } from "../../shopify/operations/return.server";
 import type { PlannedRemedy, PricedLine } from "../policy";
 import { KIND_LABELS, formatMoney, fromMinor, moneyToMinor, toMinor } from "../policy";
 import type { EngineContext } from "./context";
@@ -149,6 +151,7 @@ async function refundThrough(
   row: RemediationRow,
   refundable: () => Promise<RefundLine[]>,
   includeShipping: boolean,
+  limit?: { amount: string; currencyCode: string },
 ): Promise<{
   refund: { id: string; amount: string; currencyCode: string } | null;
   input: RefundInput | null;
@@ -163,7 +166,7 @@ async function refundThrough(
       refundShipping: includeShipping,
     });
     input = suggestion
-      ? refundInputFrom({ orderId: ctx.order.id, note: refundNote(ctx), lines, suggestion })
+      ? refundInputFrom({ orderId: ctx.order.id, note: refundNote(ctx), lines, suggestion, ...(limit ? { limit } : {}) })
       : null;
     if (!input) return { refund: null, input: null };
     await saveRequest(ctx.db, row, { ...(row.request as object), refundInput: input });
@@ -185,7 +188,7 @@ export async function refund(
   remedy: Remedy<"refund">,
 ): Promise<StepOutcome> {
   const refundable = async () => refundLines(ctx, remedy.lines, await unitsNow(ctx));
-  const { refund: done, input } = await refundThrough(ctx, row, refundable, remedy.includeShipping);
+  const { refund: done, input } = await refundThrough(ctx, row, refundable, remedy.includeShipping, remedy.limitedTo);
   if (!done) {
     return {
       shopifyId: null,
@@ -498,3 +501,64 @@ export async function annotate(ctx: EngineContext, done: string[]): Promise<Step
     summary: `Tagged ${order.name} and noted the remediation on it.`,
   };
 }
+
+/**
+ * Asks for the item back: a Shopify return for the affected units that have shipped. Shopify
+ * cannot deduplicate returnCreate, so the return's lines carry the incident's marker and an
+ * earlier attempt's return is found on the order (a direct read) before another is made.
+ */
+export async function returnItems(
+  ctx: EngineContext,
+  row: RemediationRow,
+  remedy: Remedy<"return">,
+): Promise<StepOutcome> {
+  const { order, incident } = ctx;
+  const titles = new Map(remedy.lines.map((line) => [line.lineItemId, line.title]));
+  const lookup = async (): Promise<OpenedReturn | null> =>
+    (await returnableUnits(ctx.client, order.id, incident.id))?.existing ?? null;
+  const create = async (): Promise<OpenedReturn> => {
+    const units = await returnableUnits(ctx.client, order.id, incident.id);
+    const lines = remedy.lines.flatMap((line) => {
+      let wanted = line.quantity;
+      return (units?.byLine.get(line.lineItemId) ?? []).flatMap((fulfilled) => {
+        const quantity = Math.min(wanted, fulfilled.quantity);
+        wanted -= quantity;
+        return quantity > 0 ? [{ fulfillmentLineItemId: fulfilled.fulfillmentLineItemId, lineItemId: line.lineItemId, quantity }] : [];
+      });
+    });
+    if (lines.length === 0) throw new NothingToReturn();
+    return createIncidentReturn(ctx.client, {
+      orderId: order.id,
+      lines,
+      reason: remedy.reason,
+      note: `${KIND_LABELS[incident.kind as IncidentKind] ?? incident.kind} ${returnMarker(incident.id)}`,
+    });
+  };
+  let made: { value: OpenedReturn; reused: boolean };
+  try {
+    made = await createOnce({ lookup, create });
+  } catch (error) {
+    if (!(error instanceof NothingToReturn)) throw error;
+    return {
+      shopifyId: null,
+      result: { skipped: "nothing shipped to return" },
+      amount: null,
+      currencyCode: null,
+      reused: false,
+      summary: "Nothing could be asked back: none of the affected items has shipped, or they are already in a return.",
+    };
+  }
+  const { value, reused } = made;
+  const what = value.lines.map((line) => `${line.quantity} × ${titles.get(line.lineItemId) ?? "item"}`).join(", ");
+  return {
+    shopifyId: value.id,
+    result: { returnId: value.id, returnName: value.name, status: value.status, reason: remedy.reason, lines: value.lines },
+    amount: null,
+    currencyCode: null,
+    reused,
+    summary: `Opened return ${value.name} on Shopify for ${what} (${remedy.reason === "DEFECTIVE" ? "damaged or defective" : "wrong item received"}).`,
+  };
+}
+
+/** None of the affected units has shipped (or all are in a return already). */
+class NothingToReturn extends Error {}

@@ -3,3 +3,5 @@ export { remediate } from "./remediate.server";
 export { idempotencyKey } from "./steps.server";
 export { startOfDay } from "./context.server";
 export type * from "./types";
+export { previewApproval } from "./preview.server";
+export type { ApprovalPreview } from "./preview.server";

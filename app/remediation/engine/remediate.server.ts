@@ -15,7 +15,7 @@ import { shopSettings } from "../../models/shop.server";
 import { orderForRemediation } from "../../shopify/operations/order.server";
 import { fetchShopProfile } from "../../shopify/shop.server";
 import type { PlannedRemedy, RemediationDecision } from "../policy";
-import type { CustomerMessageKind } from "../policy";
+import type { CustomerMessageKind, MerchantChoice } from "../policy";
 import {
   MESSAGE_KIND_LABELS,
   TemplateError,
@@ -41,8 +41,9 @@ const DEFAULT_CANCEL_WAIT_MS = 120_000;
 // engine waits this long before a search may be trusted to show what the lost call did.
 const DEFAULT_SEARCH_LAG_MS = 15_000;
 
-/** Money moves first, then what depends on it: the note names the refund, the message the code. */
-const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "refund", "replacement", "discount_code", "message"];
+/** Money moves first, then what depends on it: the note names the refund, the message the code.
+ * A return comes before the refund: Shopify opens returns only for units not yet refunded. */
+const ORDER: readonly PlannedRemedy["type"][] = ["cancel", "return", "refund", "replacement", "discount_code", "message"];
 
 export async function remediate(deps: RemediationDeps, request: RemediateRequest): Promise<RemediationReport> {
   const { db } = deps;
@@ -78,7 +79,6 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const settings = await shopSettings(db, request.shop, () => fetchShopProfile(client));
   const locale = deps.locale ?? settings.locale;
   const at = now();
-  const currency = settings.policy.currencyCode;
 
   // Resuming a plan already under way: it was authorised then (by the rule or the merchant),
   // so it is finished as it was chosen, whatever today's caps now say.
@@ -87,26 +87,15 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   // set aside, so the plan's requests are built afresh and the refused one is never resent.
   const retrying = status === "needs_attention";
   if (retrying) await discardRefused(db, incident.id);
-  const option =
-    resuming || (retrying && request.option === undefined) ? ((await chosenOption(db, incident.id)) ?? request.option) : request.option;
-  const decision = decideRemediation({
-    incident: incidentForRemediation(
-      incident,
-      order,
-      resuming ? null : await replacedUnits(db, { shop: request.shop, orderId: incident.orderId, excludeIncidentId: incident.id }),
-    ),
-    policy: settings.policy,
-    customerHistory: await customerHistory(db, incident, order, at, currency),
-    shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
-    trigger: resuming ? "merchant" : request.trigger,
-    now: at,
-    ...(option === undefined ? {} : { option }),
-    locale,
-  });
+  const keepsPlan = resuming || (retrying && request.option === undefined && request.choice === undefined);
+  const earlier = keepsPlan ? await chosenOption(db, incident.id) : undefined;
+  const option = earlier ? earlier.option : request.option;
+  const choice = earlier ? earlier.choice : request.choice;
+  const decision = await decisionFor(db, { incident, order, settings, at, locale, resuming, trigger: request.trigger, option, choice });
   // Money moves only with the approval of a staff member the merchant allowed, within their
   // limit; a plan already under way was authorised when it started.
   if (request.trigger === "merchant" && !resuming && decision.outcome === "apply" && movesMoney(decision.remedies)) {
-    const refusal = await refusedApproval(db, request, decision, currency, locale);
+    const refusal = await refusedApproval(db, request, decision, settings.policy.currencyCode, locale);
     if (refusal) {
       await addEvent(db, incident.id, {
         type: "approval_refused",
@@ -125,7 +114,7 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
       return { status: "not_allowed", decision, remedies: [], message: null, refusal };
     }
   }
-  await recordDecision({ ...deps, locale }, incident, request, decision, resuming, settings.policyProblem);
+  await recordDecision({ ...deps, locale }, incident, { ...request, ...(choice ? { choice } : {}) }, decision, resuming, settings.policyProblem);
 
   if (decision.outcome === "none") return { status: "nothing_to_do", decision, remedies: [], message: null };
   if (decision.outcome === "needs_approval") {
@@ -254,6 +243,9 @@ async function carryOut(
       case "replacement":
         reports.push(await runStep(ctx, "replacement", planned(remedy), (row) => actions.replacement(ctx, row, remedy)));
         break;
+      case "return":
+        reports.push(await runStep(ctx, "return", planned(remedy), (row) => actions.returnItems(ctx, row, remedy)));
+        break;
       case "discount_code":
         reports.push(await runStep(ctx, "discount_code", planned(remedy), (row) => actions.discountCode(ctx, row, remedy)));
         break;
@@ -312,6 +304,7 @@ const REFUSED_WHAT: Readonly<Record<RemedyAction, string>> = {
   cancel: "to cancel the order",
   refund: "the refund",
   replacement: "the replacement order",
+  return: "the return",
   discount_code: "the discount code",
   annotate: "the note on the order",
   message: "the apology message",
@@ -338,14 +331,14 @@ async function refusedApproval(
 }
 
 /** Opened from the customer's report (the order page), not detected by a rule. */
-function reportedByCustomer(incident: IncidentRow): boolean {
+export function reportedByCustomer(incident: IncidentRow): boolean {
   return incident.source !== "detected";
 }
 
 const LATE_KINDS: readonly string[] = ["late_fulfilment", "late_delivery", "possibly_lost", "carrier_exception"];
 
 /** A message-only plan for a parcel running late is a heads-up, not an apology for a remedy. */
-function messageKindFor(incidentKind: string, remedies: PlannedRemedy[]): CustomerMessageKind {
+export function messageKindFor(incidentKind: string, remedies: PlannedRemedy[]): CustomerMessageKind {
   const messageOnly = remedies.every((r) => r.type === "message");
   return messageOnly && LATE_KINDS.includes(incidentKind) ? "late_notice" : "apology";
 }
@@ -361,6 +354,8 @@ function doneSentence(report: RemedyReport): string {
       return result.orderName ? `Replacement order ${String(result.orderName)}.` : "";
     case "discount_code":
       return `Discount code ${String(result.code ?? "")}.`;
+    case "return":
+      return result.returnName ? `Return ${String(result.returnName)} opened.` : "";
     default:
       return "";
   }
@@ -446,14 +441,53 @@ async function recordDecision(
       remedies: decision.remedies,
       // Every plan the policy offers, costed, so the approval screen can offer the others.
       options: decision.options,
+      // The merchant's own plan, so a resumed run finishes that one.
+      ...(request.choice ? { choice: request.choice } : {}),
       resuming,
       ...(policyProblem ? { policyProblem: `The saved policy is invalid (${policyProblem}); the default policy was used.` } : {}),
     },
   });
 }
 
+/** The policy's decision for the incident as it stands now; also what the confirmation shows. */
+export async function decisionFor(
+  db: RemediationDeps["db"],
+  args: {
+    incident: IncidentRow;
+    order: NonNullable<Awaited<ReturnType<typeof orderForRemediation>>>;
+    settings: Awaited<ReturnType<typeof shopSettings>>;
+    at: Date;
+    locale: string;
+    resuming: boolean;
+    trigger: RemediateRequest["trigger"];
+    option: number | undefined;
+    choice: MerchantChoice | undefined;
+  },
+): Promise<RemediationDecision> {
+  const { incident, order, settings, at, resuming, option, choice } = args;
+  const currency = settings.policy.currencyCode;
+  return decideRemediation({
+    incident: incidentForRemediation(
+      incident,
+      order,
+      resuming ? null : await replacedUnits(db, { shop: incident.shop, orderId: incident.orderId, excludeIncidentId: incident.id }),
+    ),
+    policy: settings.policy,
+    customerHistory: await customerHistory(db, incident, order, at, currency),
+    shopActivity: { remediatedToday: await remediatedToday(db, incident, at, settings) },
+    trigger: resuming ? "merchant" : args.trigger,
+    now: at,
+    ...(option === undefined ? {} : { option }),
+    ...(choice ? { choice } : {}),
+    locale: args.locale,
+  });
+}
+
 /** The plan an earlier run chose to apply, so a resumed run finishes that one. */
-async function chosenOption(db: RemediationDeps["db"], incidentId: string): Promise<number | undefined> {
+export async function chosenOption(
+  db: RemediationDeps["db"],
+  incidentId: string,
+): Promise<{ option: number; choice: MerchantChoice | undefined } | undefined> {
   const events = await db.incidentEvent.findMany({
     where: { incidentId, type: "decision" },
     orderBy: { at: "desc" },
@@ -461,8 +495,8 @@ async function chosenOption(db: RemediationDeps["db"], incidentId: string): Prom
     take: 20,
   });
   for (const event of events) {
-    const data = event.data as { outcome?: unknown; option?: unknown } | null;
-    if (data?.outcome === "apply" && typeof data.option === "number") return data.option;
+    const data = event.data as { outcome?: unknown; option?: unknown; choice?: MerchantChoice } | null;
+    if (data?.outcome === "apply" && typeof data.option === "number") return { option: data.option, choice: data.choice };
   }
   return undefined;
 }

@@ -200,6 +200,7 @@ export const ACTION_LABELS: Readonly<Record<RemedyAction, string>> = {
   cancel: "Cancelling the order",
   refund: "The refund",
   replacement: "The replacement order",
+  return: "The return",
   discount_code: "The discount code",
   annotate: "Noting the remediation on the order",
   message: "The apology message",

@@ -4,7 +4,7 @@ import type { Database } from "../../db.server";
 import type { Logger } from "../../logger.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import type { StaffIdentity } from "../../incidents/staff";
-import type { RemediationDecision } from "../policy";
+import type { MerchantChoice, RemediationDecision } from "../policy";
 
 export interface RemediationDeps {
   db: Database;
@@ -38,6 +38,8 @@ interface RemediateBase {
   actor: string;
   /** Which of the policy's plans: 0 (default) or n for alternatives[n - 1]. */
   option?: number;
+  /** The merchant's own plan from the incident page, instead of one of the policy's. */
+  choice?: MerchantChoice;
 }
 
 /** automatic: the policy acting alone; merchant: a staff member asked or approved, and a plan
@@ -46,7 +48,7 @@ export type RemediateRequest =
   | (RemediateBase & { trigger: "automatic" })
   | (RemediateBase & { trigger: "merchant"; staff: Pick<StaffIdentity, "id" | "name"> });
 
-export type RemedyAction = "cancel" | "refund" | "replacement" | "discount_code" | "annotate" | "message";
+export type RemedyAction = "cancel" | "refund" | "replacement" | "return" | "discount_code" | "annotate" | "message";
 
 export interface RemedyReport {
   action: RemedyAction;

@@ -5,6 +5,7 @@
 // signals and conditions no longer block it, but the reasons still list them so the approval
 // screen shows what they are overriding.
 import type { IncidentKind, Money } from "../../incidents/model";
+import { planChoice } from "./choice";
 import { formatMinor, fromMinor, moneyToMinor, percentOfMinor } from "./money";
 import type { RemedyTemplate } from "./schema";
 import type { PolicySignal, SignalContext } from "./signals";
@@ -259,7 +260,7 @@ export function decideRemediation(input: RemediationInput): RemediationDecision 
   const locale = input.locale ?? "en-US";
   const label = KIND_LABELS[incident.kind];
   const kindPolicy = policy.kinds[incident.kind];
-  if (!kindPolicy) {
+  if (!kindPolicy && !input.choice) {
     return {
       outcome: "none",
       remedies: [],
@@ -271,14 +272,33 @@ export function decideRemediation(input: RemediationInput): RemediationDecision 
     };
   }
 
-  const plans = [kindPolicy.remedies, ...kindPolicy.alternatives].map((templates) =>
-    planRemedies(templates, incident, policy.currencyCode, now),
-  );
+  const policyPlans = kindPolicy
+    ? [kindPolicy.remedies, ...kindPolicy.alternatives].map((templates) =>
+        planRemedies(templates, incident, policy.currencyCode, now),
+      )
+    : [];
+  let plans: Plan[] = policyPlans;
+  if (input.choice) {
+    // The merchant's own plan is the last option; it is decided like any other.
+    const chosen = planChoice(input.choice, incident, policy.currencyCode, now, locale);
+    if (!chosen.ok) {
+      return {
+        outcome: "none",
+        remedies: [],
+        estimatedCost: empty(incident.currency),
+        reasons: Object.values(chosen.errors),
+        flags: ["merchant_choice_invalid"],
+        options: policyPlans.map(({ remedies, estimatedCost }) => ({ remedies, estimatedCost })),
+        option: 0,
+      };
+    }
+    plans = [...policyPlans, { ...chosen.option, notes: [] }];
+  }
   const options: PlannedOption[] = plans.map(({ remedies, estimatedCost }) => ({
     remedies,
     estimatedCost,
   }));
-  const option = input.option ?? 0;
+  const option = input.choice ? plans.length - 1 : (input.option ?? 0);
   const plan = plans[option];
   if (!plan) throw new RangeError(`Option ${option} does not exist for ${label} incidents`);
 
@@ -302,7 +322,7 @@ export function decideRemediation(input: RemediationInput): RemediationDecision 
   // Conditions: below the threshold the policy does nothing on its own (no approval queue for
   // every slightly late parcel); unknown lateness goes to the merchant rather than guessing.
   const conditions: PolicySignal[] = [];
-  const { minDaysLate } = kindPolicy.conditions;
+  const minDaysLate = input.choice ? undefined : kindPolicy?.conditions.minDaysLate;
   if (minDaysLate !== undefined) {
     if (incident.daysLate === undefined) {
       conditions.push({
@@ -365,7 +385,7 @@ export function decideRemediation(input: RemediationInput): RemediationDecision 
       : [];
 
   const manual: PolicySignal[] =
-    kindPolicy.mode === "manual" && trigger === "automatic"
+    kindPolicy?.mode === "manual" && trigger === "automatic"
       ? [
           {
             flag: "manual_mode",

@@ -1,5 +1,6 @@
 // Remediation policy: what Amends offers for each kind of incident, and when it may act alone.
 export * from "./approval";
+export * from "./choice";
 export * from "./decide";
 export * from "./defaults";
 export * from "./emails";
@@ -9,3 +10,4 @@ export * from "./resolution";
 export * from "./schema";
 export * from "./signals";
 export type * from "./types";
+export * from "./confirmation";

@@ -203,6 +203,10 @@ export function describeRemedy(remedy: PlannedRemedy, locale: string): string | 
       return es
         ? `la cancelación de ${list(items(remedy.lines, locale), locale)}`
         : `the cancellation of ${list(items(remedy.lines, locale), locale)}`;
+    case "return": {
+      const what = list(items(remedy.lines, locale), locale);
+      return es ? `la devolución de ${what} (nos lo puedes enviar de vuelta)` : `a return for ${what}, so you can send it back to us`;
+    }
     case "message":
       return null;
   }

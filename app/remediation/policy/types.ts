@@ -69,6 +69,20 @@ export interface RemediationInput {
   option?: number;
   /** Locale for amounts in the reasons; "en-US" by default. */
   locale?: string;
+  /** The merchant's own plan, chosen on the incident page instead of one of the policy's:
+   * decided as the last of `options`. */
+  choice?: MerchantChoice;
+}
+
+/** A plan the merchant puts together when approving (see choice.ts). Amounts are decimal
+ * strings: the refund in the order's currency, a fixed code in the shop's. */
+export interface MerchantChoice {
+  refund?: { amount: string; includeShipping: boolean };
+  replacement?: boolean;
+  return?: boolean;
+  cancel?: boolean;
+  discount?: { value: { percentage: number } | { fixedAmount: string }; expiresInDays: number };
+  message: boolean;
 }
 
 export type PlannedRemedy =
@@ -78,6 +92,8 @@ export type PlannedRemedy =
       includeShipping: boolean;
       /** Items plus shipping when included and known. */
       amount: Money;
+      /** Set when the merchant chose the amount: the refund moves no more than this. */
+      limitedTo?: Money;
     }
   | {
       type: "discount_code";
@@ -95,7 +111,12 @@ export type PlannedRemedy =
       orderName?: string;
     }
   | { type: "cancel"; lines: PricedLine[] }
+  /** Ask for the item back: a Shopify return for the fulfilled units (costs nothing itself). */
+  | { type: "return"; lines: PricedLine[]; reason: ReturnReason }
   | { type: "message" };
+
+/** Shopify's ReturnReason values Amends uses (2026-10 Admin schema). */
+export type ReturnReason = "WRONG_ITEM" | "DEFECTIVE";
 
 export interface PlannedOption {
   remedies: PlannedRemedy[];
@@ -120,7 +141,8 @@ export type DecisionFlag =
   | "abuse_incident_count"
   | "abuse_refunded_total"
   | "abuse_refund_rate"
-  | "abuse_first_order_claim";
+  | "abuse_first_order_claim"
+  | "merchant_choice_invalid";
 
 export interface RemediationDecision {
   outcome: "apply" | "needs_approval" | "none";

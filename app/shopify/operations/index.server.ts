@@ -6,3 +6,4 @@ export * from "./order.server";
 export * from "./refund.server";
 export * from "./replacement.server";
 export * from "./user-errors.server";
+export * from "./return.server";

@@ -9,8 +9,38 @@ export const ORDER_ACTIVITY = graphql`
   query OrderActivity($id: ID!) {
     order(id: $id) {
       id
+      name
+      email
+      phone
       currencyCode
       displayFinancialStatus
+      customer {
+        id
+        displayName
+        email
+        phone
+        numberOfOrders
+        amountSpent {
+          amount
+          currencyCode
+        }
+      }
+      lineItems(first: 30) {
+        nodes {
+          id
+          title
+          sku
+          quantity
+          refundableQuantity
+          unfulfilledQuantity
+          discountedUnitPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+      }
       totalReceivedSet {
         shopMoney {
           amount
@@ -71,6 +101,7 @@ export const ORDER_ACTIVITY = graphql`
         trackingInfo(first: 1) {
           company
           number
+          url
         }
         fulfillmentLineItems(first: 10) {
           nodes {
@@ -97,7 +128,30 @@ interface LineQuantity {
 
 export interface OrderActivity {
   id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
   currencyCode: string;
+  customer: {
+    id: string;
+    displayName: string;
+    email: string | null;
+    phone: string | null;
+    /** UnsignedInt64, sent as a string. */
+    numberOfOrders: string;
+    amountSpent: MoneyV2;
+  } | null;
+  lineItems: {
+    nodes: {
+      id: string;
+      title: string;
+      sku: string | null;
+      quantity: number;
+      refundableQuantity: number;
+      unfulfilledQuantity: number;
+      discountedUnitPriceSet: ShopMoney;
+    }[];
+  };
   /** PENDING, AUTHORIZED, PAID, PARTIALLY_REFUNDED, REFUNDED, VOIDED, ... */
   displayFinancialStatus: string | null;
   totalReceivedSet: ShopMoney;
@@ -128,7 +182,7 @@ export interface OrderActivity {
     displayStatus: string | null;
     createdAt: string;
     deliveredAt: string | null;
-    trackingInfo: { company: string | null; number: string | null }[];
+    trackingInfo: { company: string | null; number: string | null; url: string | null }[];
     fulfillmentLineItems: { nodes: LineQuantity[] };
   }[];
 }

@@ -3,7 +3,7 @@
 // suggestion names. refundCreate is sent with @idempotent(key:): a resend after a lost
 // answer returns the first refund instead of paying twice.
 import type { AdminClient } from "../admin.server";
-import { moneyToMinor } from "../../remediation/policy/money";
+import { formatMinor, moneyToMinor } from "../../remediation/policy/money";
 import { graphql } from "../documents";
 import type { MoneyV2 } from "./user-errors.server";
 import { throwOnUserErrors } from "./user-errors.server";
@@ -104,6 +104,8 @@ export function refundInputFrom(args: {
   note: string;
   lines: RefundLine[];
   suggestion: SuggestedRefund;
+  /** The merchant's amount: the transactions move no more than this, in the order's currency. */
+  limit?: MoneyV2;
 }): RefundInput | null {
   const { suggestion } = args;
   const refundLineItems: RefundLine[] = [];
@@ -134,14 +136,31 @@ export function refundInputFrom(args: {
   );
   const shippingAmount = suggestion.shipping.amountSet.shopMoney.amount;
   if (refundLineItems.length === 0 && transactions.length === 0) return null;
+  const limited = args.limit ? limitTransactions(transactions, args.limit) : null;
   return {
     orderId: args.orderId,
     note: args.note,
     notify: true,
     refundLineItems,
-    ...(moneyToMinor(suggestion.shipping.amountSet.shopMoney) > 0 ? { shipping: { amount: shippingAmount } } : {}),
-    transactions,
+    // A smaller amount than Shopify suggests is a partial refund of the items: shipping stays.
+    ...(moneyToMinor(suggestion.shipping.amountSet.shopMoney) > 0 && !limited?.cut ? { shipping: { amount: shippingAmount } } : {}),
+    transactions: limited?.transactions ?? transactions,
   };
+}
+
+/** The transactions, in order, cut so their total is at most `limit`. */
+function limitTransactions(transactions: RefundInput["transactions"], limit: MoneyV2): { transactions: RefundInput["transactions"]; cut: boolean } {
+  let left = moneyToMinor(limit);
+  let cut = false;
+  const kept: RefundInput["transactions"] = [];
+  for (const t of transactions) {
+    const minor = moneyToMinor({ amount: t.amount, currencyCode: limit.currencyCode });
+    const take = Math.min(minor, left);
+    if (take < minor) cut = true;
+    if (take > 0) kept.push({ ...t, amount: formatMinor(take, limit.currencyCode) });
+    left -= take;
+  }
+  return { transactions: kept, cut };
 }
 
 export const REFUND_INCIDENT = graphql`

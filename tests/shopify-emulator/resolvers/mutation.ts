@@ -13,6 +13,7 @@ import { EmulatorError, dedupeTags } from "../store";
 import { MoneyError, isRecord, parseGid, toCents } from "../util";
 import type { Args, ResolverContext, RootResolver, View } from "./core";
 import { userErrorView } from "./core";
+import { returnCreate } from "../returns";
 import {
   customerView,
   discountNodeView,
@@ -502,6 +503,8 @@ export const mutationResolvers: Record<string, RootResolver> = {
       };
     }
   },
+
+  returnCreate: (args, ctx) => returnCreate(args, ctx),
 
   orderUpdate: (args, ctx) => {
     const raw = input(args, "input");

@@ -27,6 +27,7 @@ import {
 import { formatCents, iso, legacyId, toCents } from "../util";
 import type { Args, ResolverContext, View } from "./core";
 import { connection, money, moneyBag } from "./core";
+import { orderReturns } from "../returns";
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
@@ -576,6 +577,7 @@ export function orderView(ctx: ResolverContext, o: OrderRecord): View {
     billingAddress: () => addressView(o.billingAddress, `${o.id}-billing`),
     lineItems: (args: Args) =>
       connection("LineItemConnection", o.lineItems, args, (li) => lineItemView(ctx, o, li)),
+    returns: orderReturns(ctx, o),
     subtotalPriceSet: () => moneyBag(totals().subtotalCents - totals().discountCents, cur),
     totalDiscountsSet: () => moneyBag(totals().discountCents, cur),
     totalShippingPriceSet: () => moneyBag(totals().shippingCents, cur),
