@@ -152,3 +152,10 @@ export function denseSeries(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, series]) => ({ key, points: days.map((day) => ({ day, value: series.get(day) ?? 0 })) }));
 }
+
+/** "2026-11-30 15:04" in the shop's zone: a value a spreadsheet sorts and reads as a date. */
+export function localDateTime(at: Date, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${w.y}-${two(w.m)}-${two(w.d)} ${two(w.h)}:${two(w.min)}`;
+}
