@@ -32,8 +32,8 @@ const PAGES: { name: string; path: string; click: string }[] = [
 
 // Collected in the page from its first byte.
 const OBSERVE = `
-  window.__vitals = { lcp: 0, cls: 0, inp: 0 };
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__vitals.lcp = e.startTime; }).observe({ type: "largest-contentful-paint", buffered: true });
+  window.__vitals = { lcp: 0, cls: 0, inp: 0, lcpElement: "" };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__vitals.lcp = e.startTime; window.__vitals.lcpElement = e.element ? e.element.tagName + "." + e.element.className + " " + (e.element.textContent || "").slice(0, 40) : ""; } }).observe({ type: "largest-contentful-paint", buffered: true });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__vitals.cls += e.value; }).observe({ type: "layout-shift", buffered: true });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.interactionId) window.__vitals.inp = Math.max(window.__vitals.inp, e.duration); }).observe({ type: "event", buffered: true, durationThreshold: 16 });
 `;
@@ -43,6 +43,8 @@ interface Vitals {
   cls: number;
   /** 0: no interaction took 16 ms or more (the Event Timing API's smallest threshold). */
   inp: number;
+  /** What the largest paint was, to see why a page is slow. */
+  lcpElement: string;
 }
 
 async function measure(browser: Browser, url: string, click: string): Promise<Vitals> {
@@ -111,13 +113,13 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
 
-  const results: { name: string; lcp: number; cls: number; inp: number }[] = [];
+  const results: { name: string; lcp: number; cls: number; inp: number; lcpElement: string }[] = [];
   try {
     for (const page of PAGES) await measure(browser, base + page.path, page.click); // warm-up: caches, JIT
     for (const page of PAGES) {
       const runs: Vitals[] = [];
       for (let run = 0; run < RUNS; run++) runs.push(await measure(browser, base + page.path, page.click));
-      results.push({ name: page.name, lcp: median(runs.map((r) => r.lcp)), cls: median(runs.map((r) => r.cls)), inp: median(runs.map((r) => r.inp)) });
+      results.push({ name: page.name, lcp: median(runs.map((r) => r.lcp)), cls: median(runs.map((r) => r.cls)), inp: median(runs.map((r) => r.inp)), lcpElement: runs[0]?.lcpElement ?? "" });
     }
   } finally {
     await browser.close();
@@ -136,6 +138,8 @@ async function main() {
       `| ${r.name} | ${r.lcp.toFixed(0)} | ${ratio(r.lcp, TARGET.lcp)} | ${ratio(r.lcp, baseline.lcp)} | ${r.cls.toFixed(3)} | ${ratio(r.cls, TARGET.cls)} | ${inp(r.inp)} | ${ratio(r.inp, TARGET.inp)} | ${ratio(r.inp, baseline.inp)} |`,
     );
   }
+  console.log("\nLargest contentful paint, per page:");
+  for (const r of results) console.log(`- ${r.name}: ${r.lcpElement}`);
 }
 
 main().then(

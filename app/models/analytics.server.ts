@@ -152,6 +152,8 @@ export async function shopAnalytics(db: Database, shop: string, range: DateRange
       by: ["customerId"],
       where: { ...where, customerId: { not: null } },
       _count: { _all: true },
+      // A name and e-mail to show with each: any of the customer's incidents has them.
+      _max: { customerName: true, customerEmail: true },
       having: { customerId: { _count: { gt: 1 } } },
       orderBy: [{ _count: { customerId: "desc" } }, { customerId: "asc" }],
       take: 10,
@@ -186,14 +188,6 @@ export async function shopAnalytics(db: Database, shop: string, range: DateRange
     if (kind) addCost(costs, kind, cost.currencyCode, num(cost.total), num(cost.n));
   }
 
-  const customerIds = repeats.map((row) => row.customerId).filter((id): id is string => id !== null);
-  const names = await db.incident.findMany({
-    where: { shop, customerId: { in: customerIds } },
-    distinct: ["customerId"],
-    orderBy: { createdAt: "desc" },
-    select: { customerId: true, customerName: true, customerEmail: true },
-  });
-
   return {
     total,
     incidentsByDay: byDay.map((row) => ({ day: row.day, key: row.kind, value: num(row.n) })),
@@ -215,8 +209,7 @@ export async function shopAnalytics(db: Database, shop: string, range: DateRange
     overdue,
     repeatCustomers: repeats.flatMap((row) => {
       if (!row.customerId) return [];
-      const who = names.find((name) => name.customerId === row.customerId);
-      return [{ customerId: row.customerId, name: who?.customerName ?? null, email: who?.customerEmail ?? null, incidents: row._count._all }];
+      return [{ customerId: row.customerId, name: row._max.customerName, email: row._max.customerEmail, incidents: row._count._all }];
     }),
   };
 }

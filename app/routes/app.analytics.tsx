@@ -203,7 +203,7 @@ export default function Analytics() {
     <Page
       title="Analytics"
       subtitle="What the errors teach: where incidents come from and what they cost"
-      primaryAction={{ content: "Export CSV", url: exportHref, external: false }}
+      
     >
       <Layout>
         <Layout.Section>
