@@ -22,7 +22,7 @@ import {
 import type { DataSeries } from "@shopify/polaris-viz";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { useEffect, useState } from "react";
+import { startTransition, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 
 import { requireAdmin } from "../admin-auth.server";
@@ -175,20 +175,28 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-/** Charts measure their box, so they draw after the page has loaded; the box keeps its size. */
-function Chart({
-  height,
-  label,
-  children,
-}: {
-  height: number;
-  label: string;
-  children: () => JSX.Element;
-}) {
+/**
+ * Charts measure their box, so they draw after the page has loaded; the box keeps its size.
+ * Each draws when it scrolls into view, as a transition React may interrupt: drawing thirteen
+ * lines must never keep a merchant's click waiting (it did: INP 360 ms, bench/RESULTS.md).
+ */
+function Chart({ height, label, children }: { height: number; label: string; children: () => JSX.Element }) {
   const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        observer.disconnect();
+        startTransition(() => setMounted(true));
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <div style={{ height }} role="img" aria-label={label}>
+    <div ref={box} style={{ height }} role="img" aria-label={label}>
       {mounted ? <PolarisVizProvider>{children()}</PolarisVizProvider> : null}
     </div>
   );

@@ -43,10 +43,12 @@ describe.skipIf(!chromiumAvailable)("Analytics in Chromium", () => {
     const response = await page.goto(`${base}/app/analytics`, { waitUntil: "networkidle" });
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { name: "Analytics" }).first().isVisible()).resolves.toBe(true);
-    // The charts are SVG drawn by polaris-viz in the browser, one line per kind (13 kinds seeded).
-    await page.locator('[aria-label="Incidents per day by kind"] svg').first().waitFor();
-    await page.locator('[aria-label="By root cause: incidents"] svg').first().waitFor();
-    await page.locator('[aria-label="Remedy cost per day"] svg').first().waitFor();
+    // The charts are SVG drawn by polaris-viz in the browser when they scroll into view.
+    for (const chart of ["Incidents per day by kind", "Remedy cost per day", "By root cause: incidents", "By responsible party: incidents"]) {
+      const box = page.locator(`[aria-label="${chart}"]`);
+      await box.scrollIntoViewIfNeeded();
+      await box.locator("svg").first().waitFor();
+    }
     const figures = await page.locator("main, body").first().textContent();
     expect(figures).toContain(`Incidents${COUNT}`);
     // Every 2nd incident's first staff action came 90 minutes after it opened.
@@ -68,7 +70,11 @@ describe.skipIf(!chromiumAvailable)("Analytics in Chromium", () => {
     // A phone: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/app/analytics`, { waitUntil: "networkidle" });
-    await page.locator('[aria-label="Incidents per day by kind"] svg').first().waitFor();
+    for (const chart of ["Incidents per day by kind", "Remedy cost per day", "By root cause: incidents", "By responsible party: incidents"]) {
+      const box = page.locator(`[aria-label="${chart}"]`);
+      await box.scrollIntoViewIfNeeded();
+      await box.locator("svg").first().waitFor();
+    }
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: "tests/.tmp/analytics-390.png", fullPage: true });
