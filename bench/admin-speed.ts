@@ -1,0 +1,151 @@
+// Speed a merchant feels: LCP, CLS and INP of the admin pages with 100,000 incidents in the
+// database, measured by Chromium (PerformanceObserver: largest-contentful-paint, layout-shift,
+// and the Event Timing API for INP after a click), against the targets (LCP ≤ 1.0 s,
+// CLS ≤ 0.05, INP ≤ 100 ms) and against a baseline from the same run: a static page with
+// Polaris's stylesheet, served by the same server. Uses the production build (`npm run build`).
+// Add a page by adding a line to PAGES.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
+
+import { createDatabase } from "../app/db.server";
+import { incidentId, seedIncidents } from "../tests/support/seed-incidents";
+
+const SHOP = "bench-speed.myshopify.com";
+const COUNT = Number(process.env.BENCH_INCIDENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TMP = path.resolve("bench/.tmp-admin");
+const BUILD = path.resolve(process.env.AMENDS_BUILD_DIR ?? "build");
+const TARGET = { lcp: 1000, cls: 0.05, inp: 100 };
+
+/** What to open, and what a merchant clicks there (INP). Inbox tabs: add `/app?tab=…` lines. */
+const PAGES: { name: string; path: string; click: string }[] = [
+  { name: "baseline: static Polaris page", path: "/bench-baseline.html", click: "button" },
+  { name: "inbox /app", path: "/app", click: "[role=tab], button, h1" },
+  { name: "incident page", path: `/app/incidents/${incidentId(COUNT - 1)}`, click: "[role=tab], button, h1" },
+  { name: "analytics (last 30 days)", path: "/app/analytics", click: "button[type=submit], button" },
+];
+
+// Collected in the page from its first byte.
+const OBSERVE = `
+  window.__vitals = { lcp: 0, cls: 0, inp: 0, lcpElement: "" };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__vitals.lcp = e.startTime; window.__vitals.lcpElement = e.element ? e.element.tagName + "." + e.element.className + " " + (e.element.textContent || "").slice(0, 40) : ""; } }).observe({ type: "largest-contentful-paint", buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__vitals.cls += e.value; }).observe({ type: "layout-shift", buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.interactionId) window.__vitals.inp = Math.max(window.__vitals.inp, e.duration); }).observe({ type: "event", buffered: true, durationThreshold: 16 });
+`;
+
+interface Vitals {
+  lcp: number;
+  cls: number;
+  /** 0: no interaction took 16 ms or more (the Event Timing API's smallest threshold). */
+  inp: number;
+  /** What the largest paint was, to see why a page is slow. */
+  lcpElement: string;
+}
+
+async function measure(browser: Browser, url: string, click: string): Promise<Vitals> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(OBSERVE);
+  await page.goto(url, { waitUntil: "networkidle" });
+  const target = page.locator(click).first();
+  await target.click({ trial: false, noWaitAfter: true }).catch(() => page.mouse.click(5, 5));
+  await page.waitForTimeout(500);
+  // LCP is final once the page had input; read it with the rest.
+  const vitals = await page.evaluate(() => (window as unknown as { __vitals: Vitals }).__vitals);
+  await context.close();
+  return vitals;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function main() {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  const file = path.join(TMP, "speed.sqlite");
+  const url = `file:${file}`;
+  // @ts-expect-error -- plain ESM script without declarations
+  const { migrate } = (await import("../scripts/prisma.mjs")) as { migrate: (url: string) => Promise<void> };
+  await migrate(url);
+  const db = createDatabase(url);
+  await db.shop.create({ data: { domain: SHOP, name: "Bench Shop", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es" } });
+  await db.$disconnect();
+  const seeded = Date.now();
+  // One every 5 minutes: the newest ~350 days, a month of them (~8,600) in the default range.
+  await seedIncidents(file, { shop: SHOP, count: COUNT, newest: new Date(Date.now() - 60_000), spacingMinutes: 5 });
+  console.log(`seeded ${COUNT} incidents in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+
+  // The baseline: Polaris's own stylesheet from the build, a card of text and a button.
+  const assets = path.join(BUILD, "client/assets");
+  const polarisCss = readdirSync(assets).find((name) => name.startsWith("styles-") && name.endsWith(".css")) ?? "";
+  writeFileSync(
+    path.join(BUILD, "client/bench-baseline.html"),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="stylesheet" href="/assets/${polarisCss}"><title>Baseline</title></head><body><div class="Polaris-Page"><h1 class="Polaris-Text--root Polaris-Text--headingLg">Baseline</h1>
+<div class="Polaris-ShadowBevel"><div class="Polaris-Box"><p class="Polaris-Text--root">A static page with Polaris's stylesheet, served by the same server: what the network, the server and the browser cost with no app.</p>
+<button class="Polaris-Button">A button</button></div></div></div></body></html>`,
+  );
+
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: url,
+    AMENDS_DEMO: "true",
+    AMENDS_DEMO_SHOP: SHOP,
+    AMENDS_WORKER: "off",
+    AMENDS_BUILD: path.join(BUILD, "server/index.js"),
+    SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "bench-api-key",
+    SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? "bench-api-secret",
+    SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? "http://127.0.0.1:3999",
+    LOG_LEVEL: "silent",
+  });
+  // @ts-expect-error -- plain ESM script without declarations
+  const started = (await import("../scripts/server.mjs")) as { createServer: () => Promise<{ server: Server; close: () => Promise<void> }> };
+  const { server, close } = await started.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+
+  const results: { name: string; lcp: number; cls: number; inp: number; lcpElement: string }[] = [];
+  try {
+    for (const page of PAGES) await measure(browser, base + page.path, page.click); // warm-up: caches, JIT
+    for (const page of PAGES) {
+      const runs: Vitals[] = [];
+      for (let run = 0; run < RUNS; run++) runs.push(await measure(browser, base + page.path, page.click));
+      results.push({ name: page.name, lcp: median(runs.map((r) => r.lcp)), cls: median(runs.map((r) => r.cls)), inp: median(runs.map((r) => r.inp)), lcpElement: runs[0]?.lcpElement ?? "" });
+    }
+  } finally {
+    await browser.close();
+    await close();
+  }
+
+  const baseline = results[0] as (typeof results)[number];
+  const ratio = (value: number, of: number) => (of > 0 ? (value / of).toFixed(2) : "—");
+  const inp = (value: number) => (value === 0 ? "< 16" : value.toFixed(0));
+  console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`${COUNT} incidents; median of ${RUNS} loads per page after a warm-up; INP "< 16": no interaction reached the Event Timing threshold.\n`);
+  console.log("| page | LCP ms | vs 1.0 s | vs baseline | CLS | vs 0.05 | INP ms | vs 100 ms | vs baseline |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.lcp.toFixed(0)} | ${ratio(r.lcp, TARGET.lcp)} | ${ratio(r.lcp, baseline.lcp)} | ${r.cls.toFixed(3)} | ${ratio(r.cls, TARGET.cls)} | ${inp(r.inp)} | ${ratio(r.inp, TARGET.inp)} | ${ratio(r.inp, baseline.inp)} |`,
+    );
+  }
+  console.log("\nLargest contentful paint, per page:");
+  for (const r of results) console.log(`- ${r.name}: ${r.lcpElement}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

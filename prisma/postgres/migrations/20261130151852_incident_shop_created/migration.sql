@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Incident_shop_createdAt_idx" ON "Incident"("shop", "createdAt");
+
