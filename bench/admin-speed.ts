@@ -13,6 +13,7 @@ import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
 
 import { createDatabase } from "../app/db.server";
+import { INBOX_TABS } from "../app/incidents/inbox";
 import { incidentId, seedIncidents } from "../tests/support/seed-incidents";
 
 const SHOP = "bench-speed.myshopify.com";
@@ -26,6 +27,7 @@ const TARGET = { lcp: 1000, cls: 0.05, inp: 100 };
 const PAGES: { name: string; path: string; click: string }[] = [
   { name: "baseline: static Polaris page", path: "/bench-baseline.html", click: "button" },
   { name: "inbox /app", path: "/app", click: "[role=tab], button, h1" },
+  ...INBOX_TABS.map((tab) => ({ name: `inbox, ${tab} tab`, path: `/app?tab=${tab}`, click: "[role=tab], button, h1" })),
   { name: "incident page", path: `/app/incidents/${incidentId(COUNT - 1)}`, click: "[role=tab], button, h1" },
   { name: "analytics (last 30 days)", path: "/app/analytics", click: "button[type=submit], button" },
 ];
