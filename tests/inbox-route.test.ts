@@ -107,7 +107,7 @@ describe("the triage inbox", () => {
     expect(effects(emu, fixture.shop, fixture.order.id).replacementOrders).toHaveLength(1);
     const approved = await db.incident.findUniqueOrThrow({ where: { id: ids.waiting ?? "" }, include: { events: true } });
     expect(approved.status).toBe("resolved");
-    expect(approved.events.some((event) => event.actor === "merchant:demo" && event.type === "status")).toBe(true);
+    expect(approved.events.some((event) => event.actor === "staff:demo-owner:Alex Morgan" && event.type === "status")).toBe(true);
     // Approving again does nothing twice.
     const again = await bulk({ intent: "approve" }, [ids.waiting ?? ""]);
     expect(again.summary).toBe(`0 approved; ${fixture.order.name} could not be approved: it is already resolved.`);
@@ -120,7 +120,7 @@ describe("the triage inbox", () => {
     expect(result.summary).toBe("1 dismissed; #2004 could not be dismissed: a remedy is being carried out.");
     const dismissed = await db.incident.findUniqueOrThrow({ where: { id: ids["#2002"] ?? "" }, include: { events: true } });
     expect(dismissed).toMatchObject({ status: "dismissed", dismissReason: "Customer found the parcel", activeKey: null });
-    expect(dismissed.events.map((event) => [event.actor, event.message])).toContainEqual(["merchant:demo", "Dismissed: Customer found the parcel"]);
+    expect(dismissed.events.map((event) => [event.actor, event.message])).toContainEqual(["staff:demo-owner:Alex Morgan", "Dismissed: Customer found the parcel"]);
     expect((await db.incident.findUniqueOrThrow({ where: { id: ids["#2004"] ?? "" } })).status).toBe("remediating");
   });
 

@@ -134,7 +134,12 @@ describe.skipIf(!chromiumAvailable)("the triage inbox in Chromium", () => {
 
     // Bulk: assign two incidents to Lucía, then dismiss one open and one resolved incident.
     await page.goto(`${admin.base}/app?tab=all`, { waitUntil: "networkidle" });
-    const select = (name: string) => page.getByRole("row", { name: new RegExp(`${name}\\b`) }).getByRole("checkbox").check({ force: true });
+    // Centred first: a row at the bottom edge sits under the table's sticky pagination bar.
+    const select = async (name: string) => {
+      const checkbox = page.getByRole("row", { name: new RegExp(`${name}\\b`) }).getByRole("checkbox");
+      await checkbox.evaluate((element) => element.scrollIntoView({ block: "center" }));
+      await checkbox.check({ force: true });
+    };
     await select("#1011");
     await select("#1012");
     await page.getByRole("button", { name: "Assign owner" }).click();
