@@ -54,7 +54,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       notice = "Shopify did not answer the search. Nothing was recorded; try again in a moment.";
     }
   }
-  const order = picked ? await readOrder(shop, picked) : found.length === 1 ? (found[0] ?? null) : null;
+  const chosen = picked || (found.length === 1 ? (found[0]?.id ?? "") : "");
+  const order = chosen ? await readOrder(shop, chosen) : null;
   if (picked && !order) notice = "That order is not in your store. Search for it again.";
   return { q, found, order, notice, clock };
 };

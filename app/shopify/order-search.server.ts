@@ -19,14 +19,6 @@ export const FIND_ORDERS = graphql`
           firstName
           lastName
         }
-        lineItems(first: 250) {
-          nodes {
-            id
-            title
-            variantTitle
-            currentQuantity
-          }
-        }
       }
     }
   }
@@ -37,10 +29,11 @@ interface FoundOrderNode {
   name: string;
   createdAt: string;
   customer: { id: string; email: string | null; firstName: string | null; lastName: string | null } | null;
-  lineItems: { nodes: { id: string; title: string; variantTitle: string | null; currentQuantity: number }[] };
 }
 
-export interface FoundOrder extends CustomerOrder {
+/** A search hit, to choose from: its lines are read directly once chosen (orderForCustomer),
+ * which keeps the search's query cost low and is not subject to the index's lag. */
+export interface FoundOrder extends Omit<CustomerOrder, "lines"> {
   createdAt: string;
 }
 
@@ -74,8 +67,5 @@ export async function findOrders(client: AdminClient, text: string): Promise<Fou
           name: [order.customer.firstName, order.customer.lastName].filter(Boolean).join(" ") || null,
         }
       : null,
-    lines: order.lineItems.nodes
-      .filter((line) => line.currentQuantity > 0)
-      .map((line) => ({ lineItemId: line.id, title: line.title, variantTitle: line.variantTitle, quantity: line.currentQuantity })),
   }));
 }
