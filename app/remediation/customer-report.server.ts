@@ -1,5 +1,5 @@
 // A customer reports a problem from the order page. The report takes the same path as every
-// other finding (findingFromReport → recordFinding → the remediation policy), so a customer's
+// other finding (findingFromReport → takeReport: recordFinding → the remediation policy), so a customer's
 // claim is remedied automatically where the merchant's policy allows it and otherwise waits in
 // the approval queue. A second report of the same kind while the first is open joins its
 // timeline in the customer's words instead of opening another incident.
@@ -10,11 +10,10 @@ import type { Database } from "../db.server";
 import { logger } from "../logger.server";
 import { enqueueCustomerMessage } from "../models/outbox.server";
 import { customerCases } from "../models/customer-cases.server";
-import { activeKey, addEvent, recordFinding } from "../models/incident.server";
 import { detectionSettings } from "../models/shop.server";
 import type { CustomerOrder } from "../shopify/customer-orders.server";
-import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
+import { takeReport } from "./report-intake.server";
 
 export interface TakeReport {
   shop: string;
@@ -53,39 +52,17 @@ export async function takeCustomerReport(deps: RemediationDeps, input: TakeRepor
     now,
   );
 
-  let incidentId: string;
-  let joined: boolean;
-  const open = await db.incident.findUnique({ where: { activeKey: activeKey(input.shop, input.order.id, kind) }, select: { id: true } });
-  if (open) {
-    incidentId = open.id;
-    joined = true;
-    await addEvent(db, incidentId, {
-      type: "customer_report",
-      actor: "customer",
-      message: `The customer writes from the order page: “${input.report.message}”`,
-      data: finding.evidence,
-    });
-    await onReportReceived(db, { shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined, at: now });
-  } else {
-    const contact = { email: input.order.customer?.email ?? null, name: input.order.customer?.name ?? null };
-    const recorded = await recordFinding(db, input.shop, finding, "customer", contact, ORDER_PAGE);
-    incidentId = recorded.incidentId;
-    joined = !recorded.opened;
-    // Acknowledged before the policy runs, so "we received your report" reaches the customer
-    // before any remedy's e-mail.
-    await onReportReceived(db, { shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined, at: now });
-    if (recorded.opened) {
-      // Put to the policy now, so the customer's confirmation says where it stands. If this
-      // fails, the incident stays open without a decision and the worker's catch-up pass
-      // (AutoRemediator) puts it to the policy again.
-      try {
-        const outcome = await remediate(deps, { shop: input.shop, incidentId, trigger: "automatic", actor: "rule:policy" });
-        log.info({ incidentId, status: outcome.status }, "customer report put to the policy");
-      } catch (error) {
-        log.error({ err: error, incidentId }, "customer report not yet put to the policy; the catch-up pass retries");
-      }
-    }
-  }
+  const { incidentId } = await takeReport(deps, {
+    shop: input.shop,
+    finding,
+    contact: { email: input.order.customer?.email ?? null, name: input.order.customer?.name ?? null },
+    actor: "customer",
+    source: ORDER_PAGE,
+    joinMessage: `The customer writes from the order page: “${input.report.message}”`,
+    received: (incidentId, joined) =>
+      onReportReceived(db, { shop: input.shop, incidentId, orderName: input.order.name, customerId: input.customerId, joined, at: now }),
+    log,
+  });
 
   const { reports } = await customerCases(db, input.shop, input.order.id, incidentId);
   const report = reports[0];

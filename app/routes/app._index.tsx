@@ -89,7 +89,7 @@ export default function Inbox() {
   const { state, page, counts, owners, deliveries, dataRequests, clock, now } = useLoaderData<typeof loader>();
   const result = useActionData<BulkResult>();
   return (
-    <Page title="Incidents" secondaryActions={[{ content: "Settings", url: "/app/settings" }]}>
+    <Page title="Incidents" primaryAction={{ content: "New incident", url: "/app/incidents/new" }} secondaryActions={[{ content: "Settings", url: "/app/settings" }]}>
       <Layout>
         {deliveries.length > 0 ? (
           <Layout.Section>
