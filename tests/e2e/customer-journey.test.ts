@@ -125,7 +125,7 @@ describe.skipIf(!chromiumAvailable)("a customer's wrong item, from the order pag
     await merchant.getByRole("button", { name: "Review and approve" }).click();
     await merchant.getByRole("dialog").getByText(`Create a replacement order for 1 × ${first.title}`, { exact: false }).waitFor(WAIT);
     await merchant.getByRole("button", { name: "Approve and carry out" }).click();
-    await merchant.getByText("resolved", { exact: true }).first().waitFor(WAIT);
+    await merchant.getByText("Resolved", { exact: true }).first().waitFor(WAIT);
     await merchant.screenshot({ path: "tests/.tmp/journey-incident.png", fullPage: true });
 
     // The replacement is a real order in the store, for this customer.
