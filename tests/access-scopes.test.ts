@@ -49,6 +49,9 @@ const NEEDED_FOR: Record<string, string[]> = {
     "webhook:orders/cancelled",
     "webhook:refunds/create",
   ],
+  // Asking for the item back: a return opened for shipped units, and found again by its marker
+  // after a lost answer (app/shopify/operations/return.server.ts).
+  write_returns: ["Mutation.returnCreate", "Order.returns"],
   // ProductVariant needs read_products: the variant of a line item (what to send again) and of
   // an inventory item (which waiting orders a stock change concerns).
   read_products: ["LineItem.variant", "InventoryItem.variant"],

@@ -15,7 +15,7 @@ import type { WorkerSupervisor } from "./app-server";
 import { useProductionBuild } from "./app-server";
 
 type Supervised = WorkerSupervisor & { stop(): Promise<void> };
-const superviseProcess = untyped as (options: { script: string; name: string; log: unknown }) => Promise<Supervised>;
+const superviseProcess = untyped as (options: { script: string; args?: string[]; name: string; log: unknown }) => Promise<Supervised>;
 const silent = { info: () => {}, error: () => {} };
 
 async function freePort(): Promise<number> {
@@ -35,7 +35,9 @@ describe("the app under a supervisor", () => {
     const port = await freePort();
     Object.assign(process.env, { PORT: String(port), HOST_BIND: "127.0.0.1" });
     base = `http://127.0.0.1:${port}`;
-    app = await superviseProcess({ script: path.resolve("scripts/server.mjs"), name: "app server", log: silent });
+    // As the demo starts it (its test environment is in demo mode): `--demo`, or the production
+    // start refuses demo mode.
+    app = await superviseProcess({ script: path.resolve("scripts/server.mjs"), args: ["--demo"], name: "app server", log: silent });
   }, 240_000);
 
   afterAll(async () => {
