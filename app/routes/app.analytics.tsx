@@ -22,6 +22,7 @@ import {
 import type { DataSeries } from "@shopify/polaris-viz";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import type { MouseEvent } from "react";
 import { startTransition, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 
@@ -204,6 +205,32 @@ function Chart({ height, label, children }: { height: number; label: string; chi
 
 const GROUP_HEADINGS = ["", "Incidents", "Refunds", "Replacements (retail)", "Codes issued"];
 
+type AppBridgeGlobal = { toast: { show(message: string, options?: { isError?: boolean }): void } };
+
+/**
+ * Inside Shopify admin a plain link carries no session token, so the export would meet the
+ * login instead of the file; App Bridge's fetch adds the token (shopify.dev, "Authenticate
+ * requests from the frontend"). The file is then handed to the browser as a download. Outside
+ * admin (demo mode) the link works as it is.
+ */
+async function downloadInAdmin(event: MouseEvent<HTMLAnchorElement>) {
+  const shopify = (window as unknown as { shopify?: AppBridgeGlobal }).shopify;
+  if (!shopify) return;
+  event.preventDefault();
+  const response = await fetch(event.currentTarget.href).catch(() => null);
+  if (!response?.ok) {
+    shopify.toast.show("The export could not be made; try again in a moment.", { isError: true });
+    return;
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "amends-incidents.csv";
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 export default function Analytics() {
   const data = useLoaderData<typeof loader>();
   const exportHref = `/app/analytics/export?from=${data.range.from}&to=${data.range.to}`;
@@ -221,7 +248,7 @@ export default function Analytics() {
                 <DateField name="from" label="From" value={data.range.from} />
                 <DateField name="to" label="To" value={data.range.to} />
                 <Button submit>Show</Button>
-                <a href={exportHref} download>
+                <a href={exportHref} download onClick={downloadInAdmin}>
                   Download incidents as CSV
                 </a>
               </InlineStack>
