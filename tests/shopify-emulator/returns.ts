@@ -3,6 +3,14 @@
 // refunded, by FulfillmentLineItem id; it opens in the OPEN state (the request counts as
 // approved). It is not a refund: the line's refundableQuantity does not change. The mutation has
 // no @idempotent directive in 2026-10, so a second call makes a second return.
+//
+// Restocking: a return puts goods back in stock only when they are received and processed
+// (returnProcess's dispositions, 2026-10: "For returned items, you specify how to handle them
+// through dispositions such as restocking or disposal"; in Shopify admin, "Restock" on the
+// return). That is a restock of its own, separate from a refund's: refundCreate restocks
+// fulfilled units it refunds with restockType RETURN ("Use this when restocking line items that
+// were fulfilled", RefundLineItemRestockType) at once, whether or not a return covers them. So
+// refunding returned units with RETURN and then receiving the return restocks them twice.
 import { GraphQLError } from "graphql";
 
 import type { Args, ResolverContext, View } from "./resolvers/core";
@@ -33,6 +41,8 @@ export interface ReturnLineRecord {
   quantity: number;
   returnReason: ReturnReason;
   returnReasonNote: string;
+  /** Units received and processed (restocked or not): ReturnLineItem.processedQuantity. */
+  processedQuantity?: number;
 }
 
 export interface ReturnRecord {
@@ -111,6 +121,33 @@ export function createReturn(
   };
   order.returns.push(created);
   return { record: created };
+}
+
+/**
+ * The parcel came back and the merchant processed the return in Shopify admin: every unit not
+ * yet processed is restocked where its line was committed (disposition RESTOCKED), or not
+ * (NOT_RESTOCKED). Refused for a return that is not open, or has nothing left to process.
+ */
+export function receiveReturn(
+  store: EmulatorStore,
+  domain: string,
+  returnId: string,
+  disposition: "RESTOCKED" | "NOT_RESTOCKED",
+): { processed: number } | { userErrors: UserError[] } {
+  const order = [...store.shop(domain).orders.values()].find((o) => (o.returns ?? []).some((r) => r.id === returnId));
+  const found = order?.returns?.find((r) => r.id === returnId);
+  if (!order || !found) return { userErrors: [{ field: ["returnId"], message: "Return does not exist.", code: "NOT_FOUND" }] };
+  if (found.status !== "OPEN") return { userErrors: [{ field: ["returnId"], message: "Return is not open.", code: "INVALID_STATE" }] };
+  let processed = 0;
+  for (const line of found.lines) {
+    const left = line.quantity - (line.processedQuantity ?? 0);
+    if (left <= 0) continue;
+    if (disposition === "RESTOCKED") store.restockLine(domain, order, line.lineItemId, left);
+    line.processedQuantity = line.quantity;
+    processed += left;
+  }
+  if (processed === 0) return { userErrors: [{ field: ["returnId"], message: "Return has nothing left to process.", code: "INVALID" }] };
+  return { processed };
 }
 
 export function returnView(ctx: ResolverContext, order: OrderRecord, r: ReturnRecord): View {

@@ -658,6 +658,13 @@ export class EmulatorStore {
     return level;
   }
 
+  /** Puts `quantity` units of an order line back in stock where the line was committed: what
+   * a refund's RETURN or CANCEL restock does, and what a return's RESTOCKED disposition does. */
+  restockLine(domain: string, order: OrderRecord, lineItemId: string, quantity: number, options?: MutationOptions): void {
+    const li = order.lineItems.find((x) => x.id === lineItemId);
+    this.adjustAvailable(domain, li?.variantId ?? null, quantity, options, li?.locationId);
+  }
+
   /** Moves `available` at the location (default: the first), where Shopify commits an order's
    * units: its fulfilment order's assigned location. */
   private adjustAvailable(
@@ -1140,8 +1147,7 @@ export class EmulatorStore {
         l.restockType === "CANCEL" ||
         l.restockType === "LEGACY_RESTOCK"
       ) {
-        const li = order.lineItems.find((x) => x.id === l.lineItemId);
-        this.adjustAvailable(domain, li?.variantId ?? null, l.quantity, options, li?.locationId);
+        this.restockLine(domain, order, l.lineItemId, l.quantity, options);
       }
     }
     this.touch(order);

@@ -112,12 +112,15 @@ function stillOpen(lines: PricedLine[], units: Map<string, { left: number }>): P
 /**
  * Refund lines for the affected units still left: unfulfilled units are cancelled (CANCEL:
  * removed and restocked), shipped ones RETURN to stock unless the kind means they are gone
- * (NO_RESTOCK).
+ * (NO_RESTOCK). Shipped units in a return (`inReturns`, per line) are NO_RESTOCK too: the
+ * return restocks them when they come back, and a RETURN refund would restock them a second
+ * time.
  */
 export function refundLines(
   ctx: EngineContext,
   lines: PricedLine[],
   units: Map<string, { left: number; unfulfilled: number }>,
+  inReturns: ReadonlyMap<string, number> = new Map(),
 ): RefundLine[] {
   const shipped: RestockType = GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind)
     ? "NO_RESTOCK"
@@ -127,13 +130,31 @@ export function refundLines(
     if (!current) return [];
     const quantity = Math.min(line.quantity, current.left);
     const cancel = Math.min(quantity, current.unfulfilled);
+    const returning = shipped === "RETURN" ? Math.min(quantity - cancel, inReturns.get(line.lineItemId) ?? 0) : 0;
     const out: RefundLine[] = [];
-    if (cancel > 0)
-      out.push({ lineItemId: line.lineItemId, quantity: cancel, restockType: "CANCEL" });
-    if (quantity - cancel > 0)
-      out.push({ lineItemId: line.lineItemId, quantity: quantity - cancel, restockType: shipped });
+    const add = (count: number, restockType: RestockType) => {
+      if (count > 0) out.push({ lineItemId: line.lineItemId, quantity: count, restockType });
+    };
+    add(cancel, "CANCEL");
+    add(returning, "NO_RESTOCK");
+    add(quantity - cancel - returning, shipped);
     return out;
   });
+}
+
+/** Per order line, the units in a return: read only when a refund would restock shipped units. */
+async function unitsInReturns(
+  ctx: EngineContext,
+  lines: PricedLine[],
+  units: Map<string, { left: number; unfulfilled: number }>,
+): Promise<ReadonlyMap<string, number>> {
+  if (GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind)) return new Map();
+  const shipped = lines.some((line) => {
+    const current = units.get(line.lineItemId);
+    return current !== undefined && Math.min(line.quantity, current.left) > current.unfulfilled;
+  });
+  if (!shipped) return new Map();
+  return (await returnableUnits(ctx.client, ctx.order.id, ctx.incident.id))?.inReturns ?? new Map();
 }
 
 function refundNote(ctx: EngineContext): string {
@@ -187,7 +208,10 @@ export async function refund(
   row: RemediationRow,
   remedy: Remedy<"refund">,
 ): Promise<StepOutcome> {
-  const refundable = async () => refundLines(ctx, remedy.lines, await unitsNow(ctx));
+  const refundable = async () => {
+    const units = await unitsNow(ctx);
+    return refundLines(ctx, remedy.lines, units, await unitsInReturns(ctx, remedy.lines, units));
+  };
   const { refund: done, input } = await refundThrough(ctx, row, refundable, remedy.includeShipping, remedy.limitedTo);
   if (!done) {
     return {

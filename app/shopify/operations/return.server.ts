@@ -96,6 +96,9 @@ export interface ReturnableUnits {
   byLine: Map<string, { fulfillmentLineItemId: string; quantity: number }[]>;
   /** A return an earlier attempt for this incident made, found by its marker. */
   existing: OpenedReturn | null;
+  /** Per order line: units in a return (open, requested or closed), whoever opened it. They are
+   * restocked when the return is received, not by a refund. */
+  inReturns: Map<string, number>;
 }
 
 export function returnMarker(incidentId: string): string {
@@ -110,11 +113,16 @@ export async function returnableUnits(client: AdminClient, orderId: string, inci
   if (!order) return null;
   const marker = returnMarker(incidentId);
   const inReturns = new Map<string, number>();
+  const byOrderLine = new Map<string, number>();
   let existing: OpenedReturn | null = null;
   for (const r of order.returns.nodes) {
     const lines = r.returnLineItems.nodes.filter((l): l is Required<ReturnLineNode> => Boolean(l.fulfillmentLineItem));
     if (COUNTS.has(r.status)) {
-      for (const l of lines) inReturns.set(l.fulfillmentLineItem.id, (inReturns.get(l.fulfillmentLineItem.id) ?? 0) + l.quantity);
+      for (const l of lines) {
+        inReturns.set(l.fulfillmentLineItem.id, (inReturns.get(l.fulfillmentLineItem.id) ?? 0) + l.quantity);
+        const lineItemId = l.fulfillmentLineItem.lineItem.id;
+        byOrderLine.set(lineItemId, (byOrderLine.get(lineItemId) ?? 0) + l.quantity);
+      }
     }
     if (!existing && lines.some((l) => l.returnReasonNote.includes(marker))) {
       existing = {
@@ -134,7 +142,7 @@ export async function returnableUnits(client: AdminClient, orderId: string, inci
       byLine.set(fl.lineItem.id, [...(byLine.get(fl.lineItem.id) ?? []), { fulfillmentLineItemId: fl.id, quantity: left }]);
     }
   }
-  return { byLine, existing };
+  return { byLine, existing, inReturns: byOrderLine };
 }
 
 export async function createIncidentReturn(
