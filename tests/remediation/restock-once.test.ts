@@ -3,45 +3,22 @@
 // restocks again when the parcel is received (tests/shopify-emulator/returns.ts). So when the
 // merchant refunds and asks for the item back, the refund is NO_RESTOCK for the units in the
 // return and stock goes up when the goods are back, by exactly what came back.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Database } from "../../app/db.server";
 import { remediate } from "../../app/remediation/engine/index.server";
 import type { MerchantChoice } from "../../app/remediation/policy";
-import type { RunningEmulator } from "../shopify-emulator";
-import { startEmulator } from "../shopify-emulator";
 import { receiveReturn } from "../shopify-emulator/returns";
-import { databaseFor, testDatabases } from "../support/databases";
 import { byOwner } from "../support/staff";
 import type { Fixture } from "./support";
-import { clearRemediationShop, effects, setUp } from "./support";
+import { effects, remediationSuite } from "./support";
 
-let emu: RunningEmulator;
-const sqlite = testDatabases()[0];
-if (!sqlite) throw new Error("no SQLite test database");
-const db: Database = databaseFor(sqlite.url);
-const shops: string[] = [];
-
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-afterEach(async () => {
-  for (const shop of shops.splice(0)) await clearRemediationShop(db, shop);
-});
-
-async function fixture(): Promise<Fixture> {
-  const f = await setUp(db, emu, { kind: "wrong_item", status: "awaiting_approval", fulfilled: 2 });
-  shops.push(f.shop);
-  return f;
-}
+const suite = remediationSuite();
+const fixture = () => suite.fixture({ kind: "wrong_item", status: "awaiting_approval", fulfilled: 2 });
 
 /** Blue Mugs in stock at the shop's location. */
 function mugsInStock(f: Fixture): number {
   const variantId = f.order.lineItems[0]?.variantId ?? "";
-  return emu.store.shop(f.shop).variants.get(variantId)?.levels[0]?.available ?? Number.NaN;
+  return suite.emulator().store.shop(f.shop).variants.get(variantId)?.levels[0]?.available ?? Number.NaN;
 }
 
 const approve = (f: Fixture, choice: MerchantChoice) => ({ shop: f.shop, incidentId: f.incidentId, ...byOwner, choice });
@@ -53,17 +30,17 @@ describe("refund and return of the same units", () => {
     const before = mugsInStock(f);
     const report = await remediate(f.deps, approve(f, { refund: REFUND, return: true, message: false }));
     expect(report.status).toBe("resolved");
-    const { refunds, order } = effects(emu, f.shop, f.order.id);
+    const { refunds, order } = effects(suite.emulator(), f.shop, f.order.id);
     expect(refunds).toHaveLength(1);
     expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "NO_RESTOCK"]]);
     expect(order.returns).toHaveLength(1);
     expect(mugsInStock(f)).toBe(before);
 
     const returnId = order.returns[0]?.id ?? "";
-    expect(receiveReturn(emu.store, f.shop, returnId, "RESTOCKED")).toEqual({ processed: 2 });
+    expect(receiveReturn(suite.emulator().store, f.shop, returnId, "RESTOCKED")).toEqual({ processed: 2 });
     expect(mugsInStock(f)).toBe(before + 2);
     // Received once: a second receipt has nothing to process and stock stays.
-    expect(receiveReturn(emu.store, f.shop, returnId, "RESTOCKED")).toMatchObject({ userErrors: [{ code: "INVALID" }] });
+    expect(receiveReturn(suite.emulator().store, f.shop, returnId, "RESTOCKED")).toMatchObject({ userErrors: [{ code: "INVALID" }] });
     expect(mugsInStock(f)).toBe(before + 2);
   });
 
@@ -72,7 +49,7 @@ describe("refund and return of the same units", () => {
     const before = mugsInStock(f);
     const report = await remediate(f.deps, approve(f, { refund: REFUND, message: false }));
     expect(report.status).toBe("resolved");
-    const { refunds, order } = effects(emu, f.shop, f.order.id);
+    const { refunds, order } = effects(suite.emulator(), f.shop, f.order.id);
     expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "RETURN"]]);
     expect(order.returns).toHaveLength(0);
     expect(mugsInStock(f)).toBe(before + 2);
@@ -82,8 +59,8 @@ describe("refund and return of the same units", () => {
     const f = await fixture();
     const before = mugsInStock(f);
     await remediate(f.deps, approve(f, { refund: REFUND, return: true, message: false }));
-    const returnId = effects(emu, f.shop, f.order.id).order.returns[0]?.id ?? "";
-    expect(receiveReturn(emu.store, f.shop, returnId, "NOT_RESTOCKED")).toEqual({ processed: 2 });
+    const returnId = effects(suite.emulator(), f.shop, f.order.id).order.returns[0]?.id ?? "";
+    expect(receiveReturn(suite.emulator().store, f.shop, returnId, "NOT_RESTOCKED")).toEqual({ processed: 2 });
     expect(mugsInStock(f)).toBe(before);
   });
 });

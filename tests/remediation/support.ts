@@ -4,6 +4,8 @@
 // from that session, as adminClientFor does.
 import { randomUUID } from "node:crypto";
 
+import { afterAll, afterEach, beforeAll } from "vitest";
+
 import type { Database } from "../../app/db.server";
 import type { IncidentKind } from "../../app/incidents/model";
 import { activeKey } from "../../app/models/incident.server";
@@ -11,6 +13,8 @@ import type { RemediationDeps } from "../../app/remediation/engine/index.server"
 import type { RemediationPolicy } from "../../app/remediation/policy";
 import { AdminClient, offlineTokenSource } from "../../app/shopify/admin.server";
 import type { OrderRecord, RunningEmulator } from "../shopify-emulator";
+import { startEmulator } from "../shopify-emulator";
+import { databaseFor, testDatabases } from "../support/databases";
 import { OWNER, staffOf } from "../support/staff";
 import { installApp } from "../support/install";
 
@@ -172,4 +176,33 @@ export async function clearRemediationShop(db: Database, shop: string): Promise<
   await db.incident.deleteMany({ where: { shop } });
   await db.session.deleteMany({ where: { shop } });
   await db.shop.deleteMany({ where: { domain: shop } });
+}
+
+/** One test file's world: the SQLite test database, an emulator running for the file's tests,
+ * and `fixture` (setUp) whose shops are emptied after each test. */
+export function remediationSuite(emulatorOptions?: Parameters<typeof startEmulator>[0]) {
+  const sqlite = testDatabases()[0];
+  if (!sqlite) throw new Error("no SQLite test database");
+  const db = databaseFor(sqlite.url);
+  const shops: string[] = [];
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await startEmulator(emulatorOptions);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  afterEach(async () => {
+    for (const shop of shops.splice(0)) await clearRemediationShop(db, shop);
+  });
+  const emulator = (): RunningEmulator => {
+    if (!running) throw new Error("the emulator starts in beforeAll");
+    return running;
+  };
+  const fixture = async (options: FixtureOptions = {}): Promise<Fixture> => {
+    const f = await setUp(db, emulator(), options);
+    shops.push(f.shop);
+    return f;
+  };
+  return { db, emulator, fixture };
 }
