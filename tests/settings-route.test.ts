@@ -43,7 +43,7 @@ async function shown(): Promise<FormValues> {
   return page.values;
 }
 
-const CHECKBOXES = ["message", "refund", "replacement", "cancel", "discount"];
+const CHECKBOXES = ["message", "refund", "replacement", "return", "cancel", "discount"];
 
 /** Posts the fields to one page as a browser does: an unticked checkbox sends nothing. The page
  * keeps only its own fields. */
@@ -226,6 +226,22 @@ describe("the settings page", () => {
 
     expect(await save({ ...(await shown()), "customers.resolutionPolicy": "   " }, "messages")).toEqual({ errors: {}, saved: true });
     expect((await stored()).resolutionPolicy).toBeNull();
+  });
+
+  it("saves asking for the item back with a replacement on the wrong-item page, which the engine then plans", async () => {
+    const wrong = (field: Parameters<typeof kindField>[1]) => kindField("wrong_item", field);
+    const values = { ...(await shown()), [wrong("return")]: CHECKED, [wrong("replacement")]: CHECKED, [wrong("refund")]: "" };
+    expect(await save(values, "wrong_item")).toEqual({ errors: {}, saved: true });
+    const { shopSettings } = await import("../app/models/shop.server");
+    const remedies = (await shopSettings(database.db(), SHOP)).policy.kinds.wrong_item?.remedies.map((r) => r.type);
+    expect(remedies).toContain("return");
+    expect(remedies).toContain("replacement");
+    // Only the wrong-item page offers it: posted for a late delivery, it is refused by field.
+    const late422 = await save({ ...values, [late("return")]: CHECKED }, "late_delivery");
+    expect(late422).toBeInstanceOf(Response);
+    expect(((await (late422 as Response).json()) as { errors: Record<string, string> }).errors).toEqual({
+      [late("remedies")]: "Asking for the item back is only offered when the customer has the item (wrong item, wrong quantity, damaged, other)",
+    });
   });
 
   it("says e-mail to customers is off without SMTP_URL, and previews in the shop's name", async () => {

@@ -13,6 +13,7 @@ import { env } from "../env.server";
 import type { IncidentKind } from "../incidents/model";
 import { INCIDENT_KINDS } from "../incidents/model";
 import { customerFacingShop } from "../models/shop.server";
+import { returnAllowed } from "../remediation/policy/allowed";
 import { kindTitle } from "../remediation/policy/decide";
 import { emailLanguage, previewEmail } from "../remediation/policy/emails";
 import type { KindField } from "../remediation/policy/form";
@@ -63,6 +64,8 @@ function remedyName(remedy: RemedyTemplate, currencyCode: string): string {
           : "refund";
     case "replacement":
       return "replacement";
+    case "return":
+      return "asking for the item back";
     case "cancel":
       return "cancellation";
     case "discount_code":
@@ -142,6 +145,13 @@ function KindForm({ kind, values: initial, currencyCode, policyProblem, alternat
                 </div>
               ) : null}
               <Checkbox label="Send a replacement" {...tick(name("replacement"))} />
+              {returnAllowed(kind) ? (
+                <Checkbox
+                  label="Ask for the item back"
+                  helpText="Opens a return in Shopify for the affected items that have shipped. On its own, or with a replacement or refund."
+                  {...tick(name("return"))}
+                />
+              ) : null}
               <Checkbox label="Cancel the affected items" {...tick(name("cancel"))} />
               <Checkbox label="Discount code" {...tick(name("discount"))} />
               {ticked("discount") ? (

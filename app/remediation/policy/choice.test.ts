@@ -49,7 +49,7 @@ describe("the merchant's own plan", () => {
   it("asks a wrong item back as WRONG_ITEM and a damaged one as DEFECTIVE, alongside a replacement", () => {
     const wrong = planChoice({ replacement: true, return: true, message: true }, incident(), "EUR", NOW, "en");
     if (!wrong.ok) throw new Error("expected a plan");
-    expect(wrong.option.remedies.map((r) => r.type)).toEqual(["replacement", "message", "return"]);
+    expect(wrong.option.remedies.map((r) => r.type)).toEqual(["replacement", "return", "message"]);
     expect(wrong.option.remedies.find((r) => r.type === "return")).toMatchObject({ reason: "WRONG_ITEM" });
     const damaged = planChoice({ return: true, message: false }, incident({ kind: "damaged" }), "EUR", NOW, "en");
     expect(damaged.ok && damaged.option.remedies[0]).toMatchObject({ type: "return", reason: "DEFECTIVE" });

@@ -3,40 +3,16 @@
 // Checked here (pure), again by the engine when it acts, and answered field by field.
 import { z } from "zod";
 
-import type { IncidentKind } from "../../incidents/model";
+import type { MerchantRemedy } from "./allowed";
+import { REMEDIES_BY_KIND } from "./allowed";
 import { planRemedies } from "./decide";
 import { formatMoney, fromMinor, moneyToMinor, toMinor } from "./money";
 import type { RemedyTemplate } from "./schema";
 import { amountProblem, discountCodeTemplateSchema } from "./schema";
-import type { IncidentForRemediation, MerchantChoice, PlannedOption, PlannedRemedy, ReturnReason } from "./types";
+import type { IncidentForRemediation, MerchantChoice, PlannedOption, PlannedRemedy } from "./types";
 
-export type MerchantRemedy = "refund" | "replacement" | "return" | "cancel" | "discount_code" | "message";
-
-const GOODS_ARRIVED: readonly MerchantRemedy[] = ["refund", "replacement", "return", "discount_code", "message"];
-const NOT_ARRIVED: readonly MerchantRemedy[] = ["refund", "replacement", "discount_code", "message"];
-const NOT_SHIPPED: readonly MerchantRemedy[] = ["cancel", "refund", "discount_code", "message"];
-
-/** What each kind allows. A return only where the customer has the item (it arrived). */
-export const REMEDIES_BY_KIND: Readonly<Record<IncidentKind, readonly MerchantRemedy[]>> = {
-  stock_out_cancellation: NOT_SHIPPED,
-  oversell_risk: NOT_SHIPPED,
-  late_fulfilment: ["cancel", "refund", "discount_code", "message"],
-  late_delivery: NOT_ARRIVED,
-  possibly_lost: NOT_ARRIVED,
-  carrier_exception: NOT_ARRIVED,
-  wrong_item: GOODS_ARRIVED,
-  wrong_quantity: GOODS_ARRIVED,
-  missing_item: NOT_ARRIVED,
-  damaged: GOODS_ARRIVED,
-  lost: NOT_ARRIVED,
-  wrong_address: NOT_ARRIVED,
-  other: GOODS_ARRIVED,
-};
-
-/** The reason Shopify records on the return (ReturnReason, 2026-10). */
-export function returnReasonFor(kind: IncidentKind): ReturnReason {
-  return kind === "damaged" || kind === "other" ? "DEFECTIVE" : "WRONG_ITEM";
-}
+/** Kept here too for the incident page's editor, which imports it from this module. */
+export type { MerchantRemedy } from "./allowed";
 
 const ticked = z.preprocess((value) => value === "on" || value === "true", z.boolean());
 
@@ -104,6 +80,10 @@ export function planChoice(
   if (choice.cancel) templates.push({ type: "cancel" });
   if (choice.refund) templates.push({ type: "refund", scope: "affected_items", includeShipping: choice.refund.includeShipping ? "always" : "never" });
   if (choice.replacement) templates.push({ type: "replacement" });
+  if (choice.return) {
+    if (incident.lines.length === 0) errors.remedies ??= "No affected items are known, so there is nothing to ask back";
+    templates.push({ type: "return" });
+  }
   if (choice.discount) {
     const { value } = choice.discount;
     const parsed = discountCodeTemplateSchema.safeParse({ type: "discount_code", value, expiresInDays: choice.discount.expiresInDays });
@@ -142,11 +122,6 @@ export function planChoice(
     const amount = fromMinor(requested, currency);
     remedies = remedies.map((r) => (r.type === "refund" ? { ...r, amount, limitedTo: amount } : r));
     cost += requested - max;
-  }
-  if (choice.return) {
-    if (incident.lines.length === 0) return { ok: false, errors: { remedies: "No affected items are known, so there is nothing to ask back" } };
-    // Shopify takes back fulfilled units only; the engine trims the lines to those when it acts.
-    remedies = [...remedies, { type: "return", lines: incident.lines, reason: returnReasonFor(incident.kind) }];
   }
   return { ok: true, option: { remedies, estimatedCost: fromMinor(cost, incident.currency) } };
 }

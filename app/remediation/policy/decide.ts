@@ -5,6 +5,7 @@
 // signals and conditions no longer block it, but the reasons still list them so the approval
 // screen shows what they are overriding.
 import type { IncidentKind, Money } from "../../incidents/model";
+import { returnReasonFor } from "./allowed";
 import { planChoice } from "./choice";
 import { formatMinor, fromMinor, moneyToMinor, percentOfMinor } from "./money";
 import type { RemedyTemplate } from "./schema";
@@ -242,6 +243,15 @@ export function planRemedies(
         }
         // Cancelling costs nothing by itself; money moves with a refund remedy.
         remedies.push({ type: "cancel", lines });
+        break;
+      case "return":
+        if (incident.lines.length === 0) {
+          noLines("ask back");
+          break;
+        }
+        // Shopify takes back fulfilled units only; the engine trims the lines to those when it
+        // acts. Costs nothing by itself.
+        remedies.push({ type: "return", lines: incident.lines, reason: returnReasonFor(incident.kind) });
         break;
       case "message":
         remedies.push({ type: "message" });

@@ -23,7 +23,7 @@ function posted(values: FormValues, edits: FormValues = {}): URLSearchParams {
   }
   return form;
 }
-const CHECKBOXES = ["message", "refund", "replacement", "cancel", "discount"];
+const CHECKBOXES = ["message", "refund", "replacement", "return", "cancel", "discount"];
 const isCheckbox = (name: string) => CHECKBOXES.includes(name.split(".").pop() ?? "");
 
 const eur = defaultPolicyFor("EUR");
@@ -40,6 +40,16 @@ function errors(result: ReturnType<typeof policyFromForm>) {
 }
 
 describe("settings form → remediation policy", () => {
+  it("asks for the item back where the customer has it, alone or with a replacement, and nowhere else", () => {
+    const wrong = (field: Parameters<typeof kindField>[1]) => kindField("wrong_item", field);
+    const policy = ok(policyFromForm(posted(defaults(), { [wrong("return")]: CHECKED, [wrong("replacement")]: CHECKED, [wrong("refund")]: "" }), eur));
+    expect(policy.kinds.wrong_item?.remedies.map((r) => r.type)).toEqual(["message", "replacement", "return"]);
+    expect(policyToFormValues(policy)[wrong("return")]).toBe(CHECKED);
+    expect(errors(policyFromForm(posted(defaults(), { [late("return")]: CHECKED }), eur))).toEqual({
+      [late("remedies")]: "Asking for the item back is only offered when the customer has the item (wrong item, wrong quantity, damaged, other)",
+    });
+  });
+
   it("gives back the stored policy when nothing is edited (alternatives and order kept)", () => {
     expect(ok(policyFromForm(posted(defaults()), eur))).toEqual(eur);
     expect(eur.kinds.damaged?.alternatives).toHaveLength(1);

@@ -38,6 +38,7 @@ export type KindField =
   | "refund"
   | "refundShipping"
   | "replacement"
+  | "return"
   | "cancel"
   | "discount"
   | "discountType"
@@ -90,6 +91,7 @@ export function policyToFormValues(policy: RemediationPolicy): FormValues {
     set("refund", tick(Boolean(refund)));
     set("refundShipping", refund?.includeShipping ?? "whole_order");
     set("replacement", tick(Boolean(find("replacement"))));
+    set("return", tick(Boolean(find("return"))));
     set("cancel", tick(Boolean(find("cancel"))));
     set("discount", tick(Boolean(discount)));
     set("discountType", discount && "fixedAmount" in discount.value ? "fixedAmount" : "percentage");
@@ -199,6 +201,7 @@ const REMEDY_ORDER: readonly RemedyTemplate["type"][] = [
   "message",
   "refund",
   "replacement",
+  "return",
   "cancel",
   "discount_code",
 ];
@@ -229,6 +232,7 @@ export function policyFromForm(
       });
     }
     if (read.ticked(name("replacement"))) chosen.push({ type: "replacement" });
+    if (read.ticked(name("return"))) chosen.push({ type: "return" });
     if (read.ticked(name("cancel"))) chosen.push({ type: "cancel" });
     if (read.ticked(name("discount"))) {
       chosen.push({

@@ -1,4 +1,5 @@
 // Remediation policy: what Amends offers for each kind of incident, and when it may act alone.
+export * from "./allowed";
 export * from "./approval";
 export * from "./choice";
 export * from "./decide";

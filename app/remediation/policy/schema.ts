@@ -3,6 +3,7 @@
 import { z } from "zod";
 
 import { INCIDENT_KINDS } from "../../incidents/model";
+import { returnAllowed } from "./allowed";
 import { validateTemplate } from "./messages";
 import { minorDigits } from "./money";
 
@@ -46,6 +47,9 @@ export const remedyTemplateSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("replacement") }),
   /** Cancel the affected items (stock-outs the store has not cancelled yet). */
   z.strictObject({ type: z.literal("cancel") }),
+  /** Ask for the item back: a Shopify return for the affected items that have shipped, where the
+   * kind allows it (returnAllowed). Alone, or with a replacement or refund. */
+  z.strictObject({ type: z.literal("return") }),
   /** An apology or status update only. */
   z.strictObject({ type: z.literal("message") }),
 ]);
@@ -143,6 +147,20 @@ export const remediationPolicySchema = policyObject.superRefine((policy, ctx) =>
   for (const { path, value } of policyAmounts(policy)) {
     const problem = amountProblem(value, policy.currencyCode);
     if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+  }
+  // Only a customer who has the item can send it back.
+  for (const kind of INCIDENT_KINDS) {
+    if (returnAllowed(kind)) continue;
+    const kindPolicy = policy.kinds[kind];
+    [kindPolicy?.remedies ?? [], ...(kindPolicy?.alternatives ?? [])].forEach((plan, p) => {
+      const at = plan.findIndex((remedy) => remedy.type === "return");
+      if (at === -1) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["kinds", kind, ...(p === 0 ? ["remedies"] : ["alternatives", p - 1]), at],
+        message: "Asking for the item back is only offered when the customer has the item (wrong item, wrong quantity, damaged, other)",
+      });
+    });
   }
 });
 
