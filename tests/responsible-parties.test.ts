@@ -83,7 +83,7 @@ describe("responsible parties", () => {
     const byDefault = await recordFinding(db, SHOP, finding("1001", "carrier"), "rule:late_fulfilment");
     expect((await incident(byDefault.incidentId)).responseDeadline.getTime() - before).toBeGreaterThanOrEqual(24 * HOUR - 1000);
 
-    expect(await setPartyResponseHours(db, SHOP, "store", "6")).toEqual({ ok: true, value: null });
+    expect(await setPartyResponseHours(db, SHOP, "store", "6", "staff:7001:Ada Store-Owner")).toEqual({ ok: true, value: null });
     const opened = Date.now();
     const store = await recordFinding(db, SHOP, finding("1002", "store"), "rule:late_fulfilment");
     const deadline = (await incident(store.incidentId)).responseDeadline.getTime();
@@ -120,7 +120,7 @@ describe("responsible parties", () => {
     expect(await removeResponsibleParty(db, SHOP, "carrier")).toBe(false);
     expect(await removeResponsibleParty(db, SHOP, "creator-lucia-makes")).toBe(true);
     expect((await responsibleParties(db, SHOP)).map((p) => p.key)).not.toContain("creator-lucia-makes");
-    expect(await setPartyResponseHours(db, SHOP, "creator-lucia-makes", "5")).toEqual({
+    expect(await setPartyResponseHours(db, SHOP, "creator-lucia-makes", "5", "staff:7001:Ada Store-Owner")).toEqual({
       ok: false,
       errors: { form: "This party is no longer on your list" },
     });

@@ -62,6 +62,30 @@ export function responseDeadline(openedAt: Date, partyHours: number | null, defa
   return new Date(openedAt.getTime() + (partyHours ?? defaultHours) * HOUR_MS);
 }
 
+/** An incident still open, with the deadline it has now. */
+export interface OpenDeadline {
+  id: string;
+  createdAt: Date;
+  responseDeadline: Date;
+}
+
+/**
+ * Where a party's open incidents must now be answered by, after the merchant changed the
+ * party's response time to `partyHours` (null: back to the shop's default): each counted again
+ * from when the incident opened. Instants, so the shop's time zone and daylight saving change
+ * nothing. Only the incidents whose deadline moves are listed.
+ */
+export function movedDeadlines(
+  incidents: readonly OpenDeadline[],
+  partyHours: number | null,
+  defaultHours: number,
+): { id: string; from: Date; to: Date }[] {
+  return incidents.flatMap((incident) => {
+    const to = responseDeadline(incident.createdAt, partyHours, defaultHours);
+    return to.getTime() === incident.responseDeadline.getTime() ? [] : [{ id: incident.id, from: incident.responseDeadline, to }];
+  });
+}
+
 /** The party's name for a key, for keys of parties since removed too. */
 export function partyName(parties: readonly Party[], key: string): string {
   if (key === "unknown") return "Unknown";

@@ -56,6 +56,7 @@ const EVENT_WORDS: Readonly<Record<string, string>> = {
   email_failed: "E-mail not delivered",
   email_not_sent: "E-mail not sent",
   assigned: "Ownership changed",
+  deadline_moved: "Response deadline moved",
   escalated: "Marked escalated",
   deescalated: "No longer escalated",
   fulfillment: "Shipping update",

@@ -5,8 +5,10 @@ import { z } from "zod";
 
 import type { Database } from "../db.server";
 import type { Party, PartyType } from "../incidents/parties";
-import { GENERIC_PARTIES, PARTY_TYPES, hoursField, partyKey } from "../incidents/parties";
+import { ACTIVE_STATUSES } from "../incidents/model";
+import { GENERIC_PARTIES, PARTY_TYPES, hoursField, movedDeadlines, partyKey } from "../incidents/parties";
 import type { FieldErrors, FormResult } from "../remediation/policy/form";
+import { detectionSettings } from "./shop.server";
 
 function isPartyType(value: string): value is PartyType {
   return (PARTY_TYPES as readonly string[]).includes(value);
@@ -54,8 +56,10 @@ export async function addResponsibleParty(db: Database, shop: string, input: unk
 }
 
 /** Sets the listed parties' response times at once, all or nothing (empty: the shop's default,
- * for generic parties only). `posted` maps party key → hours as typed; errors by hoursField. */
-export async function setResponseTimes(db: Database, shop: string, posted: Record<string, string>): Promise<FormResult<null>> {
+ * for generic parties only). `posted` maps party key → hours as typed; errors by hoursField.
+ * A party's open incidents move to its new deadline (counted from when each opened), with a
+ * line on their timelines saying who changed it; closed ones keep theirs. */
+export async function setResponseTimes(db: Database, shop: string, posted: Record<string, string>, actor: string): Promise<FormResult<null>> {
   const parties = await responsibleParties(db, shop);
   const errors: FieldErrors = {};
   const next: { party: Party; hours: number | null }[] = [];
@@ -75,21 +79,60 @@ export async function setResponseTimes(db: Database, shop: string, posted: Recor
     else errors[hoursField(key)] = parsed.error.issues[0]?.message ?? "Check the hours";
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  await db.$transaction(
-    next.map(({ party, hours: responseHours }) =>
+  const moves = await deadlinesToMove(db, shop, next.filter(({ party, hours }) => party.responseHours !== hours));
+  await db.$transaction([
+    ...next.map(({ party, hours: responseHours }) =>
       db.responsibleParty.upsert({
         where: { shop_key: { shop, key: party.key } },
         create: { shop, key: party.key, name: party.name, type: party.type, responseHours },
         update: { responseHours },
       }),
     ),
-  );
+    ...moves.map(({ id, from, to, party, hours, within }) =>
+      db.incident.update({
+        where: { id },
+        data: {
+          responseDeadline: to,
+          events: {
+            create: {
+              type: "deadline_moved",
+              actor,
+              message:
+                hours === null
+                  ? `${party.name} now uses the shop's default response time: respond within ${within} hours of opening.`
+                  : `${party.name}'s response time is now ${hours} hours: respond within ${hours} hours of opening.`,
+              data: { party: party.key, responseHours: hours, responseDeadline: { from: from.toISOString(), to: to.toISOString() } },
+            },
+          },
+        },
+      }),
+    ),
+  ]);
   return { ok: true, value: null };
 }
 
+/** The open incidents of the parties whose response time changes, and where each deadline goes. */
+async function deadlinesToMove(db: Database, shop: string, changed: { party: Party; hours: number | null }[]) {
+  if (changed.length === 0) return [];
+  const [{ responseHours: defaultHours }, open] = await Promise.all([
+    detectionSettings(db, shop),
+    db.incident.findMany({
+      where: { shop, responsibleParty: { in: changed.map(({ party }) => party.key) }, status: { in: [...ACTIVE_STATUSES] } },
+      select: { id: true, createdAt: true, responseDeadline: true, responsibleParty: true },
+    }),
+  ]);
+  return changed.flatMap(({ party, hours }) =>
+    movedDeadlines(
+      open.filter((incident) => incident.responsibleParty === party.key),
+      hours,
+      defaultHours,
+    ).map((move) => ({ ...move, party, hours, within: hours ?? defaultHours })),
+  );
+}
+
 /** Sets one listed party's response time. */
-export async function setPartyResponseHours(db: Database, shop: string, key: string, value: string): Promise<FormResult<null>> {
-  const result = await setResponseTimes(db, shop, { [key]: value });
+export async function setPartyResponseHours(db: Database, shop: string, key: string, value: string, actor: string): Promise<FormResult<null>> {
+  const result = await setResponseTimes(db, shop, { [key]: value }, actor);
   if (result.ok) return result;
   const message = result.errors[hoursField(key)];
   return { ok: false, errors: message ? { responseHours: message } : { form: "This party is no longer on your list" } };

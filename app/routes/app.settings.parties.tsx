@@ -12,6 +12,7 @@ import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
 import { db } from "../db.server";
 import { PARTY_TYPES, PARTY_TYPE_LABELS, hoursField } from "../incidents/parties";
+import { staffActor } from "../incidents/staff";
 import { addResponsibleParty, removeResponsibleParty, responsibleParties, setResponseTimes } from "../models/parties.server";
 import { detectionSettings } from "../models/shop.server";
 import type { FieldErrors, FormValues } from "../remediation/policy/form";
@@ -27,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, staff } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   const answer = (result: { ok: true } | { ok: false; errors: FieldErrors }) =>
@@ -45,7 +46,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   for (const [name, value] of form) {
     if (name.startsWith("hours.") && typeof value === "string") posted[name.slice("hours.".length)] = value;
   }
-  return answer(await setResponseTimes(db(), shop, posted));
+  return answer(await setResponseTimes(db(), shop, posted, staffActor(staff)));
 };
 
 export default function PartiesSettingsPage() {
@@ -67,7 +68,7 @@ function ResponseTimes({ parties, values, defaultHours, errors, saved }: ReturnT
   return (
     <SettingsForm
       title="Responsible parties"
-      subtitle="Who an incident can be blamed on, and how long each has to respond. An incident's deadline follows its party."
+      subtitle="Who an incident can be blamed on, and how long each has to respond. An incident's deadline follows its party: a new response time moves the deadlines of its open incidents too."
       fields={fields}
       errors={errors}
       saved={saved}
