@@ -1,14 +1,14 @@
 // Settings: when an order counts as late or lost, and how fast a new incident needs an answer
 // (the shop's default response time; a responsible party may have its own).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { Card, FormLayout, Layout, TextField } from "@shopify/polaris";
 
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
+import type { SettingsPageProps } from "../components/settings/settings-page";
+import { settingsPage } from "../components/settings/settings-page";
 import { detectionField } from "../remediation/policy/form";
-import type { SettingsActionResult } from "../settings-page.server";
 import { settingsPageAction, settingsPageData } from "../settings-page.server";
 
 const owns = (field: string) => field.startsWith("detection.");
@@ -20,13 +20,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => settingsPageAction(request, owns);
 
-export default function DetectionSettingsPage() {
-  const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<SettingsActionResult>();
-  return <DetectionForm key={JSON.stringify(data.values)} {...data} errors={actionData?.errors ?? {}} saved={actionData?.saved ?? false} />;
-}
+export default settingsPage<typeof loader>(DetectionForm);
 
-function DetectionForm({ values, timeZone, errors, saved }: ReturnType<typeof useLoaderData<typeof loader>> & SettingsActionResult) {
+function DetectionForm({ values, timeZone, errors, saved }: SettingsPageProps<typeof loader>) {
   const fields = useFields(values, errors);
   const { number, text } = fields;
   return (
@@ -34,7 +30,6 @@ function DetectionForm({ values, timeZone, errors, saved }: ReturnType<typeof us
       title="Detection and response times"
       subtitle={`Business days and deadlines are counted in your store's time zone (${timeZone}).`}
       fields={fields}
-      errors={errors}
       saved={saved}
       ownField={owns}
     >

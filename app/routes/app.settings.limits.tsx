@@ -1,14 +1,14 @@
 // Settings: caps (above them Amends asks for approval instead of acting alone) and the abuse
 // checks that make a customer's claims wait for the merchant.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, FormLayout, Layout, Text, TextField } from "@shopify/polaris";
 
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
+import type { SettingsPageProps } from "../components/settings/settings-page";
+import { settingsPage } from "../components/settings/settings-page";
 import { abuseField, capField } from "../remediation/policy/form";
-import type { SettingsActionResult } from "../settings-page.server";
 import { settingsPageAction, settingsPageData } from "../settings-page.server";
 
 const owns = (field: string) => field.startsWith("caps.") || field.startsWith("abuse.");
@@ -20,17 +20,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => settingsPageAction(request, owns);
 
-export default function LimitsSettingsPage() {
-  const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<SettingsActionResult>();
-  return <LimitsForm key={JSON.stringify(data.values)} {...data} errors={actionData?.errors ?? {}} saved={actionData?.saved ?? false} />;
-}
+export default settingsPage<typeof loader>(LimitsForm);
 
-function LimitsForm({ values, currencyCode, errors, saved }: ReturnType<typeof useLoaderData<typeof loader>> & SettingsActionResult) {
+function LimitsForm({ values, currencyCode, errors, saved }: SettingsPageProps<typeof loader>) {
   const fields = useFields(values, errors);
   const { number } = fields;
   return (
-    <SettingsForm title="Caps and abuse checks" fields={fields} errors={errors} saved={saved} ownField={owns}>
+    <SettingsForm title="Caps and abuse checks" fields={fields} saved={saved} ownField={owns}>
       <Layout.Section>
         <Card>
           <BlockStack gap="300">

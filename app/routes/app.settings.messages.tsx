@@ -1,21 +1,20 @@
 // Settings: what customers read. The resolution policy shown on their order page, and the
 // e-mails that are the same for every kind of incident (each kind's apology is on its page).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Text, TextField } from "@shopify/polaris";
 
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { EmailPreview } from "../components/settings/EmailPreview";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
+import type { SettingsPageProps } from "../components/settings/settings-page";
+import { settingsPage } from "../components/settings/settings-page";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { customerFacingShop } from "../models/shop.server";
-import { SHOP_WIDE_MESSAGE_KINDS, defaultShopWideTemplate, emailLanguage, previewEmail } from "../remediation/policy/emails";
+import { PLACEHOLDER_HELP, SHOP_WIDE_MESSAGE_KINDS, defaultShopWideTemplate, emailLanguage, previewEmail } from "../remediation/policy/emails";
 import { messageField } from "../remediation/policy/form";
-import { PLACEHOLDERS } from "../remediation/policy/messages";
 import { RESOLUTION_POLICY_FIELD } from "../remediation/policy/resolution";
-import type { SettingsActionResult } from "../settings-page.server";
 import { settingsPageAction, settingsPageData } from "../settings-page.server";
 
 const owns = (field: string) => field.startsWith("messages.") || field === RESOLUTION_POLICY_FIELD;
@@ -38,26 +37,15 @@ const SHOP_WIDE_TITLES: Record<(typeof SHOP_WIDE_MESSAGE_KINDS)[number], { label
   resolved: { label: "Resolved", help: "Sent when a problem the customer reported is resolved and the plan had no apology message of its own." },
 };
 
-const PLACEHOLDER_HELP = [
-  "Leave empty to send the default message shown.",
-  `Placeholders: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}.`,
-  "Text between {{#code}} and {{/code}} is sent only when there is a code.",
-].join(" ");
+export default settingsPage<typeof loader>(MessagesForm);
 
-export default function MessagesSettingsPage() {
-  const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<SettingsActionResult>();
-  return <MessagesForm key={JSON.stringify(data.values)} {...data} errors={actionData?.errors ?? {}} saved={actionData?.saved ?? false} />;
-}
-
-function MessagesForm({ values: initial, defaultResolutionPolicy, email, errors, saved }: ReturnType<typeof useLoaderData<typeof loader>> & SettingsActionResult) {
+function MessagesForm({ values: initial, defaultResolutionPolicy, email, errors, saved }: SettingsPageProps<typeof loader>) {
   const fields = useFields(initial, errors);
   const { values, text } = fields;
   return (
     <SettingsForm
       title="Customer messages"
       fields={fields}
-      errors={errors}
       saved={saved}
       ownField={owns}
       notices={

@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
+import type { ReactNode } from "react";
 import { useState } from "react";
 
 import { requireAdmin } from "../admin-auth.server";
@@ -70,7 +71,6 @@ function ResponseTimes({ parties, values, defaultHours, errors, saved }: ReturnT
       title="Responsible parties"
       subtitle="Who an incident can be blamed on, and how long each has to respond. An incident's deadline follows its party: a new response time moves the deadlines of its open incidents too."
       fields={fields}
-      errors={errors}
       saved={saved}
       ownField={owns}
     >
@@ -120,42 +120,32 @@ function AddParty({ result }: { result: PartiesResult | undefined }) {
   const errors = result?.errors ?? {};
   const adding = navigation.state === "submitting" && navigation.formData?.get("intent") === "add";
   return (
-    <div style={{ maxWidth: "62.375rem", margin: "0 auto", padding: "0 var(--p-space-400, 1rem) var(--p-space-800, 2rem)" }}>
-      <Form method="post">
-        <input type="hidden" name="intent" value="add" />
-        <Card>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              Add a party
-            </Text>
-            {result?.saved ? (
-              <Text as="p" tone="success">
-                Added. It is now on the list above and on every incident.
-              </Text>
-            ) : null}
-            <FormLayout>
-              <FormLayout.Group condensed>
-                <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="off" placeholder="DHL Express" error={errors.name} />
-                <Select
-                  label="Kind"
-                  name="type"
-                  options={PARTY_TYPES.map((value) => ({ value, label: PARTY_TYPE_LABELS[value] }))}
-                  value={type}
-                  onChange={setType}
-                  error={errors.type}
-                />
-                <TextField label="Respond within" name="responseHours" suffix="hours" value={hours} onChange={setHours} autoComplete="off" inputMode="numeric" error={errors.responseHours} />
-              </FormLayout.Group>
-            </FormLayout>
-            <InlineStack>
-              <Button submit loading={adding}>
-                Add party
-              </Button>
-            </InlineStack>
-          </BlockStack>
-        </Card>
-      </Form>
-    </div>
+    <IntentCard intent="add" title="Add a party">
+      {result?.saved ? (
+        <Text as="p" tone="success">
+          Added. It is now on the list above and on every incident.
+        </Text>
+      ) : null}
+      <FormLayout>
+        <FormLayout.Group condensed>
+          <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="off" placeholder="DHL Express" error={errors.name} />
+          <Select
+            label="Kind"
+            name="type"
+            options={PARTY_TYPES.map((value) => ({ value, label: PARTY_TYPE_LABELS[value] }))}
+            value={type}
+            onChange={setType}
+            error={errors.type}
+          />
+          <TextField label="Respond within" name="responseHours" suffix="hours" value={hours} onChange={setHours} autoComplete="off" inputMode="numeric" error={errors.responseHours} />
+        </FormLayout.Group>
+      </FormLayout>
+      <InlineStack>
+        <Button submit loading={adding}>
+          Add party
+        </Button>
+      </InlineStack>
+    </IntentCard>
   );
 }
 
@@ -164,30 +154,39 @@ function RemoveParty({ parties, result }: { parties: { key: string; name: string
   const [key, setKey] = useState(parties[0]?.key ?? "");
   if (parties.length === 0) return null;
   return (
+    <IntentCard intent="remove" title="Remove a party">
+      <Text as="p" tone="subdued">
+        Incidents already blamed on it keep its name and their deadline.
+      </Text>
+      <InlineStack gap="200" blockAlign="end">
+        <Select
+          label="Party"
+          name="key"
+          options={parties.map((party) => ({ value: party.key, label: party.name }))}
+          value={key}
+          onChange={setKey}
+          error={result?.errors.form}
+        />
+        <Button submit tone="critical">
+          Remove
+        </Button>
+      </InlineStack>
+    </IntentCard>
+  );
+}
+
+/** A card below the response times with a form of its own, posted with its intent. */
+function IntentCard({ intent, title, children }: { intent: "add" | "remove"; title: string; children: ReactNode }) {
+  return (
     <div style={{ maxWidth: "62.375rem", margin: "0 auto", padding: "0 var(--p-space-400, 1rem) var(--p-space-800, 2rem)" }}>
       <Form method="post">
-        <input type="hidden" name="intent" value="remove" />
+        <input type="hidden" name="intent" value={intent} />
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">
-              Remove a party
+              {title}
             </Text>
-            <Text as="p" tone="subdued">
-              Incidents already blamed on it keep its name and their deadline.
-            </Text>
-            <InlineStack gap="200" blockAlign="end">
-              <Select
-                label="Party"
-                name="key"
-                options={parties.map((party) => ({ value: party.key, label: party.name }))}
-                value={key}
-                onChange={setKey}
-                error={result?.errors.form}
-              />
-              <Button submit tone="critical">
-                Remove
-              </Button>
-            </InlineStack>
+            {children}
           </BlockStack>
         </Card>
       </Form>

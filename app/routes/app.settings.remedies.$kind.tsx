@@ -1,13 +1,14 @@
 // Settings, one incident kind: what Amends offers for it, whether it may act alone, and the
 // apology. The page posts only this kind's fields; the rest of the policy is kept as stored.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Checkbox, FormLayout, InlineError, Layout, Select, Text, TextField } from "@shopify/polaris";
 
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { EmailPreview } from "../components/settings/EmailPreview";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
+import type { SettingsPageProps } from "../components/settings/settings-page";
+import { settingsPage } from "../components/settings/settings-page";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import type { IncidentKind } from "../incidents/model";
@@ -15,12 +16,11 @@ import { INCIDENT_KINDS } from "../incidents/model";
 import { customerFacingShop } from "../models/shop.server";
 import { returnAllowed } from "../remediation/policy/allowed";
 import { kindTitle } from "../remediation/policy/decide";
-import { emailLanguage, previewEmail } from "../remediation/policy/emails";
+import { PLACEHOLDER_HELP, emailLanguage, previewEmail } from "../remediation/policy/emails";
 import type { KindField } from "../remediation/policy/form";
 import { CHECKED, KINDS_WITH_DAYS_LATE, kindField } from "../remediation/policy/form";
-import { DEFAULT_MESSAGE_TEMPLATES, PLACEHOLDERS } from "../remediation/policy/messages";
+import { DEFAULT_MESSAGE_TEMPLATES } from "../remediation/policy/messages";
 import type { RemedyTemplate } from "../remediation/policy/schema";
-import type { SettingsActionResult } from "../settings-page.server";
 import { settingsPageAction, settingsPageData } from "../settings-page.server";
 
 function kindOf(param: string | undefined): IncidentKind {
@@ -73,22 +73,9 @@ function remedyName(remedy: RemedyTemplate, currencyCode: string): string {
   }
 }
 
-const PLACEHOLDER_HELP = [
-  "Leave empty to send the default message shown.",
-  `Placeholders: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}.`,
-  "Text between {{#code}} and {{/code}} is sent only when there is a code; the same works for every placeholder.",
-].join(" ");
+export default settingsPage<typeof loader>(KindForm);
 
-export default function KindSettingsPage() {
-  const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<SettingsActionResult>();
-  // A new key after a save shows the values as stored, not as typed ("20.0" comes back "20").
-  return <KindForm key={JSON.stringify(data.values)} {...data} errors={actionData?.errors ?? {}} saved={actionData?.saved ?? false} />;
-}
-
-type KindFormProps = ReturnType<typeof useLoaderData<typeof loader>> & { errors: Record<string, string>; saved: boolean };
-
-function KindForm({ kind, values: initial, currencyCode, policyProblem, alternatives, email, errors, saved }: KindFormProps) {
+function KindForm({ kind, values: initial, currencyCode, policyProblem, alternatives, email, errors, saved }: SettingsPageProps<typeof loader>) {
   const fields = useFields(initial, errors);
   const { values, set, choice, number, text, tick } = fields;
   const name = (field: KindField) => kindField(kind, field);
@@ -101,7 +88,6 @@ function KindForm({ kind, values: initial, currencyCode, policyProblem, alternat
       title={kindTitle(kind)}
       subtitle="What Amends offers for this kind of incident, and when it may act alone."
       fields={fields}
-      errors={errors}
       saved={saved}
       ownField={(field) => field.startsWith(`kinds.${kind}.`)}
       notices={

@@ -2,13 +2,14 @@
 // to how much each, in the shop's currency. Staff members appear once they have opened Amends.
 // Only the store's owner may change these rights: a staff member must not raise their own limit.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, Checkbox, InlineStack, Layout, Text, TextField } from "@shopify/polaris";
 
 import { requireAdmin } from "../admin-auth.server";
 import { AppErrorBoundary } from "../components/AppErrorBoundary";
 import { useFields } from "../components/settings/fields";
 import { SettingsForm } from "../components/settings/SettingsForm";
+import type { SettingsPageProps } from "../components/settings/settings-page";
+import { settingsPage } from "../components/settings/settings-page";
 import { db } from "../db.server";
 import { shopSettings } from "../models/shop.server";
 import { staffField } from "../incidents/staff";
@@ -45,13 +46,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { errors: {}, saved: true } satisfies SettingsActionResult;
 };
 
-export default function StaffSettingsPage() {
-  const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<SettingsActionResult>();
-  return <StaffForm key={JSON.stringify(data.values)} {...data} errors={actionData?.errors ?? {}} saved={actionData?.saved ?? false} />;
-}
+export default settingsPage<typeof loader>(StaffForm);
 
-function StaffForm({ members, values, currencyCode, you, errors, saved }: ReturnType<typeof useLoaderData<typeof loader>> & SettingsActionResult) {
+function StaffForm({ members, values, currencyCode, you, errors, saved }: SettingsPageProps<typeof loader>) {
   const fields = useFields(values, errors);
   const { tick, number } = fields;
   return (
@@ -59,7 +56,6 @@ function StaffForm({ members, values, currencyCode, you, errors, saved }: Return
       title="Staff and approvals"
       subtitle="Refunds, replacements, cancellations and discount codes need a staff member you allow, within their limit."
       fields={fields}
-      errors={errors}
       saved={saved}
       ownField={owns}
       notices={

@@ -7,14 +7,13 @@ import { Banner, BlockStack, Box, Button, InlineStack, Layout, Page, Text } from
 import type { ReactNode } from "react";
 import { useCallback } from "react";
 
-import type { FieldErrors } from "../../remediation/policy/form";
 import type { Fields } from "./fields";
 
 interface Props {
   title: string;
   subtitle?: string;
+  /** The page's fields (useFields), with the last save's errors by field. */
   fields: Fields;
-  errors: FieldErrors;
   saved: boolean;
   /** Field → where it is, for errors on fields of another page (a stored value gone bad). */
   ownField: (field: string) => boolean;
@@ -23,7 +22,8 @@ interface Props {
   children: ReactNode;
 }
 
-export function SettingsForm({ title, subtitle, fields, errors, saved, ownField, notices, children }: Props) {
+export function SettingsForm({ title, subtitle, fields, saved, ownField, notices, children }: Props) {
+  const { errors } = fields;
   const navigation = useNavigation();
   const demo = useRouteLoaderData<{ demo: boolean }>("routes/app")?.demo ?? false;
   const saving = navigation.state === "submitting";

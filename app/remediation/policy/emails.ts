@@ -7,8 +7,15 @@
 // own words, it is used whatever the customer's language), else the default in the customer's
 // language.
 import type { IncidentKind } from "../../incidents/model";
-import { DEFAULT_MESSAGE_TEMPLATES, renderMessage, validateTemplate } from "./messages";
+import { DEFAULT_MESSAGE_TEMPLATES, PLACEHOLDERS, renderMessage, validateTemplate } from "./messages";
 import type { MessageValues } from "./messages";
+
+/** The help under every e-mail text the merchant may write (settings: messages, each kind). */
+export const PLACEHOLDER_HELP = [
+  "Leave empty to send the default message shown.",
+  `Placeholders: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}.`,
+  "Text between {{#code}} and {{/code}} is sent only when there is a code; the same works for every placeholder.",
+].join(" ");
 
 export const CUSTOMER_MESSAGE_KINDS = [
   "report_received",
