@@ -105,4 +105,29 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
     expect(errors.filter((e) => !expected(e))).toEqual([]);
     expect(errors.some(expected)).toBe(true);
   });
+
+  it("offers asking for the item back where the customer has the item, and keeps it ticked after saving", async () => {
+    const page = await admin.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+    await page.goto(`${admin.base}/app/settings/remedies/late_delivery`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Late delivery" }).waitFor();
+    expect(await page.getByText("Ask for the item back").count()).toBe(0);
+
+    await page.goto(`${admin.base}/app/settings/remedies/wrong_item`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Wrong item" }).waitFor();
+    const ask = page.locator('[name="kinds.wrong_item.return"]');
+    expect(await ask.isChecked()).toBe(false);
+    await page.getByText("Ask for the item back").click();
+    expect(await ask.isChecked()).toBe(true);
+    const saveBar = page.getByRole("region", { name: "Unsaved changes" });
+    await saveBar.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Settings saved").waitFor();
+    await page.screenshot({ path: "tests/.tmp/admin-settings-wrong-item.png", fullPage: true });
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await ask.isChecked()).toBe(true);
+    expect(await page.locator('[name="kinds.wrong_item.replacement"]').isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
