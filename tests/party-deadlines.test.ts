@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { shopAnalytics } from "../app/models/analytics.server";
 import { addResponsibleParty, setResponseTimes } from "../app/models/parties.server";
 import { clearShop, databaseFor, testDatabases } from "./support/databases";
 
@@ -64,6 +65,10 @@ describe.each(testDatabases())("party deadlines on $name", ({ url }) => {
     const events = await db.incidentEvent.findMany({ where: { incident: { shop }, type: "deadline_moved" } });
     expect(events.map((e) => e.incidentId).sort()).toEqual([open.id, waiting.id].sort());
     expect(events[0]).toMatchObject({ actor: ACTOR, message: "Almacén Norte's response time is now 48 hours: respond within 48 hours of opening." });
+
+    // Changing a setting is no staff action on the incidents: analytics' first action waits.
+    const analytics = await shopAnalytics(db, shop, { from: "2026-10-24", to: "2026-10-24" }, "Europe/Madrid", new Date("2026-11-01T00:00:00Z"));
+    expect(analytics.medianToFirstAction.seconds).toBeNull();
 
     // Saving the same time again moves nothing and writes nothing.
     expect(await setResponseTimes(db, shop, { [party]: "48" }, ACTOR)).toEqual({ ok: true, value: null });

@@ -161,10 +161,12 @@ export async function shopAnalytics(db: Database, shop: string, range: DateRange
   ]);
 
   // The first thing a staff member did on it (the timeline's first "staff:" event; "merchant:"
-  // from before Amends knew staff by name).
+  // from before Amends knew staff by name). A party's response time changed in settings moves
+  // the deadline but is no action on the incident.
   const firstAction = Prisma.sql`SELECT ${secondsBetween(
     dialect,
-    Prisma.sql`(SELECT MIN(e."at") FROM "IncidentEvent" e WHERE e."incidentId" = i."id" AND (e."actor" LIKE 'staff:%' OR e."actor" LIKE 'merchant%'))`,
+    Prisma.sql`(SELECT MIN(e."at") FROM "IncidentEvent" e WHERE e."incidentId" = i."id" AND e."type" <> 'deadline_moved'
+      AND (e."actor" LIKE 'staff:%' OR e."actor" LIKE 'merchant%'))`,
     Prisma.sql`i."createdAt"`,
   )} AS secs FROM "Incident" i WHERE ${inRange}`;
   const resolution = Prisma.sql`SELECT ${secondsBetween(dialect, Prisma.sql`i."resolvedAt"`, Prisma.sql`i."createdAt"`)} AS secs
