@@ -35,6 +35,10 @@ describe("refund and return of the same units", () => {
     expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "NO_RESTOCK"]]);
     expect(order.returns).toHaveLength(1);
     expect(mugsInStock(f)).toBe(before);
+    const timeline = await suite.db.incidentEvent.findMany({ where: { incidentId: f.incidentId, type: "remedy" } });
+    expect(timeline.map((e) => e.message)).toContain(
+      "Refunded $24.00 to the customer's original payment method. The items in the return go back in stock when you receive it in Shopify.",
+    );
 
     const returnId = order.returns[0]?.id ?? "";
     expect(receiveReturn(suite.emulator().store, f.shop, returnId, "RESTOCKED")).toEqual({ processed: 2 });
@@ -53,6 +57,8 @@ describe("refund and return of the same units", () => {
     expect(refunds[0]?.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[2, "RETURN"]]);
     expect(order.returns).toHaveLength(0);
     expect(mugsInStock(f)).toBe(before + 2);
+    const timeline = await suite.db.incidentEvent.findMany({ where: { incidentId: f.incidentId, type: "remedy" } });
+    expect(timeline.map((e) => e.message)).toContain("Refunded $24.00 to the customer's original payment method.");
   });
 
   it("a return received without restocking (broken goods) leaves stock as it was", async () => {

@@ -142,6 +142,12 @@ export function refundLines(
   });
 }
 
+/** The refund left shipped units for their return to restock (the kind would restock them). */
+function restockedByReturn(ctx: EngineContext, input: RefundInput | null): boolean {
+  if (GOODS_NOT_RETURNED.has(ctx.incident.kind as IncidentKind)) return false;
+  return (input?.refundLineItems ?? []).some((line) => line.restockType === "NO_RESTOCK");
+}
+
 /** Per order line, the units in a return: read only when a refund would restock shipped units. */
 async function unitsInReturns(
   ctx: EngineContext,
@@ -234,7 +240,9 @@ export async function refund(
     amount: done.amount,
     currencyCode: done.currencyCode,
     reused: false,
-    summary: `Refunded ${money(done.amount, done.currencyCode, ctx.locale)} to the customer's original payment method.`,
+    summary: `Refunded ${money(done.amount, done.currencyCode, ctx.locale)} to the customer's original payment method.${
+      restockedByReturn(ctx, input) ? " The items in the return go back in stock when you receive it in Shopify." : ""
+    }`,
   };
 }
 
