@@ -3,6 +3,7 @@
 // `npm run worker`), so a flash sale's deliveries are received at full speed and acted on as
 // fast as the machine allows behind them. A thin shell: the work is startWebhookWorker's.
 import { metricsSnapshot } from "../health.server";
+import { logger } from "../logger.server";
 import { startWebhookWorker } from "../webhooks/runtime.server";
 import type { FromWorker, ToWorker } from "./worker-messages";
 import { isMetricsRequest } from "./worker-messages";
@@ -33,10 +34,18 @@ process.on("message", (message: ToWorker) => {
     void metricsSnapshot().then((metrics) => reply({ type: "metrics", id: message.id, metrics }));
   }
 });
-const stop = () => worker.stop().then(() => process.exit(0));
+// Started alone (`npm run worker`), nothing else keeps the process alive (the worker's timers
+// do not): this does, until SIGTERM or SIGINT.
+const alone = process.send === undefined;
+const keepAlive = alone ? setInterval(() => {}, 2 ** 30) : undefined;
+const stop = () => {
+  clearInterval(keepAlive);
+  return worker.stop().then(() => process.exit(0));
+};
 process.once("SIGTERM", () => void stop());
 process.once("SIGINT", () => void stop());
 process.on("disconnect", () => void stop());
+if (alone) logger.info({ pid: process.pid }, "webhook worker started; SIGTERM stops it after the work in hand");
 // The server may have died while this worker was starting: then there is no one to work for.
-if (process.send && !process.connected) void stop();
+else if (!process.connected) void stop();
 else reply("ready");
