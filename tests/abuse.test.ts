@@ -1,4 +1,4 @@
-// The Abuse suite: the production server (scripts/server.mjs on the production build) takes
+// The Abuse suite: the production server (build/server/server.js, the production build) takes
 // well over a thousand generated bad requests on 127.0.0.1 — forged, truncated, padded and
 // junk-laden HMACs; missing and bogus headers; shop domains that are not installed shops; bodies
 // over the limit on every spelling of the path; wrong methods; authentic bodies replayed under

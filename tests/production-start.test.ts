@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { parseEnv } from "../app/env.server";
-import { prepareProductionStart } from "../scripts/production-start.mjs";
+import { prepareProductionStart } from "../app/server/production-start";
 
 const REQUIRED = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret", SHOPIFY_APP_URL: "https://amends.example.com" };
 
@@ -27,7 +27,8 @@ function npmStart(env: Record<string, string>) {
     AMENDS_BUILD: "build/none/index.js",
     ...env,
   };
-  return spawnSync(process.execPath, ["scripts/server.mjs"], {
+  // `npm start` runs app/server/server.ts as built (build/server/server.js); from source here.
+  return spawnSync(process.execPath, ["--import", "tsx", "app/server/server.ts"], {
     cwd: path.resolve("."),
     // A build that is not there: a start that got past the guard fails loading it, or (with a
     // build) listens on a free port until the safety bound ends it; either fails the test.

@@ -1,4 +1,4 @@
-// The worker's supervisor (scripts/worker-supervisor.mjs) on a real child process: a worker that
+// The worker's supervisor (app/server/supervisor.ts) on a real child process: a worker that
 // keeps exiting is restarted after a delay that doubles each time, every exit and restart logged;
 // one that is killed is started again; stop() ends supervision for good.
 import { once } from "node:events";
@@ -8,17 +8,9 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-// @ts-expect-error -- plain ESM script without declarations
-import { superviseProcess as untyped } from "../scripts/worker-supervisor.mjs";
+import { superviseProcess as superviseWorker } from "../app/server/supervisor";
 
-interface Supervisor {
-  events: NodeJS.EventEmitter;
-  process: { pid: number } | null;
-  running(): boolean;
-  stop(): Promise<void>;
-}
 type Entry = { level: "info" | "error"; fields: Record<string, unknown>; message: string };
-const superviseWorker = untyped as (options: { script: string; name?: string; log: unknown; restartMs?: number }) => Promise<Supervisor>;
 
 function recordingLog() {
   const entries: Entry[] = [];

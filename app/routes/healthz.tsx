@@ -1,4 +1,4 @@
-// Under `shopify app dev`; in production scripts/server.mjs answers before Remix.
+// Under `shopify app dev`; in production app/server/app-server.ts answers before Remix.
 import { healthCheck } from "../health.server";
 
 export const loader = async () => {

@@ -1,4 +1,4 @@
-// Under `shopify app dev`; in production scripts/server.mjs answers before Remix, with the same
+// Under `shopify app dev`; in production app/server/app-server.ts answers before Remix, with the same
 // check: `Authorization: Bearer <METRICS_TOKEN>` (open in demo mode).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 

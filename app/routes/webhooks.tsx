@@ -1,5 +1,5 @@
 // Every webhook subscription in shopify.app.toml points at POST /webhooks. In production the
-// lean server (scripts/server.mjs) answers it, in every spelling of the path, before Remix;
+// lean server (app/server/app-server.ts) answers it, in every spelling of the path, before Remix;
 // under `shopify app dev` this route does, through the same reader (5 MB, read under a
 // deadline) and the same intake: forged or missing HMAC → 401, a domain that is not an
 // installed shop → 4xx, nothing stored; failure to store → 503 (Shopify retries).

@@ -1,5 +1,5 @@
 // Reads a webhook body under a size limit and a deadline: the one reader of both servers (the
-// lean one in scripts/server.mjs and the Remix route). The limit is checked as each chunk
+// lean one in app/server/app-server.ts and the Remix route). The limit is checked as each chunk
 // arrives, so a body over it is refused when it passes the limit, never buffered whole; a body
 // that trickles in is refused at the deadline instead of holding the connection for minutes.
 

@@ -1,6 +1,6 @@
 // The webhook machinery of one app process: the intake (hot path) and the processor that acts
 // on stored deliveries after the answer. Both servers use it — the lean one in front of Remix
-// (scripts/server.mjs) and the Remix route app/routes/webhooks.tsx used by `shopify app dev`.
+// (app/server/app-server.ts) and the Remix route app/routes/webhooks.tsx used by `shopify app dev`.
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
@@ -159,14 +159,14 @@ export interface WebhookWorker {
   remediator: AutoRemediator;
   /** E-mails the outbox (customer messages) in the background. */
   outbox: OutboxSender;
-  /** Holds off processing and timed sweeps while the intake is saturated (see scripts/server.mjs). */
+  /** Holds off processing and timed sweeps while the intake is saturated (see app/server/intake-watch.ts). */
   pause(): void;
   resume(): void;
   stop(): Promise<void>;
 }
 
 /** The processor and the due sweep. The production server runs them in a worker process of
- * their own (scripts/worker.mjs), so acting on deliveries never slows down receiving them. */
+ * their own (app/server/worker.ts), so acting on deliveries never slows down receiving them. */
 export function startWebhookWorker(options: {
   /** The pid of this host's worker that died before this one: its claims are released first. */
   previousPid?: number;
@@ -255,7 +255,7 @@ export function webhookRuntime(notify?: () => void): WebhookRuntime {
   return globalThis.amendsWebhookRuntime;
 }
 
-/** What the production server (scripts/server.mjs) holds each connection and request to. */
+/** What the production server (app/server/app-server.ts) holds each connection and request to. */
 export function serverLimits() {
   const config = env();
   return {

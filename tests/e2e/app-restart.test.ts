@@ -1,6 +1,6 @@
 // A fatal signal to the whole app (SIGBUS, as an unwritable SQLite -shm file raises) under a
-// supervisor: the production server (scripts/server.mjs, the production build, its worker) run
-// as the demo runs it, under scripts/worker-supervisor.mjs, is started again and answers
+// supervisor: the production server (build/server/server.js, the production build, its worker)
+// run as the demo runs it, under app/server/supervisor.ts, is started again and answers
 // /healthz with 200. In production systemd (deploy/amends.service) or a container's restart
 // policy plays this part.
 import { once } from "node:events";
@@ -9,13 +9,10 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// @ts-expect-error -- plain ESM script without declarations
-import { superviseProcess as untyped } from "../../scripts/worker-supervisor.mjs";
-import type { WorkerSupervisor } from "./app-server";
-import { useProductionBuild } from "./app-server";
+import type { Supervisor } from "../../app/server/supervisor";
+import { superviseProcess } from "../../app/server/supervisor";
+import { buildDir, useProductionBuild } from "./app-server";
 
-type Supervised = WorkerSupervisor & { stop(): Promise<void> };
-const superviseProcess = untyped as (options: { script: string; args?: string[]; name: string; log: unknown }) => Promise<Supervised>;
 const silent = { info: () => {}, error: () => {} };
 
 async function freePort(): Promise<number> {
@@ -27,7 +24,7 @@ async function freePort(): Promise<number> {
 }
 
 describe("the app under a supervisor", () => {
-  let app: Supervised;
+  let app: Supervisor;
   let base = "";
 
   beforeAll(async () => {
@@ -37,7 +34,7 @@ describe("the app under a supervisor", () => {
     base = `http://127.0.0.1:${port}`;
     // As the demo starts it (its test environment is in demo mode): `--demo`, or the production
     // start refuses demo mode.
-    app = await superviseProcess({ script: path.resolve("scripts/server.mjs"), args: ["--demo"], name: "app server", log: silent });
+    app = await superviseProcess({ script: path.resolve(buildDir, "server/server.js"), args: ["--demo"], name: "app server", log: silent });
   }, 240_000);
 
   afterAll(async () => {

@@ -1,15 +1,18 @@
-// The production build on the production server (scripts/server.mjs) in demo mode, for the
+// The production build on the production server (build/server/server.js) in demo mode, for the
 // browser tests. The build goes to this test run's own folder, made once per run however many
 // browser test files ask for it (they run in parallel processes, so a lock file decides who
 // builds and the others wait for it).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
 import { inject } from "vitest";
+
+import type * as ServerModule from "../../app/server/server";
+import type { Supervisor } from "../../app/server/supervisor";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumAvailable = existsSync(CHROMIUM);
@@ -64,13 +67,14 @@ export async function useProductionBuild(shop: string, { worker = false } = {}):
   process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
 }
 
-/** The worker's supervisor, as scripts/worker-supervisor.mjs returns it. */
-export interface WorkerSupervisor {
-  events: NodeJS.EventEmitter;
-  /** The running worker's process, null while it is down. */
-  process: { pid: number } | null;
-  running(): boolean;
+/** The production server as built (build/server/server.js from app/server/server.ts), loaded
+ * the way `npm start` loads it: its modules shared with the Remix build beside it. */
+export async function importBuiltServer(): Promise<typeof ServerModule> {
+  return (await import(pathToFileURL(path.resolve(buildDir, "server/server.js")).href)) as typeof ServerModule;
 }
+
+/** The worker's supervisor, as app/server/supervisor.ts returns it. */
+export type WorkerSupervisor = Supervisor;
 
 export interface RunningServer {
   base: string;
@@ -83,11 +87,8 @@ export interface RunningServer {
  * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
 export async function startServer(shop: string, { worker = false } = {}): Promise<RunningServer> {
   await useProductionBuild(shop, { worker });
-  // @ts-expect-error -- plain ESM script without declarations
-  const started = (await import("../../scripts/server.mjs")) as {
-    createServer: () => Promise<{ server: Server; close: () => Promise<void>; worker: WorkerSupervisor | null }>;
-  };
-  const { server, close, worker: supervisor } = await started.createServer();
+  const { createServer } = await importBuiltServer();
+  const { server, close, worker: supervisor } = await createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

@@ -75,6 +75,7 @@ describe("the webhook worker under supervision", () => {
     expect(before.report.checks.worker?.ok).toBe(true);
 
     const killed = supervisor.process.pid;
+    if (killed === undefined) throw new Error("the worker has no pid");
     const exited = once(supervisor.events, "exit");
     const back = once(supervisor.events, "ready");
     process.kill(killed, "SIGKILL");

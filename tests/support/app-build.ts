@@ -1,7 +1,7 @@
-// The app's server build, from source: what scripts/server.mjs and scripts/worker.mjs import as
-// AMENDS_BUILD, for tests that start (and kill) the real processes without a production build.
-// Run them with `node --import tsx`. The Remix routes are left out: these processes are here
-// for the webhook intake and the worker, not for pages.
+// The app's Remix server build, from source: what app/server/server.ts serves as AMENDS_BUILD
+// for tests that start (and kill) the real processes without a production build. Run them with
+// `node --import tsx`. The Remix routes are left out: these processes are here for the webhook
+// intake and the worker, not for pages.
 import os from "node:os";
 
 import * as module from "../../app/entry.server";

@@ -1,5 +1,5 @@
 // The app's real processes, started from source for tests that kill them: the webhook worker
-// alone (scripts/worker.mjs), or the whole app (scripts/server.mjs, which forks the worker).
+// alone (app/server/worker.ts), or the whole app (app/server/server.ts, which forks the worker).
 // Each runs in a process group of its own, so `kill -9` of the whole app takes its worker too.
 import type { ChildProcess } from "node:child_process";
 import { fork } from "node:child_process";
@@ -22,7 +22,7 @@ export interface AppProcess {
 }
 
 export function startAppProcess(kind: "worker" | "app", env: Record<string, string>): AppProcess {
-  const script = path.join(root, kind === "worker" ? "scripts/worker.mjs" : "scripts/server.mjs");
+  const script = path.join(root, kind === "worker" ? "app/server/worker.ts" : "app/server/server.ts");
   const child: ChildProcess = fork(script, [], {
     cwd: root,
     execArgv: ["--import", "tsx"],
@@ -41,7 +41,7 @@ export function startAppProcess(kind: "worker" | "app", env: Record<string, stri
     if (kind === "worker") {
       child.once("message", () => resolve());
     } else {
-      // scripts/server.mjs says so once its worker is ready and it listens.
+      // app/server/server.ts says so once its worker is ready and it listens.
       child.stdout?.on("data", (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes("Amends listening")) resolve();

@@ -1,10 +1,10 @@
-// The production server (scripts/server.mjs) on the production build, outside demo mode, on
+// The production server (build/server/server.js, app/server/server.ts) on the production build, outside demo mode, on
 // 127.0.0.1 and a free port: what Shopify's webhooks and a hostile world reach. The build is the
 // one the browser tests share (made once per run). `env` is set before the server reads it.
 import type { Server } from "node:http";
 import path from "node:path";
 
-import { buildDir, buildOnce } from "../e2e/app-server";
+import { buildDir, buildOnce, importBuiltServer } from "../e2e/app-server";
 
 export interface ProductionServer {
   base: string;
@@ -17,11 +17,8 @@ export async function startProductionServer(env: Record<string, string>): Promis
   Object.assign(process.env, { AMENDS_DEMO: "false", AMENDS_WORKER: "off", NODE_ENV: "test", ...env });
   await buildOnce();
   process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
-  // @ts-expect-error -- plain ESM script without declarations
-  const started = (await import("../../scripts/server.mjs")) as {
-    createServer: () => Promise<{ server: Server; close: () => Promise<void> }>;
-  };
-  const { server, close } = await started.createServer();
+  const { createServer } = await importBuiltServer();
+  const { server, close } = await createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

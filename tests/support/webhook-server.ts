@@ -1,6 +1,6 @@
 // The app's webhook endpoint over real HTTP, for tests that let the Shopify emulator deliver:
 // node:http on 127.0.0.1 (a free port) handing the raw body and headers to a WebhookIntake,
-// as scripts/server.mjs does in production.
+// as app/server/app-server.ts does in production.
 import type { IncomingMessage } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,0 +1,65 @@
+// The saturation watch: the worker holds off while the intake's store is busy at least half the
+// time, works again after a calm second, and a burst that goes on never starves it for longer
+// than MAX_PAUSE.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
+
+describe("the intake watch", () => {
+  let busy = 0; // share of each interval the store has a write in hand
+  let written = 0;
+  const events: string[] = [];
+  const worker = { pause: () => events.push(`pause@${performance.now()}`), resume: () => events.push(`resume@${performance.now()}`) };
+  let watch: NodeJS.Timeout;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "performance"] });
+    events.length = 0;
+    busy = 0;
+    written = 0;
+    // The store's write time grows by `busy` of each tick.
+    const intake = { writeTime: () => written };
+    watch = watchIntake(intake, worker);
+  });
+  afterEach(() => {
+    clearInterval(watch);
+    vi.useRealTimers();
+  });
+
+  const advance = (ms: number) => {
+    for (let t = 0; t < ms; t += WATCH_EVERY) {
+      written += busy * WATCH_EVERY;
+      vi.advanceTimersByTime(WATCH_EVERY);
+    }
+  };
+
+  it("leaves the worker alone while the store is mostly idle", () => {
+    busy = 0.4;
+    advance(5_000);
+    expect(events).toEqual([]);
+  });
+
+  it("pauses the worker while the store is saturated, and resumes it after a calm second", () => {
+    busy = 0.6;
+    advance(2_000);
+    expect(events).toEqual([`pause@${WATCH_EVERY}`]);
+    busy = 0.1;
+    advance(CALM_FOR - WATCH_EVERY);
+    expect(events).toHaveLength(1);
+    advance(2 * WATCH_EVERY);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatch(/^resume@/);
+  });
+
+  it("does not let a burst that goes on starve the worker: it runs again after MAX_PAUSE, for a while", () => {
+    busy = 1;
+    advance(MAX_PAUSE + WATCH_EVERY);
+    expect(events).toEqual([`pause@${WATCH_EVERY}`, `resume@${WATCH_EVERY + MAX_PAUSE}`]);
+    // Still saturated, but it may not be paused again yet.
+    advance(RUN_AFTER_MAX_PAUSE - 2 * WATCH_EVERY);
+    expect(events).toHaveLength(2);
+    advance(2 * WATCH_EVERY);
+    expect(events).toHaveLength(3);
+    expect(events[2]).toMatch(/^pause@/);
+  });
+});

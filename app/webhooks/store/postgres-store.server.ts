@@ -1,0 +1,56 @@
+// PostgreSQL through a small pg pool, written like SQLite's writer: one multi-row INSERT per
+// batch (group commit), each delivery answered once its batch has committed, and a delivery
+// whose event (topic, eventId) or webhook id is already stored skipped (ON CONFLICT DO NOTHING
+// on any unique, as SQLite's INSERT OR IGNORE).
+import pg from "pg";
+
+import type { DeliveryRow, DeliveryStore } from "../delivery-store.server";
+import { COLUMN_LIST, COLUMNS } from "./messages";
+
+// TIMESTAMP(3) without time zone, read by Prisma as UTC.
+const time = (d: Date | null) => d?.toISOString().replace("Z", "") ?? null;
+
+/** The statement for a batch of `count` rows, prepared once per size on each connection. */
+const statements = new Map<number, string>();
+function statement(count: number): string {
+  let text = statements.get(count);
+  if (!text) {
+    const tuples = Array.from(
+      { length: count },
+      (_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`,
+    );
+    text = `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`;
+    statements.set(count, text);
+  }
+  return text;
+}
+
+export function postgresStore(url: string): DeliveryStore {
+  // A write that cannot go through within Shopify's 5 s (a locked table, a stalled server) fails
+  // and is answered 503, so Shopify retries, instead of holding the delivery until Shopify
+  // gives up on it.
+  const pool = new pg.Pool({ connectionString: url, max: 4, statement_timeout: 4_000, connectionTimeoutMillis: 4_000 });
+  // A connection that fails while idle is dropped by the pool; the next batch takes another.
+  pool.on("error", () => {});
+  return {
+    // While one batch commits, the next is already on its way on another connection.
+    pipeline: 2,
+    async insert(rows: DeliveryRow[]) {
+      const params = rows.flatMap((row) => [
+        row.id,
+        row.shop,
+        row.topic,
+        row.webhookId,
+        row.eventId,
+        time(row.triggeredAt),
+        row.apiVersion,
+        row.payload.toString("utf8"),
+        time(row.receivedAt),
+      ]);
+      await pool.query({ name: `amends-deliveries-${rows.length}`, text: statement(rows.length), values: params });
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

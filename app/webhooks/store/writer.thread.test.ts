@@ -1,0 +1,127 @@
+// The SQLite writer (writer.thread.ts): in this thread, then as the delivery store runs it, in a
+// thread of its own. Each batch commits as one transaction, before it is answered; a batch that
+// cannot be written is answered with SQLite's reason for every delivery in it.
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+
+import type { DeliveryRow } from "../delivery-store.server";
+import { openDeliveryStore } from "../delivery-store.server";
+import { packBatch } from "./messages";
+import { openWriter } from "./writer.thread";
+
+const file = path.resolve((process.env.DATABASE_URL ?? "").replace(/^file:/, ""));
+/** A SQLite database without Amends' tables (not migrated). */
+function emptyDatabase(): string {
+  const empty = path.join(path.dirname(file), `${randomUUID()}.sqlite`);
+  new Database(empty).close();
+  return empty;
+}
+const shop = `writer-${randomUUID().slice(0, 8)}.myshopify.com`;
+
+function row(overrides: Partial<DeliveryRow> = {}): DeliveryRow {
+  const eventId = randomUUID();
+  return {
+    id: randomUUID(),
+    shop,
+    topic: "orders/create",
+    webhookId: randomUUID(),
+    eventId,
+    triggeredAt: new Date("2026-11-20T10:00:00.123Z"),
+    apiVersion: "2026-10",
+    payload: Buffer.from(JSON.stringify({ id: 820982911946154508n.toString(), eventId, note: "Grüße" })),
+    receivedAt: new Date("2026-11-20T10:00:01.456Z"),
+    ...overrides,
+  };
+}
+
+/** What another connection (the worker's, Prisma's) reads. */
+const reader = new Database(file, { readonly: true });
+const stored = (ids: string[]) =>
+  reader
+    .prepare(`SELECT id, payload, triggeredAt, receivedAt, apiVersion FROM "WebhookDelivery" WHERE id IN (${ids.map(() => "?").join(", ")}) ORDER BY id`)
+    .all(...ids) as { id: string; payload: string; triggeredAt: string | null; receivedAt: string; apiVersion: string | null }[];
+afterAll(() => reader.close());
+
+describe("the SQLite writer", () => {
+  const finish = new Int32Array(new SharedArrayBuffer(4));
+  const writer = openWriter({ file, finish });
+  afterAll(() => writer.close());
+
+  it("commits a batch in one statement, bodies as received and times as Prisma reads them", () => {
+    const rows = [row(), row({ triggeredAt: null, apiVersion: null }), row()];
+    expect(writer.write(packBatch(1, rows))).toEqual({ id: 1 });
+    const read = stored(rows.map((r) => r.id));
+    expect(read).toHaveLength(3);
+    const first = read.find((r) => r.id === rows[0]!.id)!;
+    expect(first.payload).toBe(rows[0]!.payload.toString("utf8"));
+    expect(first.triggeredAt).toBe("2026-11-20T10:00:00.123+00:00");
+    expect(first.receivedAt).toBe("2026-11-20T10:00:01.456+00:00");
+    const second = read.find((r) => r.id === rows[1]!.id)!;
+    expect(second.triggeredAt).toBeNull();
+    expect(second.apiVersion).toBeNull();
+  });
+
+  it("skips a delivery whose event or webhook id is stored, in the same batch or an earlier one", () => {
+    const original = row();
+    const sameEvent = row({ eventId: original.eventId });
+    const sameWebhook = row({ webhookId: original.webhookId });
+    expect(writer.write(packBatch(2, [original, sameEvent]))).toEqual({ id: 2 });
+    expect(writer.write(packBatch(3, [sameWebhook]))).toEqual({ id: 3 });
+    expect(stored([original.id, sameEvent.id, sameWebhook.id]).map((r) => r.id)).toEqual([original.id]);
+  });
+
+  it("answers a batch it cannot write with SQLite's reason, and goes on with the next", () => {
+    const unmigrated = openWriter({ file: emptyDatabase(), finish });
+    const answer = unmigrated.write(packBatch(4, [row(), row()]));
+    unmigrated.close();
+    expect(answer).toEqual({ id: 4, error: expect.stringContaining("no such table: WebhookDelivery") });
+    // The same thread goes on: a bad bind fails its batch alone.
+    const good = row();
+    const bad = row({ apiVersion: { not: "a value" } as unknown as string });
+    expect(writer.write(packBatch(5, [good, bad])).error).toBeDefined();
+    expect(stored([good.id, bad.id])).toEqual([]);
+    expect(writer.write(packBatch(6, [good]))).toEqual({ id: 6 });
+    expect(stored([good.id])).toHaveLength(1);
+  });
+
+  it("finishes the checkpoint after its batch when the checkpointer asks, and takes the request", () => {
+    Atomics.store(finish, 0, 1);
+    writer.write(packBatch(7, [row()]));
+    expect(Atomics.load(finish, 0)).toBe(0);
+    // Copied back: the next checkpoint finds nothing left of the log to copy.
+    const [result] = reader.pragma("wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
+    expect(result!.checkpointed).toBe(result!.log);
+  });
+});
+
+describe("the writer in its thread, as the delivery store runs it", () => {
+  it("answers each insert once its batch is committed: another connection reads it at once", async () => {
+    const store = openDeliveryStore(`file:${file}`);
+    const batches = [[row(), row()], [row()], [row(), row(), row()]];
+    await Promise.all(
+      batches.map(async (rows) => {
+        await store.insert(rows);
+        // Answered: committed, so readable by another connection (and kept if the app dies now).
+        expect(stored(rows.map((r) => r.id))).toHaveLength(rows.length);
+      }),
+    );
+    await store.close();
+  });
+
+  it("rejects every delivery of a batch that was not written, with the reason", async () => {
+    const store = openDeliveryStore(`file:${emptyDatabase()}`);
+    const outcomes = await Promise.allSettled([store.insert([row(), row()]), store.insert([row()])]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    for (const outcome of outcomes) expect(String((outcome as PromiseRejectedResult).reason)).toContain("no such table");
+    await store.close();
+  });
+
+  it("rejects a batch when its thread cannot open the database, and does not hang", async () => {
+    const store = openDeliveryStore(`file:${path.join(path.dirname(file), randomUUID(), "missing.sqlite")}`);
+    await expect(store.insert([row()])).rejects.toThrow();
+    await store.close();
+  });
+});
