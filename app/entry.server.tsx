@@ -63,6 +63,7 @@ export default async function handleRequest(
 // webhook hot path, health and metrics share this process's database and registry with Remix.
 export { serverLimits, startWebhookWorker, webhookRuntime } from "./webhooks/runtime.server";
 export { readBodyWithin } from "./webhooks/body.server";
+export { startBackgroundWorker, usesJobQueue } from "./jobs/worker.server";
 export { healthCheck, metricsSnapshot, metricsText } from "./health.server";
 export { metricsAccess } from "./metrics.server";
 export { logger } from "./logger.server";

@@ -283,8 +283,18 @@ function sqliteStore(url: string): DeliveryStore {
   };
 }
 
+export interface DeliveryStoreOptions {
+  /**
+   * PostgreSQL only: a job for the stored deliveries is added to graphile-worker's queue by the
+   * same statement that stores them (`<schema>.add_job(task, {"ids": [...]})`), so a crash can
+   * never leave a delivery stored without its job. Only rows actually inserted (not a redelivery
+   * of a stored event) are in the job. `ready` resolves once the queue's schema exists.
+   */
+  queue?: { schema: string; task: string; ready: () => Promise<void> };
+}
+
 /** PostgreSQL through a small pg pool. */
-function postgresStore(url: string): DeliveryStore {
+function postgresStore(url: string, options: DeliveryStoreOptions = {}): DeliveryStore {
   // A write that cannot go through within Shopify's 5 s (a locked table, a stalled server) fails
   // and is answered 503, so Shopify retries, instead of holding the delivery until Shopify
   // gives up on it.
@@ -307,8 +317,18 @@ function postgresStore(url: string): DeliveryStore {
       const tuples = rows.map(
         (_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`,
       );
+      const insert = `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`;
+      const queue = options.queue;
+      if (!queue) {
+        await pool.query(insert, params);
+        return;
+      }
+      await queue.ready();
+      params.push(queue.task);
       await pool.query(
-        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`,
+        `WITH stored AS (${insert} RETURNING id)
+         SELECT "${queue.schema}".add_job($${params.length}::text, json_build_object('ids', json_agg(id ORDER BY id)), max_attempts => 10)
+         FROM stored HAVING count(*) > 0`,
         params,
       );
     },
@@ -318,6 +338,6 @@ function postgresStore(url: string): DeliveryStore {
   };
 }
 
-export function openDeliveryStore(databaseUrl: string): DeliveryStore {
-  return isPostgresUrl(databaseUrl) ? postgresStore(databaseUrl) : sqliteStore(databaseUrl);
+export function openDeliveryStore(databaseUrl: string, options: DeliveryStoreOptions = {}): DeliveryStore {
+  return isPostgresUrl(databaseUrl) ? postgresStore(databaseUrl, options) : sqliteStore(databaseUrl);
 }
