@@ -141,6 +141,8 @@ export interface QueueWorkerOptions {
   concurrency: number;
   /** WORKER_CATCH_UP_SECONDS, in ms */
   catchUpMs: number;
+  /** WORKER_SCHEDULES: this worker schedules the minute's due sweep and outbox look. */
+  schedules?: boolean;
 }
 
 export interface QueueWorker extends BackgroundWork {
@@ -195,7 +197,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     noHandleSignals: true,
     pollInterval: 1_000,
     taskList,
-    parsedCronItems: parseCronItems(cron),
+    parsedCronItems: parseCronItems(options.schedules === false ? [] : cron),
     logger: queueLogger(log),
     events,
     schema: QUEUE_SCHEMA,

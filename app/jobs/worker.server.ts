@@ -25,6 +25,7 @@ export function startBackgroundWorker(): Promise<QueueWorker> {
     url: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
     catchUpMs: config.WORKER_CATCH_UP_SECONDS * 1000,
+    schedules: config.WORKER_SCHEDULES,
     deps: {
       db: db(),
       log: logger,
