@@ -293,6 +293,10 @@ export interface DeliveryStoreOptions {
   queue?: { schema: string; task: string; ready: () => Promise<void> };
 }
 
+/** Deliveries per queued job: small enough that a batch is spread over the workers, large
+ * enough that the queue's own bookkeeping stays a small share of the work. */
+const QUEUED_PER_JOB = 20;
+
 /** PostgreSQL through a small pg pool. */
 function postgresStore(url: string, options: DeliveryStoreOptions = {}): DeliveryStore {
   // A write that cannot go through within Shopify's 5 s (a locked table, a stalled server) fails
@@ -324,11 +328,14 @@ function postgresStore(url: string, options: DeliveryStoreOptions = {}): Deliver
         return;
       }
       await queue.ready();
-      params.push(queue.task);
+      params.push(queue.task, String(QUEUED_PER_JOB));
+      const task = `$${params.length - 1}::text`;
+      // A job per QUEUED_PER_JOB deliveries, so a large batch is shared among the workers.
       await pool.query(
-        `WITH stored AS (${insert} RETURNING id)
-         SELECT "${queue.schema}".add_job($${params.length}::text, json_build_object('ids', json_agg(id ORDER BY id)), max_attempts => 10)
-         FROM stored HAVING count(*) > 0`,
+        `WITH stored AS (${insert} RETURNING id),
+         numbered AS (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $${params.length}::int AS job FROM stored)
+         SELECT "${queue.schema}".add_job(${task}, json_build_object('ids', json_agg(id ORDER BY id)), max_attempts => 10)
+         FROM numbered GROUP BY job`,
         params,
       );
     },
