@@ -18,6 +18,7 @@ import { shopifyLookups } from "../app/shopify/lookups.server";
 import { openDeliveryStore } from "../app/webhooks/delivery-store.server";
 import type { DeliveryRow } from "../app/webhooks/delivery-store.server";
 import { timeOrderedId } from "../app/webhooks/intake.server";
+import { processPendingDeliveries } from "../app/webhooks/process.server";
 import type { DeliveryRecord, RunningEmulator } from "../tests/shopify-emulator";
 import { seedDemoShop, startEmulator } from "../tests/shopify-emulator";
 import type { AppProcess } from "../tests/support/app-processes";
@@ -29,7 +30,8 @@ import { storeHistory } from "../tests/support/store-history";
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 8);
 const ORDERS = Number(process.env.BENCH_ORDERS_PER_SHOP ?? 120);
-const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "1,2").split(",").map(Number);
+/** 0: the baseline, this process processing the backlog itself without the queue. */
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "0,1,2").split(",").map(Number);
 const JOB_SIZE = 20; // as the intake queues them (delivery-store.server.ts)
 
 const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" ");
@@ -99,11 +101,23 @@ async function run(backlog: Backlog, workers: number): Promise<{ deliveries: num
       AMENDS_DEMO: "false",
       LOG_LEVEL: "error",
     };
-    for (let i = 0; i < workers; i++) started.push(startAppProcess("worker", env));
-    await Promise.all(started.map((w) => w.ready));
-
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
+    if (workers === 0) {
+      // The baseline: this process alone, no queue (processPendingDeliveries, as on SQLite).
+      const clientFor = async (shop: string) => {
+        const token = backlog.shops.find((s) => s.domain === shop)?.token ?? "";
+        return new AdminClient({ shop, accessToken: token, endpoint: backlog.emu.graphqlUrl(shop), baseDelayMs: 5 });
+      };
+      const deps = { db, lookups: shopifyLookups(clientFor), log: logger };
+      const t0 = performance.now();
+      while ((await processPendingDeliveries(deps, 100)) > 0);
+      const seconds = (performance.now() - t0) / 1000;
+      await client.end();
+      return { deliveries: rows.length, seconds, perSecond: rows.length / seconds };
+    }
+    for (let i = 0; i < workers; i++) started.push(startAppProcess("worker", env));
+    await Promise.all(started.map((w) => w.ready));
     const t0 = performance.now();
     await client.query(
       `SELECT "${QUEUE_SCHEMA}".add_job($1::text, json_build_object('ids', json_agg(id ORDER BY id)), max_attempts => 10)
@@ -126,6 +140,7 @@ async function run(backlog: Backlog, workers: number): Promise<{ deliveries: num
 }
 
 async function main() {
+  logger.level = process.env.LOG_LEVEL ?? "error";
   console.log(`PostgreSQL queue workers: ${os.cpus().length} cores, Node ${process.version}, load ${load()}`);
   const backlog = await renderBacklog();
   console.log(`backlog: ${backlog.deliveries.length} deliveries from ${SHOPS} stores' histories`);
@@ -134,8 +149,9 @@ async function main() {
     for (const workers of WORKER_COUNTS) {
       const result = await run(backlog, workers);
       results.set(workers, result.perSecond);
+      const label = workers === 0 ? "no queue, in-process (baseline)" : `${workers} worker${workers === 1 ? "" : "s"}`;
       console.log(
-        `${workers} worker${workers === 1 ? "" : "s"}: ${result.deliveries} deliveries in ${result.seconds.toFixed(1)} s = ${result.perSecond.toFixed(0)}/s (load ${load()})`,
+        `${label}: ${result.deliveries} deliveries in ${result.seconds.toFixed(1)} s = ${result.perSecond.toFixed(0)}/s (load ${load()})`,
       );
     }
   } finally {
@@ -143,6 +159,8 @@ async function main() {
   }
   const one = results.get(1);
   const two = results.get(2);
+  const none = results.get(0);
+  if (none && one) console.log(`1 queue worker vs in-process: ${(one / none).toFixed(2)}×`);
   if (one && two) console.log(`2 workers vs 1: ${(two / one).toFixed(2)}× (shared machine: noisy; compare on a quiet one)`);
 }
 
