@@ -21,6 +21,8 @@ const LAYERS = {
     "app/root.tsx",
     "app/webhooks/runtime.server.ts",
     "app/server/**",
+    // Background work's wiring: one interface, the in-process runner and the PostgreSQL queue.
+    "app/jobs/**",
     "scripts/**",
   ],
   // 3. Services, each on its own: they meet only in an entry point, and a helper two of them

@@ -84,6 +84,19 @@ export const envSchema = z
       .optional(),
     /** The sender of customer e-mails, e.g. "Amends <support@example.com>". */
     SMTP_FROM: z.string().min(3).optional(),
+    /** PostgreSQL only (the job queue, app/jobs): jobs one worker process runs at once. Webhook
+     * processing is database-bound and remediation waits on Shopify, so a few per core pay. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** PostgreSQL only: seconds between a worker's checks for work a crash left behind — a
+     * delivery stored without its job, a worker killed mid-job (its jobs go to another), an
+     * incident whose remedy stopped. The due sweep runs once a minute regardless. */
+    WORKER_CATCH_UP_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+    /** PostgreSQL only: false keeps this worker from scheduling the minute's due sweep and outbox
+     * look (any one worker with it on is enough; the library schedules each minute once). */
+    WORKER_SCHEDULES: z
+      .enum(["true", "false", "1", "0", ""])
+      .default("true")
+      .transform((value) => value !== "false" && value !== "0"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

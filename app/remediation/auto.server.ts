@@ -58,14 +58,19 @@ export class AutoRemediator {
   /** What a crash or a pause left behind, of shops that have Amends installed: an uninstalled
    * shop's incidents wait until it installs Amends again. */
   async catchUp(now = new Date()): Promise<void> {
+    for (const incident of await this.leftBehind(now)) this.add(incident.shop, incident.id);
+    await this.idle();
+  }
+
+  /** What the catch-up pass takes up (see the top of this file); the job queue's catch-up job
+   * queues the same. */
+  async leftBehind(now = new Date()): Promise<{ id: string; shop: string }[]> {
     const installed = notFromShops(await uninstalledShops(this.deps.db));
-    const found = [
+    return [
       ...(await this.undecided(now, installed)),
       ...(await this.decidedNotDone(now, installed)),
       ...(await this.abandoned(now, installed)),
     ];
-    for (const incident of found) this.add(incident.shop, incident.id);
-    await this.idle();
   }
 
   private add(shop: string, incidentId: string): void {
@@ -147,27 +152,34 @@ export class AutoRemediator {
 
   private async drain(): Promise<void> {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      const log = this.deps.log.child({ shop: next.shop, incidentId: next.incidentId });
       try {
-        // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left
-        // open without a decision; the catch-up pass takes it if the shop installs Amends again.
-        if (await uninstalledAt(this.deps.db, next.shop)) {
-          log.info("shop uninstalled Amends; incident not remedied");
-          continue;
-        }
-        const report = await remediate(this.deps, {
-          shop: next.shop,
-          incidentId: next.incidentId,
-          trigger: "automatic",
-          actor: "rule:policy",
-        });
-        log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
+        await remediateAutomatically(this.deps, next.shop, next.incidentId);
       } catch (error) {
         // Left as it was: the catch-up pass tries again.
-        log.error({ err: error }, "automatic remediation failed; will retry");
+        this.deps.log.child({ shop: next.shop, incidentId: next.incidentId }).error({ err: error }, "automatic remediation failed; will retry");
       } finally {
         this.inHand.delete(next.incidentId);
       }
     }
   }
+}
+
+/**
+ * Puts one incident to its shop's policy (the engine finishes each step exactly once, so running
+ * this twice for the same incident is safe). Throws when the engine did; the caller retries.
+ */
+export async function remediateAutomatically(
+  deps: RemediationDeps & { db: Database; log: Logger },
+  shop: string,
+  incidentId: string,
+): Promise<void> {
+  const log = deps.log.child({ shop, incidentId });
+  // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left open
+  // without a decision; the catch-up pass takes it if the shop installs Amends again.
+  if (await uninstalledAt(deps.db, shop)) {
+    log.info("shop uninstalled Amends; incident not remedied");
+    return;
+  }
+  const report = await remediate(deps, { shop, incidentId, trigger: "automatic", actor: "rule:policy" });
+  log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
 }

@@ -28,6 +28,16 @@ export interface DeliveryStore {
   pipeline?: number;
 }
 
-export function openDeliveryStore(databaseUrl: string): DeliveryStore {
-  return isPostgresUrl(databaseUrl) ? postgresStore(databaseUrl) : sqliteStore(databaseUrl);
+export interface DeliveryStoreOptions {
+  /**
+   * PostgreSQL only: a job for the stored deliveries is added to graphile-worker's queue by the
+   * same statement that stores them (`<schema>.add_job(task, {"ids": [...]})`), so a crash can
+   * never leave a delivery stored without its job. Only rows actually inserted (not a redelivery
+   * of a stored event) are in the job. `ready` resolves once the queue's schema exists.
+   */
+  queue?: { schema: string; task: string; ready: () => Promise<void> };
+}
+
+export function openDeliveryStore(databaseUrl: string, options: DeliveryStoreOptions = {}): DeliveryStore {
+  return isPostgresUrl(databaseUrl) ? postgresStore(databaseUrl, options) : sqliteStore(databaseUrl);
 }

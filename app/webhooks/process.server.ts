@@ -230,3 +230,47 @@ async function fromAnEndedInstall(db: Database, shop: string, topic: string, tri
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Named deliveries: the PostgreSQL job queue (app/jobs) hands a worker the ids its job carries.
+// Kept apart from processPendingDeliveries so the batched processor can replace both at once.
+
+/**
+ * Claims and processes the deliveries `ids` that are still due (stored, not yet processed, their
+ * retry time come); returns how many it handled. One already processed, in another worker's
+ * hands, or waiting for its retry is skipped: a redelivered job does nothing twice.
+ */
+export async function processDeliveries(
+  deps: ProcessorDeps,
+  ids: string[],
+  holdOff: () => boolean = () => false,
+): Promise<number> {
+  const { db } = deps;
+  const now = deps.clock?.() ?? new Date();
+  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
+  let handled = 0;
+  for (const id of ids) {
+    await yieldToEventLoop();
+    if (holdOff()) break;
+    const claimed = await db.webhookDelivery.updateMany({
+      where: { id, ...due },
+      data: {
+        status: "processing",
+        claimedAt: deps.clock?.() ?? new Date(),
+        claimedBy: deps.claimant ?? workerName(),
+        attempts: { increment: 1 },
+      },
+    });
+    if (claimed.count === 0) continue;
+    await processOne(deps, id);
+    handled++;
+  }
+  return handled;
+}
+
+/** Claims older than CLAIM_EXPIRES_MS are put back in line (their holder died); for the queue's
+ * catch-up job, which does not go through processPendingDeliveries. */
+export function releaseExpiredClaims(db: Database, now = new Date()): Promise<number> {
+  const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
+  return releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
+}

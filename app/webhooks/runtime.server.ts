@@ -16,6 +16,10 @@ import { MAX_WEBHOOK_BODY } from "./body.server";
 import { openDeliveryStore } from "./delivery-store.server";
 import { InstalledShops } from "./installed-shops.server";
 import { REFUSALS, WebhookIntake } from "./intake.server";
+import type { BackgroundWork } from "../jobs/background-work";
+import { inProcessWork } from "../jobs/in-process.server";
+import { postgresProducer, QUEUE_SCHEMA, migrateJobQueue, TASKS } from "../jobs/postgres-queue.server";
+import { usesJobQueue } from "../jobs/worker.server";
 import type { ProcessorDeps } from "./process.server";
 import { processPendingDeliveries, releaseClaimsOf, workerName } from "./process.server";
 
@@ -159,6 +163,8 @@ export interface WebhookWorker {
   remediator: AutoRemediator;
   /** E-mails the outbox (customer messages) in the background. */
   outbox: OutboxSender;
+  /** The same parts as the one interface handlers are given (app/jobs/background-work.ts). */
+  work: BackgroundWork;
   /** Holds off processing and timed sweeps while the intake is saturated (see app/server/intake-watch.ts). */
   pause(): void;
   resume(): void;
@@ -172,7 +178,7 @@ export function startWebhookWorker(options: {
   previousPid?: number;
 } = {}): WebhookWorker {
   const remediator = new AutoRemediator({ db: db(), clientFor: adminClientFor, log: logger, leaseMs: env().REMEDIATION_LEASE_SECONDS * 1000 });
-  const onIncidentsOpened = (shop: string, ids: string[]) => remediator.enqueue(shop, ids);
+  const onIncidentsOpened = (shop: string, ids: string[]) => work.incidentsOpened(shop, ids);
   const processor = new DeliveryProcessor({ db: db(), lookups: shopifyLookups(), log: logger, onIncidentsOpened });
   const sweeper = new DueSweeper({ db: db(), log: logger, onIncidentsOpened, retentionDays: env().WEBHOOK_RETENTION_DAYS });
   const config = env();
@@ -184,6 +190,17 @@ export function startWebhookWorker(options: {
     log: logger,
   });
   let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    processor.stop();
+    sweeper.stop();
+    remediator.stop();
+    outbox.stop();
+    await processor.idle();
+    await remediator.idle();
+    await outbox.idle();
+  };
+  const work = inProcessWork({ processor, sweeper, remediator, outbox, stop });
   if (options.previousPid) {
     const claimant = workerName(options.previousPid);
     void releaseClaimsOf(db(), claimant)
@@ -206,6 +223,7 @@ export function startWebhookWorker(options: {
     sweeper,
     remediator,
     outbox,
+    work,
     pause() {
       processor.pause();
       sweeper.pause();
@@ -214,16 +232,7 @@ export function startWebhookWorker(options: {
       processor.resume();
       sweeper.resume();
     },
-    async stop() {
-      stopped = true;
-      processor.stop();
-      sweeper.stop();
-      remediator.stop();
-      outbox.stop();
-      await processor.idle();
-      await remediator.idle();
-      await outbox.idle();
-    },
+    stop,
   };
 }
 
@@ -238,6 +247,24 @@ declare global {
 export function webhookRuntime(notify?: () => void): WebhookRuntime {
   if (!globalThis.amendsWebhookRuntime) {
     const config = env();
+    // PostgreSQL: the job queue. Each batch the intake stores is queued by the statement that
+    // stores it; worker processes (`npm run worker`, or the one the server starts) run
+    // the jobs. Waking is for deliveries put back in line (a replay): the catch-up job.
+    if (usesJobQueue(config.DATABASE_URL)) {
+      const producer = postgresProducer({ url: config.DATABASE_URL, db: db(), log: logger });
+      const wake = () => producer.deliveriesWaiting();
+      const queue = { schema: QUEUE_SCHEMA, task: TASKS.deliveries, ready: () => migrateJobQueue(config.DATABASE_URL, logger) };
+      const intake = new WebhookIntake({
+        store: openDeliveryStore(config.DATABASE_URL, { queue }),
+        secret: config.SHOPIFY_API_SECRET,
+        shops: new InstalledShops({ lookup: (shop) => isInstalledShop(db(), shop) }),
+        ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomain: config.SHOP_CUSTOM_DOMAIN } : {}),
+        onOutcome: (topic, outcome) => webhookDeliveries.inc({ topic, outcome }),
+      });
+      for (const outcome of REFUSALS) webhookDeliveries.inc({ topic: "other", outcome }, 0);
+      globalThis.amendsWebhookRuntime = { intake, notify: wake };
+      return globalThis.amendsWebhookRuntime;
+    }
     const worker = notify ? undefined : startWebhookWorker();
     const wake = notify ?? (() => worker?.processor.kick());
     const intake = new WebhookIntake({

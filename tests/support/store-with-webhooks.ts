@@ -2,7 +2,7 @@
 import type { Database } from "../../app/db.server";
 import { createDatabase } from "../../app/db.server";
 import { logger } from "../../app/logger.server";
-import type { DeliveryStore } from "../../app/webhooks/delivery-store.server";
+import type { DeliveryStore, DeliveryStoreOptions } from "../../app/webhooks/delivery-store.server";
 import { openDeliveryStore } from "../../app/webhooks/delivery-store.server";
 import { WebhookIntake } from "../../app/webhooks/intake.server";
 import type { ProcessorDeps } from "../../app/webhooks/process.server";
@@ -24,9 +24,13 @@ export interface StoreWithWebhooksOptions {
   label: string;
   secret: string;
   emulator?: Omit<StartOptions, "webhooks">;
+  /** How the intake stores, from the database's URL (the PostgreSQL job queue's option). */
+  deliveryStore?: (url: string) => DeliveryStoreOptions;
 }
 
 export interface StoreWithWebhooks {
+  /** The database's URL (the private one on PostgreSQL). */
+  url: string;
   db: Database;
   deliveries: DeliveryStore;
   server: WebhookServer;
@@ -46,13 +50,14 @@ export async function startStoreWithWebhooks(options: StoreWithWebhooksOptions):
     url = database.url;
   }
   const db = createDatabase(url);
-  const deliveries = openDeliveryStore(url);
+  const deliveries = openDeliveryStore(url, options.deliveryStore?.(url));
   const server = await startWebhookServer(new WebhookIntake({ store: deliveries, secret, shops: installedShops(db) }));
   const emu = await startEmulator({
     ...emulator,
     webhooks: { appUrl: server.url, secret, maxAttempts: 3, backoffMs: () => 5 },
   });
   return {
+    url,
     db,
     deliveries,
     server,

@@ -4,7 +4,7 @@
 // on any unique, as SQLite's INSERT OR IGNORE).
 import pg from "pg";
 
-import type { DeliveryRow, DeliveryStore } from "../delivery-store.server";
+import type { DeliveryRow, DeliveryStore, DeliveryStoreOptions } from "../delivery-store.server";
 import { COLUMN_LIST, COLUMNS } from "./messages";
 
 // TIMESTAMP(3) without time zone, read by Prisma as UTC.
@@ -25,7 +25,21 @@ function statement(count: number): string {
   return text;
 }
 
-export function postgresStore(url: string): DeliveryStore {
+/** Deliveries per queued job: small enough that a batch is spread over the workers, large
+ * enough that the queue's own bookkeeping stays a small share of the work. */
+const QUEUED_PER_JOB = 20;
+
+/** The batch's INSERT, and with a job queue (options.queue) one job per QUEUED_PER_JOB of the
+ * rows actually inserted, added by the same statement so no delivery is stored without its job. */
+function queuedStatement(count: number, queue: NonNullable<DeliveryStoreOptions["queue"]>): string {
+  const params = count * COLUMNS.length;
+  return `WITH stored AS (${statement(count)} RETURNING id),
+    numbered AS (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $${params + 2}::int AS job FROM stored)
+    SELECT "${queue.schema}".add_job($${params + 1}::text, json_build_object('ids', json_agg(id ORDER BY id)), max_attempts => 10)
+    FROM numbered GROUP BY job`;
+}
+
+export function postgresStore(url: string, options: DeliveryStoreOptions = {}): DeliveryStore {
   // A write that cannot go through within Shopify's 5 s (a locked table, a stalled server) fails
   // and is answered 503, so Shopify retries, instead of holding the delivery until Shopify
   // gives up on it.
@@ -47,7 +61,17 @@ export function postgresStore(url: string): DeliveryStore {
         row.payload.toString("utf8"),
         time(row.receivedAt),
       ]);
-      await pool.query({ name: `amends-deliveries-${rows.length}`, text: statement(rows.length), values: params });
+      const queue = options.queue;
+      if (!queue) {
+        await pool.query({ name: `amends-deliveries-${rows.length}`, text: statement(rows.length), values: params });
+        return;
+      }
+      await queue.ready();
+      await pool.query({
+        name: `amends-queued-deliveries-${rows.length}`,
+        text: queuedStatement(rows.length, queue),
+        values: [...params, queue.task, String(QUEUED_PER_JOB)],
+      });
     },
     async close() {
       await pool.end();
