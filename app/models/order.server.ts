@@ -73,7 +73,11 @@ export async function changeOrder(
       const updated = await db.orderRecord.updateMany({ where: { shop, orderId, revision: row.revision }, data: { ...data, revision } });
       if (updated.count === 0) continue; // written meanwhile: build on what is there now
     }
-    await saveWaitingLines(db, shop, write.state, revision);
+    // Most news (a carrier event, a refund) leaves what the order waits for as it was: then the
+    // index already says it (a writer that changed it re-indexes what is newest, see below).
+    if (waitingKey(write.state) !== (stored ? waitingKey(stored.state) : NOTHING_WAITING)) {
+      await saveWaitingLines(db, shop, write.state, revision);
+    }
     return { outcome: row ? "updated" : "created", state: write.state };
   }
 }
@@ -100,7 +104,8 @@ async function saveWaitingLines(db: Database, shop: string, written: OrderState,
   }
 }
 
-async function indexWaitingLines(db: Database, shop: string, state: OrderState): Promise<void> {
+/** Units the order waits for, by variant. */
+function waitingUnits(state: OrderState): Map<string, number> {
   const waiting = new Map<string, number>();
   if (!state.cancelledAt) {
     for (const line of state.lines) {
@@ -109,6 +114,19 @@ async function indexWaitingLines(db: Database, shop: string, state: OrderState):
       }
     }
   }
+  return waiting;
+}
+
+const NOTHING_WAITING = "[]";
+
+/** What the order's index rows hold, as one string (NOTHING_WAITING: no rows). */
+function waitingKey(state: OrderState): string {
+  const waiting = [...waitingUnits(state)];
+  return waiting.length === 0 ? NOTHING_WAITING : JSON.stringify([state.paidAt ?? state.createdAt, ...waiting]);
+}
+
+async function indexWaitingLines(db: Database, shop: string, state: OrderState): Promise<void> {
+  const waiting = waitingUnits(state);
   const orderedAt = new Date(state.paidAt ?? state.createdAt);
   await db.$transaction([
     db.waitingLine.deleteMany({ where: { shop, orderId: state.id } }),
