@@ -43,6 +43,25 @@ async function orderRow(db: Database, shop: string, orderId: Gid): Promise<Order
   return row ? { ...row, revision: Number(row.revision) } : null;
 }
 
+/** The conditional UPDATE of changeOrder, in plain SQL for the reason orderRow gives (the
+ * drivers store Date and JSON parameters as Prisma itself does on both databases). */
+function updateOrderRow(db: Database, shop: string, orderId: Gid, read: number, write: OrderWrite, revision: number): Promise<number> {
+  const state = JSON.stringify(write.state);
+  const customerId = write.state.customer?.id ?? null;
+  const now = new Date();
+  if (write.copy) {
+    return db.$executeRaw`
+      UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
+        "dueAt" = ${write.dueAt}, "copyVersion" = ${JSON.stringify(write.copy.version)},
+        "sourceUpdatedAt" = ${write.copy.sourceUpdatedAt}, "revision" = ${revision}, "updatedAt" = ${now}
+      WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`;
+  }
+  return db.$executeRaw`
+    UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
+      "dueAt" = ${write.dueAt}, "revision" = ${revision}, "updatedAt" = ${now}
+    WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`;
+}
+
 export interface OrderWrite {
   state: OrderState;
   dueAt: Date | null;
@@ -86,8 +105,8 @@ export async function changeOrder(
       }
     } else {
       revision = row.revision + 1;
-      const updated = await db.orderRecord.updateMany({ where: { shop, orderId, revision: row.revision }, data: { ...data, revision } });
-      if (updated.count === 0) continue; // written meanwhile: build on what is there now
+      const updated = await updateOrderRow(db, shop, orderId, row.revision, write, revision);
+      if (updated === 0) continue; // written meanwhile: build on what is there now
     }
     // Most news (a carrier event, a refund) leaves what the order waits for as it was: then the
     // index already says it (a writer that changed it re-indexes what is newest, see below).
