@@ -204,6 +204,13 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
       }
       const delivery = fresh.get(id) ?? (await claim({ id }))[0];
       if (!delivery) continue; // another process has it, or it is done
+      if (!READS_SHOP_ONLY.has(delivery.topic)) {
+        // It may change what the rest of the batch was read as (customers/redact blanks the
+        // customer's deliveries still waiting, and marks them not to be acted on): the rest go
+        // back in line first, and are claimed and read one at a time after it.
+        const rest = ids.slice(index + 1).filter((later) => fresh.delete(later));
+        await putBack(db, rest, claimant);
+      }
       await processOne(deps, batch, delivery);
       if (!READS_SHOP_ONLY.has(delivery.topic)) batch.shops.forget(delivery.shop);
       handled++;
