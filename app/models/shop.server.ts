@@ -87,7 +87,14 @@ export function notFromShops(shops: readonly string[]): { shop?: { notIn: string
 /** The stored profile, or null while its currency or zone is unknown. */
 export async function storedShopProfile(db: Database, shop: string): Promise<ShopProfile | null> {
   const row = await db.shop.findUnique({ where: { domain: shop } });
-  if (!row?.currencyCode || !row.timeZone) return null;
+  return row ? profileOf(shop, row) : null;
+}
+
+function profileOf(
+  shop: string,
+  row: Pick<ShopRow, "name" | "currencyCode" | "timeZone" | "country" | "primaryLocale" | "email">,
+): ShopProfile | null {
+  if (!row.currencyCode || !row.timeZone) return null;
   return {
     name: row.name ?? shop,
     currencyCode: row.currencyCode,
@@ -128,11 +135,15 @@ export async function ensureShop(
 export async function detectionSettings(db: Database, shop: string): Promise<DetectionSettings> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { detection: true, timeZone: true } });
   if (!row?.timeZone) throw new UnknownShopProfile(shop);
-  const stored = detectionSettingsSchema.omit({ timeZone: true }).partial().safeParse(row.detection ?? {});
+  return settingsOf(row.detection, row.timeZone);
+}
+
+function settingsOf(detection: unknown, timeZone: string): DetectionSettings {
+  const stored = detectionSettingsSchema.omit({ timeZone: true }).partial().safeParse(detection ?? {});
   return {
     ...DEFAULT_DETECTION_SETTINGS,
     ...(stored.success ? stored.data : {}),
-    timeZone: row.timeZone,
+    timeZone,
   };
 }
 
@@ -219,3 +230,95 @@ export class NotInstalledShop extends Error {
     super(`${shop} has not installed Amends`);
   }
 }
+
+/**
+ * The shop rows one batch of webhook deliveries reads, each read once: whether the shop
+ * installed Amends, its install dates, its profile and its detection settings. Held for one
+ * batch only (a merchant's settings change applies from the next batch, a fraction of a second
+ * later); `forget` drops a shop whose row a delivery of the batch changed (shop/update,
+ * app/uninstalled, compliance requests).
+ */
+export class ShopReads {
+  private readonly rows = new Map<string, Promise<ShopRow | null>>();
+  private readonly sessions = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly db: Database) {}
+
+  private row(shop: string): Promise<ShopRow | null> {
+    let row = this.rows.get(shop);
+    if (!row) {
+      row = this.db.shop.findUnique({ where: { domain: shop }, select: SHOP_ROW });
+      this.rows.set(shop, row);
+      // A failed read is not kept: the next delivery asks again.
+      row.catch(() => this.rows.delete(shop));
+    }
+    return row;
+  }
+
+  forget(shop: string): void {
+    this.rows.delete(shop);
+    this.sessions.delete(shop);
+  }
+
+  /** As installState. */
+  async installState(shop: string): Promise<{ uninstalledAt: Date | null; reinstalledAt: Date | null } | null> {
+    const row = await this.row(shop);
+    return row ? { uninstalledAt: row.uninstalledAt, reinstalledAt: row.reinstalledAt } : null;
+  }
+
+  /** As isInstalledShop. */
+  async isInstalled(shop: string): Promise<boolean> {
+    if (await this.row(shop)) return true;
+    let session = this.sessions.get(shop);
+    if (!session) {
+      session = this.db.session.findFirst({ where: { shop }, select: { id: true } }).then((found) => found !== null);
+      this.sessions.set(shop, session);
+      session.catch(() => this.sessions.delete(shop));
+    }
+    return session;
+  }
+
+  /** As ensureShop. */
+  async ensureProfile(shop: string, fetchProfile: () => Promise<ShopProfile>): Promise<ShopProfile> {
+    const row = await this.row(shop);
+    const stored = row ? profileOf(shop, row) : null;
+    if (stored) return stored;
+    const profile = await fetchProfile();
+    await saveShopProfile(this.db, shop, profile);
+    this.forget(shop);
+    return profile;
+  }
+
+  /** As detectionSettings. */
+  async detectionSettings(shop: string): Promise<DetectionSettings> {
+    const row = await this.row(shop);
+    if (!row?.timeZone) throw new UnknownShopProfile(shop);
+    return settingsOf(row.detection, row.timeZone);
+  }
+}
+
+const SHOP_ROW = {
+  domain: true,
+  name: true,
+  currencyCode: true,
+  timeZone: true,
+  country: true,
+  primaryLocale: true,
+  email: true,
+  detection: true,
+  uninstalledAt: true,
+  reinstalledAt: true,
+} as const;
+
+type ShopRow = {
+  domain: string;
+  name: string | null;
+  currencyCode: string | null;
+  timeZone: string | null;
+  country: string | null;
+  primaryLocale: string | null;
+  email: string | null;
+  detection: unknown;
+  uninstalledAt: Date | null;
+  reinstalledAt: Date | null;
+};

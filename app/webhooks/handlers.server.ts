@@ -21,7 +21,8 @@ import type { StoredOrder } from "../models/order.server";
 import { changeOrder, ordersWaitingFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
-import { NotInstalledShop, detectionSettings, ensureShop, isInstalledShop, saveShopProfile } from "../models/shop.server";
+import type { ShopReads } from "../models/shop.server";
+import { NotInstalledShop, saveShopProfile } from "../models/shop.server";
 import { formatMinor, formatMoney, toMinor } from "../remediation/policy/money";
 import {
   applyEvent,
@@ -53,6 +54,8 @@ export interface HandlerContext {
   now: Date;
   lookups: ShopifyLookups;
   log: Logger;
+  /** The shop rows this delivery's batch has read (install, profile, settings): each read once. */
+  shops: ShopReads;
 }
 
 /** `opened`: incidents this delivery opened or escalated (not those it only added evidence to),
@@ -99,11 +102,11 @@ function dueAt(ctx: HandlerContext, settings: DetectionSettings, state: OrderSta
  * deliveries stored before it did). */
 async function knownShop(ctx: HandlerContext): Promise<ShopProfile> {
   await installedShop(ctx);
-  return ensureShop(ctx.db, ctx.shop, () => ctx.lookups.shopProfile(ctx.shop));
+  return ctx.shops.ensureProfile(ctx.shop, () => ctx.lookups.shopProfile(ctx.shop));
 }
 
 async function installedShop(ctx: HandlerContext): Promise<void> {
-  if (!(await isInstalledShop(ctx.db, ctx.shop))) throw new NotInstalledShop(ctx.shop);
+  if (!(await ctx.shops.isInstalled(ctx.shop))) throw new NotInstalledShop(ctx.shop);
 }
 
 /** The shop a compliance body names is the one acted on; it must be the delivery's. */
@@ -115,7 +118,7 @@ function shopNamed(ctx: HandlerContext, named: string): string {
 const orders: Handler = async (ctx, raw) => {
   const payload = orderPayload.parse(raw);
   await knownShop(ctx);
-  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const settings = await ctx.shops.detectionSettings(ctx.shop);
   let first = false;
   const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
     first = !isKnownOrder(stored);
@@ -253,7 +256,7 @@ async function unheardOrder(ctx: HandlerContext, orderId: Gid, name: string | nu
 const fulfillments: Handler = async (ctx, raw) => {
   const payload = fulfillmentPayload.parse(raw);
   await knownShop(ctx);
-  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const settings = await ctx.shops.detectionSettings(ctx.shop);
   const orderId = gid("Order", payload.order_id);
   // The order copy held is kept: a fulfilment change is newer evidence, not a newer order.
   const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
@@ -277,7 +280,7 @@ const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
   const event = normaliseEvent(payload, ctx.shopifyTriggeredAt);
   await knownShop(ctx);
-  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const settings = await ctx.shops.detectionSettings(ctx.shop);
   const orderId = gid("Order", payload.order_id);
   const fulfillmentId = gid("Fulfillment", payload.fulfillment_id);
   if (!event) {
@@ -316,7 +319,7 @@ const inventoryLevels: Handler = async (ctx, raw) => {
     return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, where.inventoryItemId, locationId, null)) };
   }
   await knownShop(ctx);
-  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const settings = await ctx.shops.detectionSettings(ctx.shop);
   const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
   const stock = await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId);
   if (!stock) return { outcome: "processed" };
@@ -356,7 +359,7 @@ async function rejudgeShortfallsElsewhere(
   if (others.length === 0) return result;
   const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId));
   if (!stock) return result;
-  const settings = await detectionSettings(ctx.db, ctx.shop);
+  const settings = await ctx.shops.detectionSettings(ctx.shop);
   for (const level of others) {
     const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
     const judged = (await judgeOversell(ctx, settings, level, waiting, stock)) ?? { findings: [], coveredElsewhere: new Set<Gid>() };

@@ -20,7 +20,7 @@ import type { Prisma } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
-import { installState } from "../models/shop.server";
+import { ShopReads } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
 import { HANDLERS } from "./handlers.server";
@@ -104,10 +104,7 @@ export async function processPendingDeliveries(
 ): Promise<number> {
   const { db } = deps;
   const now = deps.clock?.() ?? new Date();
-  // Claims older than CLAIM_EXPIRES_MS: the process that held them died. (No claimedAt: a claim
-  // taken before the column existed, which only receivedAt can date.)
-  const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
-  await releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
+  await releaseExpiredClaims(db, now);
   const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
   const waiting = await db.webhookDelivery.findMany({
     where: due,
@@ -115,45 +112,164 @@ export async function processPendingDeliveries(
     take: limit,
     select: { id: true },
   });
-  let handled = 0;
-  for (const { id } of waiting) {
-    // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
-    // microtasks and starve timers, signals and IPC (the server could not stop its worker).
-    await yieldToEventLoop();
-    if (holdOff()) break;
-    const claimed = await db.webhookDelivery.updateMany({
-      where: { id, ...due },
-      data: {
-        status: "processing",
-        claimedAt: deps.clock?.() ?? new Date(),
-        claimedBy: deps.claimant ?? workerName(),
-        attempts: { increment: 1 },
-      },
+  return processDeliveries(deps, waiting.map((d) => d.id), holdOff);
+}
+
+/** Topics whose handlers read the shop's row but never change it: a batch's ShopReads stay
+ * true across them. Any other topic (shop/update, app/uninstalled, compliance) may change the
+ * row or the shop's sessions, and the batch reads them again after it. */
+const READS_SHOP_ONLY = new Set([
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "fulfillments/create",
+  "fulfillments/update",
+  "fulfillment_events/create",
+  "inventory_levels/update",
+  "refunds/create",
+]);
+
+type ClaimedDelivery = Awaited<ReturnType<Database["webhookDelivery"]["findUniqueOrThrow"]>>;
+
+/** A delivery's outcome, written with its batch-mates' once the batch is done. */
+interface Outcome {
+  delivery: ClaimedDelivery;
+  status: string;
+  outcome: string;
+  error: string | null;
+  opened: string[];
+}
+
+/** What one batch shares: the shop rows it read, and Shopify's answers (asked once per batch). */
+interface Batch {
+  shops: ShopReads;
+  lookups: ShopifyLookups;
+  outcomes: Outcome[];
+}
+
+/** Shopify's answers for one batch: the same question within a fraction of a second is asked once. */
+function batchLookups(lookups: ShopifyLookups): ShopifyLookups {
+  const answers = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    let answer = answers.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = ask();
+      answers.set(key, answer);
+      answer.catch(() => answers.delete(key)); // a failure is not remembered: the next one asks again
+    }
+    return answer;
+  };
+  return {
+    inventoryItemStock: (shop, item) => once(`stock ${shop} ${item}`, () => lookups.inventoryItemStock(shop, item)),
+    fulfilmentLocations: (shop, orders) => once(`locations ${shop} ${orders.join(" ")}`, () => lookups.fulfilmentLocations(shop, orders)),
+    shopProfile: (shop) => once(`profile ${shop}`, () => lookups.shopProfile(shop)),
+  };
+}
+
+/**
+ * Claims and processes these deliveries, each only if it is still due, in the order given (the
+ * order they were received in); returns how many it handled. `holdOff` is asked before each
+ * one: true stops after the delivery in hand, and the rest are put back in line untouched.
+ *
+ * Deliveries never tried are claimed together, in one statement; one tried before (a retry, or
+ * in hand when a worker died) is claimed alone just before it is acted on, so a delivery that
+ * kills its worker only ever counts its own attempts. Outcomes are written together at the
+ * end (fenced by each claim), then the incidents opened are announced.
+ */
+export async function processDeliveries(deps: ProcessorDeps, ids: string[], holdOff: () => boolean = () => false): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { db } = deps;
+  const now = deps.clock?.() ?? new Date();
+  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
+  const claimant = deps.claimant ?? workerName();
+  const claim = (where: Prisma.WebhookDeliveryWhereInput) =>
+    db.webhookDelivery.updateManyAndReturn({
+      where: { ...where, ...due },
+      data: { status: "processing", claimedAt: deps.clock?.() ?? new Date(), claimedBy: claimant, attempts: { increment: 1 } },
     });
-    if (claimed.count === 0) continue; // another process has it
-    await processOne(deps, id);
-    handled++;
+  const fresh = new Map((await claim({ id: { in: ids }, attempts: 0 })).map((d) => [d.id, d]));
+  const batch: Batch = { shops: new ShopReads(db), lookups: batchLookups(deps.lookups), outcomes: [] };
+  let handled = 0;
+  try {
+    for (const [index, id] of ids.entries()) {
+      // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
+      // microtasks and starve timers, signals and IPC (the server could not stop its worker).
+      await yieldToEventLoop();
+      if (holdOff()) {
+        await putBack(db, ids.slice(index).filter((rest) => fresh.has(rest)), claimant);
+        break;
+      }
+      const delivery = fresh.get(id) ?? (await claim({ id }))[0];
+      if (!delivery) continue; // another process has it, or it is done
+      if (!READS_SHOP_ONLY.has(delivery.topic)) {
+        // It may change what the rest of the batch was read as (customers/redact blanks the
+        // customer's deliveries still waiting, and marks them not to be acted on): the rest go
+        // back in line first, and are claimed and read one at a time after it.
+        const rest = ids.slice(index + 1).filter((later) => fresh.delete(later));
+        await putBack(db, rest, claimant);
+      }
+      await processOne(deps, batch, delivery);
+      if (!READS_SHOP_ONLY.has(delivery.topic)) batch.shops.forget(delivery.shop);
+      handled++;
+    }
+  } finally {
+    await finish(deps, batch.outcomes);
+  }
+  for (const { delivery, opened } of batch.outcomes) {
+    if (opened.length > 0) deps.onIncidentsOpened?.(delivery.shop, opened);
   }
   return handled;
 }
 
-async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
+/** Claimed in a batch but not acted on (the processor was asked to hold off): back in line, as
+ * if never claimed. */
+async function putBack(db: Database, ids: string[], claimant: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.webhookDelivery.updateMany({
+    where: { id: { in: ids }, status: "processing", claimedBy: claimant, processedAt: null },
+    data: { status: "received", claimedAt: null, claimedBy: null, attempts: { decrement: 1 } },
+  });
+}
+
+/** Writes the batch's outcomes, one statement per kind of outcome, each only while the claim is
+ * still the one this batch took (see the top of this file). */
+async function finish(deps: ProcessorDeps, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const processedAt = deps.clock?.() ?? new Date();
+  const groups = new Map<string, Outcome[]>();
+  for (const outcome of outcomes) {
+    const key = JSON.stringify([outcome.status, outcome.error]);
+    groups.set(key, [...(groups.get(key) ?? []), outcome]);
+  }
+  for (const group of groups.values()) {
+    const [{ status, error }] = group as [Outcome];
+    // updateMany: shop/redact deletes its own delivery along with the shop's data.
+    await deps.db.webhookDelivery.updateMany({
+      where: { OR: group.map(({ delivery }) => held(delivery)) },
+      data: { status, error, processedAt, claimedAt: null, claimedBy: null, nextAttemptAt: null },
+    });
+  }
+  for (const { delivery, outcome } of outcomes) {
+    webhookDeliveries.inc({ topic: delivery.topic, outcome });
+    processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
+  }
+}
+
+/** The delivery while the claim is still this attempt's. */
+function held(delivery: ClaimedDelivery) {
+  return { id: delivery.id, status: "processing", attempts: delivery.attempts };
+}
+
+async function processOne(deps: ProcessorDeps, batch: Batch, delivery: ClaimedDelivery): Promise<void> {
   const { db } = deps;
-  const delivery = await db.webhookDelivery.findUniqueOrThrow({ where: { id } });
   const log = deps.log.child({
     shop: delivery.shop,
     topic: delivery.topic,
     webhookId: delivery.webhookId,
     eventId: delivery.eventId,
   });
-  // Only while the claim is still this attempt's (see the top of this file).
-  const held = { id, status: "processing", attempts: delivery.attempts };
-  const finish = async (status: string, outcome: string, error: string | null = null) => {
-    const processedAt = deps.clock?.() ?? new Date();
-    // updateMany: shop/redact deletes its own delivery along with the shop's data.
-    await db.webhookDelivery.updateMany({ where: held, data: { status, error, processedAt, claimedAt: null, claimedBy: null, nextAttemptAt: null } });
-    webhookDeliveries.inc({ topic: delivery.topic, outcome });
-    processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
+  const finish = (status: string, outcome: string, error: string | null = null, opened: string[] = []) => {
+    batch.outcomes.push({ delivery, status, outcome, error, opened });
   };
 
   const handler = HANDLERS[delivery.topic];
@@ -162,7 +278,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     return finish("invalid", "invalid", `Amends does not handle the topic ${delivery.topic}`);
   }
   const triggeredAt = delivery.triggeredAt ?? delivery.receivedAt;
-  const notForThisInstall = await fromAnEndedInstall(db, delivery.shop, delivery.topic, triggeredAt);
+  const notForThisInstall = await fromAnEndedInstall(batch.shops, delivery.shop, delivery.topic, triggeredAt);
   if (notForThisInstall) {
     log.info(`${notForThisInstall}; not acted on`);
     return finish("processed", "uninstalled");
@@ -181,16 +297,17 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     triggeredAt,
     shopifyTriggeredAt: delivery.triggeredAt,
     now: deps.clock?.() ?? new Date(),
-    lookups: deps.lookups,
+    lookups: batch.lookups,
     log,
+    shops: batch.shops,
   };
   try {
     const result = await handler(ctx, payload);
     log.info({ outcome: result.outcome, incidents: result.incidents ?? [] }, "delivery processed");
-    await finish("processed", result.outcome);
-    if (result.opened?.length) deps.onIncidentsOpened?.(delivery.shop, result.opened);
-    return;
+    return finish("processed", result.outcome, null, result.opened ?? []);
   } catch (error) {
+    // What the handler read may be what failed (a row changed under it): read it again.
+    batch.shops.forget(delivery.shop);
     if (error instanceof ZodError) {
       const reason = describeInvalid(error);
       log.warn({ reason }, "delivery payload is not what Shopify documents");
@@ -204,7 +321,7 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
     const retryAt = nextAttemptAt(deps.clock?.() ?? new Date(), delivery.attempts, (deps.random ?? Math.random)());
     log.warn({ err: error, attempt: delivery.attempts, nextAttemptAt: retryAt }, "delivery failed; will retry");
     await db.webhookDelivery.updateMany({
-      where: held,
+      where: held(delivery),
       data: { status: "received", error: message, claimedAt: null, claimedBy: null, nextAttemptAt: retryAt },
     });
   }
@@ -219,9 +336,9 @@ async function processOne(deps: ProcessorDeps, id: string): Promise<void> {
  * are always honoured: customers/redact, customers/data_request and shop/redact (48 hours after
  * the uninstall).
  */
-async function fromAnEndedInstall(db: Database, shop: string, topic: string, triggeredAt: Date): Promise<string | null> {
+async function fromAnEndedInstall(shops: ShopReads, shop: string, topic: string, triggeredAt: Date): Promise<string | null> {
   if ((COMPLIANCE_TOPICS as readonly string[]).includes(topic)) return null;
-  const install = await installState(db, shop);
+  const install = await shops.installState(shop);
   if (install?.uninstalledAt && triggeredAt.getTime() <= install.uninstalledAt.getTime()) {
     return "sent before the shop uninstalled Amends";
   }
@@ -231,45 +348,9 @@ async function fromAnEndedInstall(db: Database, shop: string, topic: string, tri
   return null;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Named deliveries: the PostgreSQL job queue (app/jobs) hands a worker the ids its job carries.
-// Kept apart from processPendingDeliveries so the batched processor can replace both at once.
-
-/**
- * Claims and processes the deliveries `ids` that are still due (stored, not yet processed, their
- * retry time come); returns how many it handled. One already processed, in another worker's
- * hands, or waiting for its retry is skipped: a redelivered job does nothing twice.
- */
-export async function processDeliveries(
-  deps: ProcessorDeps,
-  ids: string[],
-  holdOff: () => boolean = () => false,
-): Promise<number> {
-  const { db } = deps;
-  const now = deps.clock?.() ?? new Date();
-  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
-  let handled = 0;
-  for (const id of ids) {
-    await yieldToEventLoop();
-    if (holdOff()) break;
-    const claimed = await db.webhookDelivery.updateMany({
-      where: { id, ...due },
-      data: {
-        status: "processing",
-        claimedAt: deps.clock?.() ?? new Date(),
-        claimedBy: deps.claimant ?? workerName(),
-        attempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 0) continue;
-    await processOne(deps, id);
-    handled++;
-  }
-  return handled;
-}
-
-/** Claims older than CLAIM_EXPIRES_MS are put back in line (their holder died); for the queue's
- * catch-up job, which does not go through processPendingDeliveries. */
+/** Claims older than CLAIM_EXPIRES_MS are put back in line: the process that held them died. (No
+ * claimedAt: a claim taken before the column existed, which only receivedAt can date.) Also the
+ * queue's catch-up job's first step. */
 export function releaseExpiredClaims(db: Database, now = new Date()): Promise<number> {
   const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
   return releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
