@@ -2,6 +2,13 @@
 // acts (automatic mode, within caps, no abuse signal), asks the merchant (awaiting approval),
 // or leaves it to them. Runs in the webhook worker, after the delivery that opened it.
 //
+// Scheduled per shop: Shopify gives the app one rate-limited bucket per store, so each shop's
+// incidents wait in a queue of their own, worked on one at a time (the shop's Admin client
+// paces each call by the bucket Shopify reports), while several shops are worked on side by
+// side: one shop's backlog never holds up another's. Within a shop the most urgent goes first —
+// stock-outs and what a person reported before routine codes for late parcels
+// (policy/urgency.ts, policy/shop-queues.ts).
+//
 // Durable by construction: a catch-up pass (at start and then every half lease) finds what a
 // crash left behind and runs it again — the engine finishes each step exactly once:
 // - open incidents the policy has not seen, or saw for an earlier kind (escalated);
@@ -13,29 +20,64 @@ import type { Logger } from "../logger.server";
 import { notFromShops, uninstalledAt, uninstalledShops } from "../models/shop.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
+import type { Urgency } from "./policy";
+import { ShopQueues, urgencyOf } from "./policy";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
 
 type Installed = ReturnType<typeof notFromShops>;
 
+/** How many shops are worked on at once. Each run mostly waits for Shopify (its bucket or its
+ * answer), so several fit in one process; a shop beyond this waits for a turn, and a shop with
+ * a long backlog gives its turn up after each incident while another shop waits. */
+const DEFAULT_SHOPS_AT_ONCE = 8;
+
+export interface AutoRemediatorOptions {
+  /** An incident this old without a decision is picked up by the catch-up pass. */
+  graceMs?: number;
+  shopsAtOnce?: number;
+}
+
+interface Found {
+  id: string;
+  shop: string;
+  kind: string;
+  source: string;
+}
+
 export class AutoRemediator {
-  private queue: { shop: string; incidentId: string }[] = [];
-  /** Queued or being worked on: a catch-up pass does not add them again. */
-  private inHand = new Set<string>();
-  private running: Promise<void> | null = null;
+  private readonly queues = new ShopQueues();
+  /** Incidents being worked on: a catch-up pass does not queue them again. */
+  private readonly inHand = new Set<string>();
+  /** Shops with a runner working through their queue. */
+  private readonly runningShops = new Set<string>();
+  /** Enqueued before their urgency is known (one query per batch, see rank()). */
+  private ranking = 0;
+  private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
+  private readonly graceMs: number;
+  private readonly shopsAtOnce: number;
 
   constructor(
     private readonly deps: RemediationDeps & { db: Database; log: Logger },
-    /** An incident this old without a decision is picked up by the catch-up pass. */
-    private readonly graceMs = 60_000,
+    options: AutoRemediatorOptions | number = {},
   ) {
+    const opts = typeof options === "number" ? { graceMs: options } : options;
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.graceMs = opts.graceMs ?? 60_000;
+    this.shopsAtOnce = Math.max(1, opts.shopsAtOnce ?? DEFAULT_SHOPS_AT_ONCE);
   }
 
+  /** Queues incidents just opened; their kind and source (read in one query) set their place. */
   enqueue(shop: string, incidentIds: string[]): void {
-    for (const incidentId of incidentIds) this.add(shop, incidentId);
+    const fresh = incidentIds.filter((id) => !this.inHand.has(id) && !this.queues.has(id));
+    if (fresh.length === 0) return;
+    this.ranking++;
+    void this.rank(shop, fresh).finally(() => {
+      this.ranking--;
+      this.schedule();
+    });
   }
 
   /** Catches up now (what a crash left behind), then every half lease, at most every minute. */
@@ -51,8 +93,15 @@ export class AutoRemediator {
     this.timer = undefined;
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Resolves once nothing is queued or being worked on. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Incidents waiting (of one shop, or all). */
+  waiting(shop?: string): number {
+    return this.queues.waiting(shop);
   }
 
   /** What a crash or a pause left behind, of shops that have Amends installed: an uninstalled
@@ -64,19 +113,65 @@ export class AutoRemediator {
       ...(await this.decidedNotDone(now, installed)),
       ...(await this.abandoned(now, installed)),
     ];
-    for (const incident of found) this.add(incident.shop, incident.id);
+    for (const incident of found) this.add(incident.shop, incident.id, urgencyOf(incident));
+    this.schedule();
     await this.idle();
   }
 
-  private add(shop: string, incidentId: string): void {
+  private isIdle(): boolean {
+    return this.ranking === 0 && this.runningShops.size === 0 && this.queues.waiting() === 0;
+  }
+
+  private add(shop: string, incidentId: string, urgency: Urgency): void {
     if (this.inHand.has(incidentId)) return;
-    this.inHand.add(incidentId);
-    this.queue.push({ shop, incidentId });
-    this.running ??= this.drain().finally(() => (this.running = null));
+    this.queues.add(shop, incidentId, urgency);
+  }
+
+  private async rank(shop: string, ids: string[]): Promise<void> {
+    let known: { id: string; kind: string; source: string }[] = [];
+    try {
+      known = await this.deps.db.incident.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, source: true } });
+    } catch (error) {
+      // Still queued, in arrival order among the middling: never dropped for want of a rank.
+      this.deps.log.warn({ err: error, shop }, "could not read the incidents' kinds; queued without priority");
+    }
+    const byId = new Map(known.map((incident) => [incident.id, incident]));
+    for (const id of ids) {
+      const incident = byId.get(id);
+      this.add(shop, id, incident ? urgencyOf(incident) : "normal");
+    }
+  }
+
+  /** Gives free turns to the shops waiting longest for their most urgent work. */
+  private schedule(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    for (const shop of this.queues.shops()) {
+      if (this.runningShops.size >= this.shopsAtOnce) break;
+      if (this.runningShops.has(shop)) continue;
+      this.runningShops.add(shop);
+      void this.run(shop).finally(() => {
+        this.runningShops.delete(shop);
+        this.schedule();
+      });
+    }
+  }
+
+  /** Works through one shop's queue, one incident at a time, most urgent first; gives the turn
+   * up after each incident while another shop waits for one. */
+  private async run(shop: string): Promise<void> {
+    for (let next = this.queues.take(shop); next; next = this.queues.take(shop)) {
+      this.inHand.add(next.incidentId);
+      try {
+        await this.remediateOne(shop, next.incidentId);
+      } finally {
+        this.inHand.delete(next.incidentId);
+      }
+      if (this.runningShops.size >= this.shopsAtOnce && this.queues.shops().some((other) => !this.runningShops.has(other))) return;
+    }
   }
 
   /** Open incidents the policy has not seen (no "decision" on their timeline). */
-  private undecided(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
+  private undecided(now: Date, installed: Installed): Promise<Found[]> {
     return this.deps.db.incident.findMany({
       where: {
         ...installed,
@@ -84,7 +179,7 @@ export class AutoRemediator {
         createdAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { none: { type: "decision" } },
       },
-      select: { id: true, shop: true },
+      select: { id: true, shop: true, kind: true, source: true },
       take: 200,
     });
   }
@@ -94,7 +189,7 @@ export class AutoRemediator {
    * incident escalated), or was to act and the plan never started (the run died between the
    * decision and its first step).
    */
-  private async decidedNotDone(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
+  private async decidedNotDone(now: Date, installed: Installed): Promise<Found[]> {
     const open = await this.deps.db.incident.findMany({
       where: {
         ...installed,
@@ -106,6 +201,7 @@ export class AutoRemediator {
         id: true,
         shop: true,
         kind: true,
+        source: true,
         events: { where: { type: "decision" }, orderBy: { at: "desc" }, take: 1, select: { data: true } },
       },
       take: 200,
@@ -124,7 +220,7 @@ export class AutoRemediator {
    * running), which is tried again. What Shopify refused for good is not here: it waits for
    * the merchant in needs_attention.
    */
-  private abandoned(now: Date, installed: Installed): Promise<{ id: string; shop: string }[]> {
+  private abandoned(now: Date, installed: Installed): Promise<Found[]> {
     const quiet = new Date(now.getTime() - Math.min(this.graceMs, this.leaseMs));
     return this.deps.db.incident.findMany({
       where: {
@@ -140,34 +236,25 @@ export class AutoRemediator {
           },
         },
       },
-      select: { id: true, shop: true },
+      select: { id: true, shop: true, kind: true, source: true },
       take: 200,
     });
   }
 
-  private async drain(): Promise<void> {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      const log = this.deps.log.child({ shop: next.shop, incidentId: next.incidentId });
-      try {
-        // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left
-        // open without a decision; the catch-up pass takes it if the shop installs Amends again.
-        if (await uninstalledAt(this.deps.db, next.shop)) {
-          log.info("shop uninstalled Amends; incident not remedied");
-          continue;
-        }
-        const report = await remediate(this.deps, {
-          shop: next.shop,
-          incidentId: next.incidentId,
-          trigger: "automatic",
-          actor: "rule:policy",
-        });
-        log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
-      } catch (error) {
-        // Left as it was: the catch-up pass tries again.
-        log.error({ err: error }, "automatic remediation failed; will retry");
-      } finally {
-        this.inHand.delete(next.incidentId);
+  private async remediateOne(shop: string, incidentId: string): Promise<void> {
+    const log = this.deps.log.child({ shop, incidentId });
+    try {
+      // Uninstalled: Shopify revoked Amends' access and the merchant chose to stop it. Left
+      // open without a decision; the catch-up pass takes it if the shop installs Amends again.
+      if (await uninstalledAt(this.deps.db, shop)) {
+        log.info("shop uninstalled Amends; incident not remedied");
+        return;
       }
+      const report = await remediate(this.deps, { shop, incidentId, trigger: "automatic", actor: "rule:policy" });
+      log.info({ status: report.status, remedies: report.remedies.map((r) => `${r.action}:${r.status}`) }, "policy applied");
+    } catch (error) {
+      // Left as it was: the catch-up pass tries again.
+      log.error({ err: error }, "automatic remediation failed; will retry");
     }
   }
 }
