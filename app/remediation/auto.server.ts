@@ -31,11 +31,17 @@ type Installed = ReturnType<typeof notFromShops>;
  * answer), so several fit in one process; a shop beyond this waits for a turn, and a shop with
  * a long backlog gives its turn up after each incident while another shop waits. */
 const DEFAULT_SHOPS_AT_ONCE = 8;
+/** Incidents of one shop worked on at once: while one run writes to the database or waits for
+ * Shopify's answer, the other uses the shop's bucket, so the bucket, not the round trips, sets
+ * the pace (bench/remediation-rate.ts). Their calls share the shop's Admin client, which paces
+ * them by the bucket Shopify reports. */
+const DEFAULT_PER_SHOP = 2;
 
 export interface AutoRemediatorOptions {
   /** An incident this old without a decision is picked up by the catch-up pass. */
   graceMs?: number;
   shopsAtOnce?: number;
+  perShop?: number;
 }
 
 interface Found {
@@ -49,8 +55,8 @@ export class AutoRemediator {
   private readonly queues = new ShopQueues();
   /** Incidents being worked on: a catch-up pass does not queue them again. */
   private readonly inHand = new Set<string>();
-  /** Shops with a runner working through their queue. */
-  private readonly runningShops = new Set<string>();
+  /** Shops with runners working through their queue, and how many. */
+  private readonly runners = new Map<string, number>();
   /** Enqueued before their urgency is known (one query per batch, see rank()). */
   private ranking = 0;
   private idleWaiters: (() => void)[] = [];
@@ -58,6 +64,7 @@ export class AutoRemediator {
   private readonly leaseMs: number;
   private readonly graceMs: number;
   private readonly shopsAtOnce: number;
+  private readonly perShop: number;
 
   constructor(
     private readonly deps: RemediationDeps & { db: Database; log: Logger },
@@ -67,6 +74,7 @@ export class AutoRemediator {
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
     this.graceMs = opts.graceMs ?? 60_000;
     this.shopsAtOnce = Math.max(1, opts.shopsAtOnce ?? DEFAULT_SHOPS_AT_ONCE);
+    this.perShop = Math.max(1, opts.perShop ?? DEFAULT_PER_SHOP);
   }
 
   /** Queues incidents just opened; their kind and source (read in one query) set their place. */
@@ -119,7 +127,7 @@ export class AutoRemediator {
   }
 
   private isIdle(): boolean {
-    return this.ranking === 0 && this.runningShops.size === 0 && this.queues.waiting() === 0;
+    return this.ranking === 0 && this.runners.size === 0 && this.queues.waiting() === 0;
   }
 
   private add(shop: string, incidentId: string, urgency: Urgency): void {
@@ -146,13 +154,18 @@ export class AutoRemediator {
   private schedule(): void {
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
     for (const shop of this.queues.shops()) {
-      if (this.runningShops.size >= this.shopsAtOnce) break;
-      if (this.runningShops.has(shop)) continue;
-      this.runningShops.add(shop);
-      void this.run(shop).finally(() => {
-        this.runningShops.delete(shop);
-        this.schedule();
-      });
+      const running = this.runners.get(shop) ?? 0;
+      if (running === 0 && this.runners.size >= this.shopsAtOnce) break;
+      // As many runners as the shop has incidents waiting, up to perShop.
+      for (let n = running; n < Math.min(this.perShop, running + this.queues.waiting(shop)); n++) {
+        this.runners.set(shop, (this.runners.get(shop) ?? 0) + 1);
+        void this.run(shop).finally(() => {
+          const left = (this.runners.get(shop) ?? 1) - 1;
+          if (left > 0) this.runners.set(shop, left);
+          else this.runners.delete(shop);
+          this.schedule();
+        });
+      }
     }
   }
 
@@ -166,7 +179,7 @@ export class AutoRemediator {
       } finally {
         this.inHand.delete(next.incidentId);
       }
-      if (this.runningShops.size >= this.shopsAtOnce && this.queues.shops().some((other) => !this.runningShops.has(other))) return;
+      if (this.runners.size >= this.shopsAtOnce && this.queues.shops().some((other) => !this.runners.has(other))) return;
     }
   }
 

@@ -84,7 +84,8 @@ describe("urgent first", () => {
     const f = await shopWithStockOut();
     const late = await lateOrders(f, 8);
     emu.bucket(f.shop).drain(0);
-    const worker = new AutoRemediator({ ...f.deps, log: logger });
+    // One incident of the shop at a time, so "in hand" is one late order.
+    const worker = new AutoRemediator({ ...f.deps, log: logger }, { perShop: 1 });
     worker.enqueue(f.shop, late);
     await untilStarted(f.shop); // the first late order is being worked on
     worker.enqueue(f.shop, [f.incidentId]);
@@ -96,6 +97,20 @@ describe("urgent first", () => {
     expect(log.indexOf("refund")).toBeLessThanOrEqual(1);
     const statuses = await db.incident.findMany({ where: { shop: f.shop }, select: { status: true } });
     expect(statuses.every((s) => s.status === "resolved")).toBe(true);
+  });
+});
+
+describe("several incidents of one shop at once", () => {
+  it("share the shop's client, which paces them by its bucket: all done, each once", async () => {
+    const f = await shopWithStockOut();
+    const late = await lateOrders(f, 6);
+    emu.bucket(f.shop).drain(0);
+    const worker = new AutoRemediator({ ...f.deps, log: logger }, { perShop: 3 });
+    worker.enqueue(f.shop, [f.incidentId, ...late]);
+    await worker.idle();
+    expect(shopifyLog(f.shop).filter((x) => x === "code")).toHaveLength(7);
+    expect(shopifyLog(f.shop).filter((x) => x === "refund")).toHaveLength(1);
+    expect(emu.store.shop(f.shop).discounts.size).toBe(7);
   });
 });
 
@@ -124,7 +139,7 @@ describe("one bucket per shop", () => {
     const a = await shopWithStockOut();
     const b = await shopWithStockOut();
     const backlog = await lateOrders(a, 6);
-    const worker = new AutoRemediator({ ...a.deps, log: logger }, { shopsAtOnce: 1 });
+    const worker = new AutoRemediator({ ...a.deps, log: logger }, { shopsAtOnce: 1, perShop: 1 });
     worker.enqueue(a.shop, backlog);
     await untilStarted(a.shop);
     worker.enqueue(b.shop, [b.incidentId]);
