@@ -110,7 +110,7 @@ async function main() {
   const progress = setInterval(() => {
     const left = shops.map((s) => remediator.waiting(s)).join("/");
     console.log(`  … ${Math.round((performance.now() - start) / 1000)} s, waiting per shop ${left}`);
-  }, 30_000);
+  }, Number(process.env.BENCH_PROGRESS_MS ?? 30_000));
   await remediator.idle();
   clearInterval(watch);
   clearInterval(progress);
