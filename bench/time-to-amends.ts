@@ -113,13 +113,16 @@ async function main() {
       });
       await emu.webhooks.idle();
       while ((await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } })) > 0) await sleep(100);
-      // Background: new orders at `load` a second, in ticks of 50 ms.
-      let background = 0;
+      // Background: a flash sale's new orders, in ticks of 50 ms. Each sends two webhooks
+      // (orders/create, and inventory_levels/update for the unit it takes): `load` webhooks a
+      // second is load / 2 orders. Counted as the emulator sends them.
+      let orders = 0;
+      const sentBefore = emu.webhooks.deliveries.length;
       const started = performance.now();
       const ticker = setInterval(() => {
-        const due = Math.floor(((performance.now() - started) / 1000) * load) - background;
-        for (let i = 0; i < due; i++) newOrder(shops[(background + i) % SHOPS] ?? "", false);
-        background += Math.max(0, due);
+        const due = Math.floor(((performance.now() - started) / 1000) * (load / 2)) - orders;
+        for (let i = 0; i < due; i++) newOrder(shops[(orders + i) % SHOPS] ?? "", false);
+        orders += Math.max(0, due);
       }, 50);
       const pending = new Map<string, { shop: string; orderId: string; name: string; at: number }>();
       const arrived = new Map<string, number>();
@@ -152,6 +155,8 @@ async function main() {
       // The other webhooks arrive while the stock-outs do; then what is left is finished.
       clearInterval(ticker);
       const seconds = (performance.now() - started) / 1000;
+      // What else Shopify sent meanwhile: the background, and the cancellations' own webhooks.
+      const background = emu.webhooks.deliveries.length - sentBefore;
       const backlog = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
       const deadline = performance.now() + 120_000;
       while (pending.size > 0 && performance.now() < deadline) await sleep(50);
