@@ -102,7 +102,7 @@ async function main() {
     server.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
   });
 
-  type Level = { load: number; times: number[]; opened: number[]; backlog: number; unfinished: number; delivered: number; seconds: number; loadavg: number[] };
+  type Level = { load: number; times: number[]; opened: number[]; remedied: number[]; backlog: number; unfinished: number; delivered: number; seconds: number; loadavg: number[] };
   const levels: Level[] = [];
   try {
     for (const load of LOADS) {
@@ -127,6 +127,7 @@ async function main() {
       const pending = new Map<string, { shop: string; orderId: string; name: string; at: number }>();
       const arrived = new Map<string, number>();
       const times: number[] = [];
+      const amendedAt = new Map<string, number>();
       const watch = setInterval(() => {
         const now = performance.now();
         for (const [id, p] of pending) {
@@ -135,6 +136,7 @@ async function main() {
           const coded = [...emu.store.shop(p.shop).discounts.values()].some((d) => d.title === `Apology for order ${p.name}`);
           if (refunded && coded) {
             times.push((now - p.at) / 1000);
+            amendedAt.set(p.orderId, Date.now());
             pending.delete(id);
           }
         }
@@ -164,7 +166,12 @@ async function main() {
       // Where the time went: the incident opened (webhook processed) vs remedied.
       const incidents = await db.incident.findMany({ where: { orderId: { in: [...arrived.keys()] } }, select: { orderId: true, createdAt: true } });
       const opened = incidents.map((i) => (i.createdAt.getTime() - (arrived.get(i.orderId) ?? 0)) / 1000).sort((a, b) => a - b);
-      levels.push({ load, times: times.sort((a, b) => a - b), opened, backlog, unfinished: pending.size, delivered: background, seconds, loadavg: os.loadavg() });
+      // The remediation's own share: from the incident opening to the refund and code existing.
+      const remedied = incidents
+        .filter((i) => amendedAt.has(i.orderId))
+        .map((i) => ((amendedAt.get(i.orderId) ?? 0) - i.createdAt.getTime()) / 1000)
+        .sort((a, b) => a - b);
+      levels.push({ load, times: times.sort((a, b) => a - b), opened, remedied, backlog, unfinished: pending.size, delivered: background, seconds, loadavg: os.loadavg() });
       console.log(
         `  load ${load}/s: p50 ${percentile(times, 50).toFixed(2)} s, p95 ${percentile(times, 95).toFixed(2)} s; incident opened p50 ${percentile(opened, 50).toFixed(2)} s,` +
           ` p95 ${percentile(opened, 95).toFixed(2)} s; ${background} other webhooks in ${seconds.toFixed(0)} s, ${backlog} not yet processed when they stopped`,
@@ -183,14 +190,15 @@ async function main() {
 
   const base = levels.find((l) => l.load === 0) ?? levels[0];
   console.log(`\nTime to amends (stock-out webhook → refund and code in the store), ${INCIDENTS} stock-outs, ${SHOPS} shops, Standard rate limit, production server + worker on SQLite`);
-  console.log(`machine: ${os.cpus().length} cores`);
+  console.log(`machine: ${os.cpus().length} cores (the worker runs at nice 10: on a busy machine it gets what others leave)`);
   for (const l of levels) {
     const p50 = percentile(l.times, 50);
     const p95 = percentile(l.times, 95);
     const ratio = base && l !== base ? `  p95 ×${(p95 / percentile(base.times, 95)).toFixed(2)} of no load` : "  (baseline)";
     console.log(
       `  ${String(l.load).padStart(4)} other webhooks/s (${(l.delivered / l.seconds).toFixed(0)}/s sent): p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${(l.times.at(-1) ?? NaN).toFixed(2)} s` +
-        ` (incident opened: p50 ${percentile(l.opened, 50).toFixed(2)} s, p95 ${percentile(l.opened, 95).toFixed(2)} s; ${l.backlog} webhooks unprocessed at the end)` +
+        ` (incident opened: p50 ${percentile(l.opened, 50).toFixed(2)} s, p95 ${percentile(l.opened, 95).toFixed(2)} s;` +
+        ` then remedied: p50 ${percentile(l.remedied, 50).toFixed(2)} s, p95 ${percentile(l.remedied, 95).toFixed(2)} s; ${l.backlog} webhooks unprocessed at the end)` +
         `${l.unfinished ? `, ${l.unfinished} not done within 2 min` : ""}${ratio}  ${p95 <= 2 ? "≤ 2 s" : "OVER 2 s"}  (load average ${l.loadavg.map((x) => x.toFixed(2)).join(" ")})`,
     );
   }
