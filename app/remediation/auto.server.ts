@@ -20,7 +20,7 @@ import type { Logger } from "../logger.server";
 import { notFromShops, uninstalledAt, uninstalledShops } from "../models/shop.server";
 import { remediate } from "./engine/index.server";
 import type { RemediationDeps } from "./engine/index.server";
-import type { Urgency } from "./policy";
+import type { QueuedIncident, Urgency } from "./policy";
 import { ShopQueues, urgencyOf } from "./policy";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -49,12 +49,16 @@ interface Found {
   shop: string;
   kind: string;
   source: string;
+  orderId: string;
 }
 
 export class AutoRemediator {
   private readonly queues = new ShopQueues();
   /** Incidents being worked on: a catch-up pass does not queue them again. */
   private readonly inHand = new Set<string>();
+  /** Orders with an incident being worked on: another incident of the order waits for it. */
+  private readonly ordersInHand = new Set<string>();
+  private readonly blocked = (item: QueuedIncident) => item.orderId !== null && this.ordersInHand.has(item.orderId);
   /** Shops with runners working through their queue, and how many. */
   private readonly runners = new Map<string, number>();
   /** Enqueued before their urgency is known (one query per batch, see rank()). */
@@ -121,7 +125,7 @@ export class AutoRemediator {
       ...(await this.decidedNotDone(now, installed)),
       ...(await this.abandoned(now, installed)),
     ];
-    for (const incident of found) this.add(incident.shop, incident.id, urgencyOf(incident));
+    for (const incident of found) this.add(incident.shop, incident.id, urgencyOf(incident), incident.orderId);
     this.schedule();
     await this.idle();
   }
@@ -130,15 +134,15 @@ export class AutoRemediator {
     return this.ranking === 0 && this.runners.size === 0 && this.queues.waiting() === 0;
   }
 
-  private add(shop: string, incidentId: string, urgency: Urgency): void {
+  private add(shop: string, incidentId: string, urgency: Urgency, orderId: string | null): void {
     if (this.inHand.has(incidentId)) return;
-    this.queues.add(shop, incidentId, urgency);
+    this.queues.add(shop, incidentId, urgency, orderId);
   }
 
   private async rank(shop: string, ids: string[]): Promise<void> {
-    let known: { id: string; kind: string; source: string }[] = [];
+    let known: { id: string; kind: string; source: string; orderId: string }[] = [];
     try {
-      known = await this.deps.db.incident.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, source: true } });
+      known = await this.deps.db.incident.findMany({ where: { id: { in: ids } }, select: { id: true, kind: true, source: true, orderId: true } });
     } catch (error) {
       // Still queued, in arrival order among the middling: never dropped for want of a rank.
       this.deps.log.warn({ err: error, shop }, "could not read the incidents' kinds; queued without priority");
@@ -146,7 +150,7 @@ export class AutoRemediator {
     const byId = new Map(known.map((incident) => [incident.id, incident]));
     for (const id of ids) {
       const incident = byId.get(id);
-      this.add(shop, id, incident ? urgencyOf(incident) : "normal");
+      this.add(shop, id, incident ? urgencyOf(incident) : "normal", incident?.orderId ?? null);
     }
   }
 
@@ -156,8 +160,9 @@ export class AutoRemediator {
     for (const shop of this.queues.shops()) {
       const running = this.runners.get(shop) ?? 0;
       if (running === 0 && this.runners.size >= this.shopsAtOnce) break;
-      // As many runners as the shop has incidents waiting, up to perShop.
-      for (let n = running; n < Math.min(this.perShop, running + this.queues.waiting(shop)); n++) {
+      // As many runners as the shop has incidents ready (their order not in hand), up to perShop.
+      const ready = this.queues.ready(shop, this.blocked, this.perShop);
+      for (let n = running; n < Math.min(this.perShop, running + ready); n++) {
         this.runners.set(shop, (this.runners.get(shop) ?? 0) + 1);
         void this.run(shop).finally(() => {
           const left = (this.runners.get(shop) ?? 1) - 1;
@@ -172,12 +177,14 @@ export class AutoRemediator {
   /** Works through one shop's queue, one incident at a time, most urgent first; gives the turn
    * up after each incident while another shop waits for one. */
   private async run(shop: string): Promise<void> {
-    for (let next = this.queues.take(shop); next; next = this.queues.take(shop)) {
+    for (let next = this.queues.take(shop, this.blocked); next; next = this.queues.take(shop, this.blocked)) {
       this.inHand.add(next.incidentId);
+      if (next.orderId) this.ordersInHand.add(next.orderId);
       try {
         await this.remediateOne(shop, next.incidentId);
       } finally {
         this.inHand.delete(next.incidentId);
+        if (next.orderId) this.ordersInHand.delete(next.orderId);
       }
       if (this.runners.size >= this.shopsAtOnce && this.queues.shops().some((other) => !this.runners.has(other))) return;
     }
@@ -192,7 +199,7 @@ export class AutoRemediator {
         createdAt: { lt: new Date(now.getTime() - this.graceMs) },
         events: { none: { type: "decision" } },
       },
-      select: { id: true, shop: true, kind: true, source: true },
+      select: { id: true, shop: true, kind: true, source: true, orderId: true },
       take: 200,
     });
   }
@@ -215,6 +222,7 @@ export class AutoRemediator {
         shop: true,
         kind: true,
         source: true,
+        orderId: true,
         events: { where: { type: "decision" }, orderBy: { at: "desc" }, take: 1, select: { data: true } },
       },
       take: 200,
@@ -249,7 +257,7 @@ export class AutoRemediator {
           },
         },
       },
-      select: { id: true, shop: true, kind: true, source: true },
+      select: { id: true, shop: true, kind: true, source: true, orderId: true },
       take: 200,
     });
   }

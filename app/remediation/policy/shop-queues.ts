@@ -9,7 +9,12 @@ import { compareQueued } from "./urgency";
 export interface QueuedIncident extends Queued {
   shop: string;
   incidentId: string;
+  /** Two incidents of one order are never worked on at once (both would rewrite its note). */
+  orderId: string | null;
 }
+
+/** True for an incident that must wait (its order is being worked on). */
+export type Blocked = (item: QueuedIncident) => boolean;
 
 export class ShopQueues {
   private readonly byShop = new Map<string, QueuedIncident[]>();
@@ -17,11 +22,11 @@ export class ShopQueues {
   private seq = 0;
 
   /** False when the incident is already waiting (it is not queued twice). */
-  add(shop: string, incidentId: string, urgency: Urgency): boolean {
+  add(shop: string, incidentId: string, urgency: Urgency, orderId: string | null = null): boolean {
     if (this.ids.has(incidentId)) return false;
     this.ids.add(incidentId);
     const queue = this.byShop.get(shop) ?? [];
-    const item: QueuedIncident = { shop, incidentId, urgency, seq: this.seq++ };
+    const item: QueuedIncident = { shop, incidentId, urgency, seq: this.seq++, orderId };
     // Kept sorted: insert after everything that goes before it (binary search).
     let lo = 0;
     let hi = queue.length;
@@ -39,14 +44,26 @@ export class ShopQueues {
     return this.ids.has(incidentId);
   }
 
-  /** The shop's next incident (most urgent, then oldest), taken off its queue. */
-  take(shop: string): QueuedIncident | undefined {
+  /** The shop's next incident (most urgent, then oldest) that is not blocked, taken off its queue. */
+  take(shop: string, blocked: Blocked = () => false): QueuedIncident | undefined {
     const queue = this.byShop.get(shop);
-    const next = queue?.shift();
-    if (!next) return undefined;
-    if (queue?.length === 0) this.byShop.delete(shop);
-    this.ids.delete(next.incidentId);
+    if (!queue) return undefined;
+    const index = queue.findIndex((item) => !blocked(item));
+    if (index < 0) return undefined;
+    const [next] = queue.splice(index, 1);
+    if (queue.length === 0) this.byShop.delete(shop);
+    if (next) this.ids.delete(next.incidentId);
     return next;
+  }
+
+  /** How many of the shop's incidents could be taken now (up to `limit`). */
+  ready(shop: string, blocked: Blocked = () => false, limit = Infinity): number {
+    let count = 0;
+    for (const item of this.byShop.get(shop) ?? []) {
+      if (count >= limit) break;
+      if (!blocked(item)) count++;
+    }
+    return count;
   }
 
   /** Shops with work waiting, the one whose most urgent work came first first. */

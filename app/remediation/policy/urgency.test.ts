@@ -65,6 +65,21 @@ describe("ShopQueues", () => {
     expect(queues.shops()).toEqual(["b.myshopify.com", "a.myshopify.com", "c.myshopify.com"]);
   });
 
+  it("passes over an incident whose order is being worked on, and counts what is ready", () => {
+    const queues = new ShopQueues();
+    queues.add("a.myshopify.com", "late", "routine", "order-1");
+    queues.add("a.myshopify.com", "stock-out", "urgent", "order-1");
+    queues.add("a.myshopify.com", "other", "routine", "order-2");
+    const busy = new Set(["order-1"]);
+    const blocked = (item: { orderId: string | null }) => item.orderId !== null && busy.has(item.orderId);
+    expect(queues.ready("a.myshopify.com", blocked)).toBe(1);
+    expect(queues.take("a.myshopify.com", blocked)?.incidentId).toBe("other");
+    expect(queues.take("a.myshopify.com", blocked)).toBeUndefined();
+    busy.clear();
+    expect(queues.ready("a.myshopify.com", blocked)).toBe(2);
+    expect(queues.take("a.myshopify.com", blocked)?.incidentId).toBe("stock-out");
+  });
+
   it("does not queue an incident twice, and takes it again once taken", () => {
     const queues = new ShopQueues();
     expect(queues.add("a.myshopify.com", "x", "routine")).toBe(true);
