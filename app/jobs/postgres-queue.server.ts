@@ -5,7 +5,7 @@
 //   (delivery-store.server.ts), so no delivery is ever stored without its job;
 // - a job per incident to remedy, in a queue per shop (`queueName`: a shop's jobs run one at a
 //   time, since each shop has its own Shopify rate-limit bucket, while other shops' go on), with
-//   a priority (stock-outs and customer reports first, see priority.ts) and a `jobKey` per
+//   a priority (stock-outs and customer reports first, see app/remediation/policy/urgency.ts) and a `jobKey` per
 //   incident (queued twice, run once);
 // - the due sweep as a cron item: once a minute across all workers, never twice at once;
 // - retries with exponential backoff (graphile-worker waits exp(min(attempts, 10)) seconds);
@@ -29,7 +29,7 @@ import type { JobDeps } from "./handlers.server";
 import { deliveriesPayload, dueSweepJob, incidentPayload, processDeliveriesJob, remediateIncidentJob, sendOutboxJob } from "./handlers.server";
 import type { Liveness } from "./liveness.server";
 import { openLiveness } from "./liveness.server";
-import { remediationPriority } from "./priority";
+import { URGENCY_RANK, urgencyOf } from "../remediation/policy";
 
 export const QUEUE_SCHEMA = "graphile_worker";
 
@@ -102,12 +102,14 @@ export function postgresProducer(options: { url: string; db: Database; log: Logg
     },
     incidentsOpened(shop, incidentIds) {
       add("remediation", async (u) => {
-        const incidents = await db.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, kind: true } });
-        for (const { id, kind } of incidents) {
+        const incidents = await db.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, kind: true, source: true } });
+        for (const incident of incidents) {
+          const id = incident.id;
           await u.addJob(TASKS.remediate, { shop, incidentId: id }, {
             queueName: `shop:${shop}`,
             jobKey: `remediate:${id}`,
-            priority: remediationPriority(kind),
+            // Lower runs first in graphile-worker: urgent 0, routine 2 (policy/urgency.ts).
+            priority: URGENCY_RANK[urgencyOf(incident)],
             maxAttempts: 10,
           });
         }

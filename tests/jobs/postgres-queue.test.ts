@@ -8,7 +8,7 @@ import type { Database } from "../../app/db.server";
 import { createDatabase } from "../../app/db.server";
 import type { BackgroundWork } from "../../app/jobs/background-work";
 import { migrateJobQueue, postgresProducer, QUEUE_SCHEMA, queueLogger, TASKS } from "../../app/jobs/postgres-queue.server";
-import { remediationPriority } from "../../app/jobs/priority";
+import { URGENCY_RANK, urgencyOf } from "../../app/remediation/policy";
 import { logger } from "../../app/logger.server";
 import { activeKey } from "../../app/models/incident.server";
 import type { PrivatePostgres } from "../support/private-postgres";
@@ -43,6 +43,9 @@ describe.skipIf(!postgresUrl)("the PostgreSQL job queue", () => {
     return row.id;
   }
 
+  /** The job priority the queue gives an incident (lower runs first). */
+  const priority = (kind: string, source = "detected") => URGENCY_RANK[urgencyOf({ kind, source })];
+
   const jobs = () =>
     db.$queryRawUnsafe<{ key: string; queue_name: string | null; priority: number }[]>(
       `SELECT key, queue_name, priority FROM "${QUEUE_SCHEMA}".jobs WHERE task_identifier = $1 ORDER BY key`,
@@ -59,15 +62,15 @@ describe.skipIf(!postgresUrl)("the PostgreSQL job queue", () => {
     queue.incidentsOpened(b, [other]);
     queue.incidentsOpened(a, [stockOut]); // a redelivery, the catch-up: the same job
     const expected = [
-      { key: `remediate:${late}`, queue_name: `shop:${a}`, priority: remediationPriority("late_delivery") },
-      { key: `remediate:${other}`, queue_name: `shop:${b}`, priority: remediationPriority("late_delivery") },
-      { key: `remediate:${stockOut}`, queue_name: `shop:${a}`, priority: remediationPriority("stock_out_cancellation") },
+      { key: `remediate:${late}`, queue_name: `shop:${a}`, priority: priority("late_delivery") },
+      { key: `remediate:${other}`, queue_name: `shop:${b}`, priority: priority("late_delivery") },
+      { key: `remediate:${stockOut}`, queue_name: `shop:${a}`, priority: priority("stock_out_cancellation") },
     ].sort((x, y) => x.key.localeCompare(y.key));
     for (let i = 0; i < 200 && (await jobs()).length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 25));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await jobs()).toEqual(expected);
-    expect(remediationPriority("stock_out_cancellation")).toBeLessThan(remediationPriority("late_delivery"));
-    expect(remediationPriority("customer_report")).toBeLessThan(remediationPriority("late_delivery"));
+    expect(priority("stock_out_cancellation")).toBeLessThan(priority("late_delivery"));
+    expect(priority("wrong_item", "customer")).toBeLessThan(priority("late_delivery"));
 
     // The library runs them (two at a time): the urgent job and shop B's first; shop A's late
     // parcel waits for A's queue, not for shop B.

@@ -12,3 +12,5 @@ export * from "./schema";
 export * from "./signals";
 export type * from "./types";
 export * from "./confirmation";
+export * from "./urgency";
+export * from "./shop-queues";
