@@ -38,8 +38,8 @@ import { playBusyDay } from "../tests/support/busy-day";
 const TMP = path.resolve("bench/.tmp-processing");
 const SECRET = "bench-processing-secret";
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 6);
-const HISTORY = Number(process.env.BENCH_HISTORY ?? 450);
-const SALE = Number(process.env.BENCH_SALE ?? 650);
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 1000);
+const SALE = Number(process.env.BENCH_SALE ?? 150);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 1000);
 const BATCH = 50;
 /** BENCH_CPU_PROFILE=file.cpuprofile: a CPU profile of the drain (step 2) alone. */

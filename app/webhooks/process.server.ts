@@ -190,8 +190,10 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
   const fresh = new Map((await claim({ id: { in: ids }, attempts: 0 })).map((d) => [d.id, d]));
   const batch: Batch = { shops: new ShopReads(db), lookups: batchLookups(deps.lookups), outcomes: [] };
   let handled = 0;
+  let inHand = 0;
   try {
     for (const [index, id] of ids.entries()) {
+      inHand = index;
       // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
       // microtasks and starve timers, signals and IPC (the server could not stop its worker).
       await yieldToEventLoop();
@@ -212,6 +214,11 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
       if (!READS_SHOP_ONLY.has(delivery.topic)) batch.shops.forget(delivery.shop);
       handled++;
     }
+  } catch (error) {
+    // The database failed outside a handler (a claim, a retry's write): the deliveries not
+    // reached go back in line now, not when their claims expire.
+    await putBack(db, ids.slice(inHand + 1).filter((rest) => fresh.has(rest)), claimant).catch(() => {});
+    throw error;
   } finally {
     await finish(deps, batch.outcomes);
   }
@@ -221,8 +228,8 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
   return handled;
 }
 
-/** Claimed in a batch but not acted on (the processor was asked to hold off): back in line, as
- * if never claimed. */
+/** Claimed in a batch but not acted on (the processor was asked to hold off, a batch-mate may
+ * change them, the database failed): back in line, as if never claimed. */
 async function putBack(db: Database, ids: string[], claimant: string): Promise<void> {
   if (ids.length === 0) return;
   await db.webhookDelivery.updateMany({
