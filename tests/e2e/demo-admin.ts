@@ -17,10 +17,12 @@ export interface DemoAdminOptions {
   seed?: (db: Database, url: string) => Promise<void>;
   /** With the app's background worker. */
   worker?: boolean;
+  /** false: not in demo mode, as inside Shopify admin (every request needs a session token). */
+  demo?: boolean;
 }
 
 /** The running demo admin for `shop`, available inside the file's tests. */
-export function demoAdminFor(shop: string, { seed, worker = false }: DemoAdminOptions = {}): () => RunningAdmin {
+export function demoAdminFor(shop: string, { seed, worker = false, demo = true }: DemoAdminOptions = {}): () => RunningAdmin {
   let admin: RunningAdmin | undefined;
   beforeAll(async () => {
     const url = process.env.DATABASE_URL ?? "";
@@ -31,7 +33,7 @@ export function demoAdminFor(shop: string, { seed, worker = false }: DemoAdminOp
     } finally {
       await db.$disconnect();
     }
-    admin = await startAdmin(shop, { worker });
+    admin = await startAdmin(shop, { worker, demo });
   }, 240_000);
   afterAll(async () => {
     await admin?.close();
