@@ -52,7 +52,13 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   const config = env();
   if (config.AMENDS_DEMO) {
     const shop = config.AMENDS_DEMO_SHOP;
-    const { identity, initial } = DEMO_STAFF[demoStaffKey(request)];
+    // Both demo staff members are the demo shop's staff from the start (owners are chosen from
+    // the staff list); the one acting is recorded last, as Shopify would name them now.
+    const acting = demoStaffKey(request);
+    for (const key of Object.keys(DEMO_STAFF) as DemoStaffKey[]) {
+      if (key !== acting) await recordStaffMember(db(), shop, DEMO_STAFF[key].identity, DEMO_STAFF[key].initial);
+    }
+    const { identity, initial } = DEMO_STAFF[acting];
     await recordStaffMember(db(), shop, identity, initial);
     const staff = { ...identity, actor: staffActor(identity) };
     return { shop, actor: staff.actor, staff, demo: true };

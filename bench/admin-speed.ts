@@ -3,7 +3,9 @@
 // and the Event Timing API for INP after a click), against the targets (LCP ≤ 1.0 s,
 // CLS ≤ 0.05, INP ≤ 100 ms) and against a baseline from the same run: a static page with
 // Polaris's stylesheet, served by the same server. Uses the production build (`npm run build`).
-// Add a page by adding a line to PAGES.
+// Add a page by adding a line to PAGES. BENCH_PAGES=analytics (words from the pages' names,
+// comma-separated) measures only those pages, with the baseline; BENCH_INCIDENTS and
+// BENCH_RUNS set how many incidents and loads per page.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,13 +27,15 @@ const BUILD = path.resolve(process.env.AMENDS_BUILD_DIR ?? "build");
 const TARGET = { lcp: 1000, cls: 0.05, inp: 100 };
 
 /** What to open, and what a merchant clicks there (INP). Inbox tabs: add `/app?tab=…` lines. */
-const PAGES: { name: string; path: string; click: string }[] = [
+const ALL_PAGES: { name: string; path: string; click: string }[] = [
   { name: "baseline: static Polaris page", path: "/bench-baseline.html", click: "button" },
   { name: "inbox /app", path: "/app", click: "[role=tab], button, h1" },
   ...INBOX_TABS.map((tab) => ({ name: `inbox, ${tab} tab`, path: `/app?tab=${tab}`, click: "[role=tab], button, h1" })),
   { name: "incident page", path: `/app/incidents/${incidentId(COUNT - 1)}`, click: "[role=tab], button, h1" },
   { name: "analytics (last 30 days)", path: "/app/analytics", click: "button[type=submit], button" },
 ];
+const ONLY = (process.env.BENCH_PAGES ?? "").split(",").map((word) => word.trim().toLowerCase()).filter(Boolean);
+const PAGES = ALL_PAGES.filter((page, index) => index === 0 || ONLY.length === 0 || ONLY.some((word) => page.name.toLowerCase().includes(word)));
 
 // Collected in the page from its first byte.
 const OBSERVE = `

@@ -124,18 +124,26 @@ describe("the triage inbox", () => {
     expect((await db.incident.findUniqueOrThrow({ where: { id: ids["#2004"] ?? "" } })).status).toBe("remediating");
   });
 
-  it("assigns an owner and sets a root cause, leaving the other fields as they were", async () => {
+  it("assigns an owner from the shop's staff and sets a root cause, leaving the other fields as they were", async () => {
     const chosen = [ids["#2003"] ?? "", ids["#2004"] ?? ""];
-    expect((await bulk({ intent: "assign_owner", owner: "Sam" }, chosen)).summary).toBe("2 assigned.");
+    // The shop's staff (the fixture's owner, and the demo's owner and support agent): owners are
+    // picked from them.
+    expect((await load()).staff).toEqual(["Ada Store-Owner", "Alex Morgan", "Sam Rivera"]);
+    const stranger = await bulk({ intent: "assign_owner", owner: "Sam" }, chosen);
+    expect(stranger).toMatchObject({ status: 422, error: "Pick the owner from your staff list" });
+    expect((await bulk({ intent: "assign_owner", owner: "Sam Rivera" }, chosen)).summary).toBe("2 assigned.");
     expect((await bulk({ intent: "set_root_cause", rootCause: "carrier_delay" }, chosen)).summary).toBe("2 updated.");
-    expect((await bulk({ intent: "assign_owner", owner: "Sam" }, [ids["#2003"] ?? ""])).summary).toBe("1 assigned; #2003: already assigned to Sam.");
+    expect((await bulk({ intent: "assign_owner", owner: "Sam Rivera" }, [ids["#2003"] ?? ""])).summary).toBe("1 assigned; #2003: already assigned to Sam Rivera.");
     const rows = await db.incident.findMany({ where: { id: { in: chosen } }, include: { events: { where: { type: "assigned" } } } });
     for (const row of rows) {
-      expect(row).toMatchObject({ owner: "Sam", rootCause: "carrier_delay", responsibleParty: "unknown" });
-      expect(row.events.map((event) => event.message)).toEqual(["Set owner: Sam.", "Set root cause: carrier delay."]);
+      expect(row).toMatchObject({ owner: "Sam Rivera", rootCause: "carrier_delay", responsibleParty: "unknown" });
+      expect(row.events.map((event) => [event.actor, event.message])).toEqual([
+        ["staff:demo-owner:Alex Morgan", "Set owner: Sam Rivera."],
+        ["staff:demo-owner:Alex Morgan", "Set root cause: carrier delay."],
+      ]);
     }
-    expect((await load("?tab=all&owner=Sam")).owners).toEqual(["Sam"]);
-    expect(orders(await load("?tab=all&owner=Sam"))).toEqual(["#2003", "#2004"]);
+    expect((await load("?tab=all&owner=Sam+Rivera")).owners).toEqual(["Sam Rivera"]);
+    expect(orders(await load("?tab=all&owner=Sam+Rivera"))).toEqual(["#2003", "#2004"]);
     const bad = await bulk({ intent: "set_root_cause", rootCause: "gremlins" }, chosen);
     expect(bad).toMatchObject({ status: 422, error: "Pick a root cause from the list" });
   });

@@ -5,11 +5,13 @@ import {
   csvRow,
   daysBetween,
   denseSeries,
+  OTHER_SERIES,
   formatDuration,
   localDay,
   median,
   medianWindow,
   offsetMinutes,
+  topSeries,
   offsetSegments,
   startOfLocalDay,
 } from "./analytics";
@@ -57,6 +59,21 @@ describe("days in the shop's time zone", () => {
       { key: "damaged", points: [{ day: "2026-03-01", value: 0 }, { day: "2026-03-02", value: 3 }] },
       { key: "lost", points: [{ day: "2026-03-01", value: 4 }, { day: "2026-03-02", value: 0 }] },
     ]);
+  });
+});
+
+describe("the chart of incidents by kind", () => {
+  const days = ["2026-03-01", "2026-03-02"];
+  const series = (key: string, a: number, b: number) => ({ key, points: [{ day: days[0] ?? "", value: a }, { day: days[1] ?? "", value: b }] });
+
+  it("keeps the kinds with the most incidents and adds up the rest, day by day", () => {
+    const all = [series("damaged", 1, 0), series("lost", 5, 5), series("late_delivery", 0, 3), series("wrong_item", 2, 2)];
+    expect(topSeries(all, 2)).toEqual([series("lost", 5, 5), series("wrong_item", 2, 2), series(OTHER_SERIES, 1, 3)]);
+  });
+
+  it("leaves a short list as it is: an 'other' line for a single kind would hide its name", () => {
+    const all = [series("damaged", 1, 0), series("lost", 5, 5), series("late_delivery", 0, 3)];
+    expect(topSeries(all, 2).map((one) => one.key)).toEqual(["lost", "late_delivery", "damaged"]);
   });
 });
 

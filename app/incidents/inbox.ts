@@ -2,7 +2,7 @@
 // party and root cause in the merchant's words. Plain data, shared by the server (the query)
 // and the browser (the page).
 import type { IncidentStatus } from "./model";
-import type { RESPONSIBLE_PARTIES, ROOT_CAUSES } from "./model";
+import type { ROOT_CAUSES } from "./model";
 
 export const INBOX_TABS = ["needs_approval", "open", "overdue", "escalated", "resolved", "all"] as const;
 export type InboxTab = (typeof INBOX_TABS)[number];
@@ -56,18 +56,21 @@ export function channelLabel(source: string): string {
   return (CHANNEL_LABELS as Readonly<Record<string, string>>)[source] ?? sentence(source);
 }
 
-export const PARTY_LABELS: Readonly<Record<(typeof RESPONSIBLE_PARTIES)[number], string>> = {
-  store: "Your store",
-  warehouse: "Warehouse",
-  carrier: "Carrier",
-  supplier: "Supplier",
-  creator: "Creator",
-  unknown: "Not known yet",
-};
+/** A responsible party as the inbox names it: its key and the name on the shop's list. */
+export interface PartyChoice {
+  key: string;
+  name: string;
+}
 
-/** A party Amends names by a code reads as words; one the merchant named reads as they wrote it. */
-export function partyLabel(party: string): string {
-  return (PARTY_LABELS as Readonly<Record<string, string>>)[party] ?? party;
+/** The party's name on the shop's own list (models/parties.server.ts). A party removed from
+ * the list since keeps its key on the incidents blamed on it; it reads as the words of its key
+ * ("carrier-dhl-express": "Dhl express (removed)"), never as a code. */
+export function partyLabel(parties: readonly PartyChoice[], key: string): string {
+  if (key === "unknown") return "Not known yet";
+  const listed = parties.find((party) => party.key === key);
+  if (listed) return listed.name;
+  const words = key.split("-").slice(1).join(" ") || key.replaceAll("-", " ");
+  return `${sentence(words)} (removed)`;
 }
 
 export const ROOT_CAUSE_LABELS: Readonly<Record<(typeof ROOT_CAUSES)[number], string>> = {

@@ -9,6 +9,9 @@ describe("the merchant's words", () => {
     expect(actorWords("merchant:demo")).toBe("You");
     expect(actorWords("merchant")).toBe("You");
     expect(actorWords("merchant:Ana García")).toBe("Ana García");
+    // A staff member as the admin records them: their name, not their Shopify user id.
+    expect(actorWords("staff:demo-owner:Alex Morgan")).toBe("Alex Morgan");
+    expect(actorWords("staff:7001:Ana García: soporte")).toBe("Ana García: soporte");
     expect(actorWords("rule:oversell_risk")).toBe("Oversell check");
     expect(actorWords("rule:new_rule")).toBe("Automatic check (new rule)");
     expect(actorWords("customer")).toBe("The customer");

@@ -1,6 +1,8 @@
 // Statuses, actors, events and remedies in the merchant's words. The timeline stores machine
 // names ("rule:policy", "merchant:demo", "remedy_failed", "annotate"); the page shows these.
 
+import { describeActor } from "./staff";
+
 // Statuses have one set of words, the inbox's, wherever they are shown.
 export { STATUS_LABELS as STATUS_WORDS, statusLabel as statusWords } from "./inbox";
 
@@ -22,8 +24,10 @@ export function actorWords(actor: string): string {
   const [who, ...rest] = actor.split(":");
   const name = rest.join(":").trim();
   switch (who) {
-    case "merchant":
     case "staff":
+      // "staff:<user id>:<name>": the name, never the id.
+      return describeActor(actor);
+    case "merchant":
       return name && name !== "demo" ? name : "You";
     case "rule":
       return RULE_WORDS[name] ?? (name ? `Automatic check (${sentence(name).toLowerCase()})` : "Automatic check");

@@ -54,6 +54,11 @@ export async function listStaff(db: Database, shop: string): Promise<StaffMember
   }));
 }
 
+/** The staff members' names, in the list's order: whom an incident can be assigned to. */
+export async function staffNames(db: Database, shop: string): Promise<string[]> {
+  return [...new Set((await listStaff(db, shop)).map((member) => member.name))];
+}
+
 /** The rights posted by the Staff & approvals page, one pair of fields per listed member; a
  * limit must be an amount in the shop's currency, or empty for no limit. The account owner
  * always may approve (a limit is theirs to set): someone must be able to. */

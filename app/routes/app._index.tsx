@@ -16,7 +16,9 @@ import { ROOT_CAUSES } from "../incidents/model";
 import { recentDataRequests } from "../models/compliance.server";
 import { deliveriesNeedingAttention } from "../models/delivery.server";
 import { inboxCounts, inboxOwners, inboxPage } from "../models/inbox.server";
+import { responsibleParties } from "../models/parties.server";
 import { shopClock } from "../models/shop.server";
+import { staffNames } from "../models/staff.server";
 import type { BulkAction } from "../remediation/bulk.server";
 import { BULK_LIMIT, BULK_VERBS, bulkAct } from "../remediation/bulk.server";
 import { adminClientFor } from "../shopify/admin.server";
@@ -26,14 +28,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const state = readInboxParams(new URL(request.url).searchParams);
   const clock = await shopClock(db(), shop);
   const now = new Date();
-  const [page, counts, owners, deliveries, dataRequests] = await Promise.all([
+  const [page, counts, owners, staff, parties, deliveries, dataRequests] = await Promise.all([
     inboxPage(db(), shop, { ...state, now, timeZone: clock.timeZone }),
     inboxCounts(db(), shop, now),
     inboxOwners(db(), shop),
+    staffNames(db(), shop),
+    responsibleParties(db(), shop),
     deliveriesNeedingAttention(db(), shop),
     recentDataRequests(db(), shop),
   ]);
-  return { state, page, counts, owners, deliveries, dataRequests, clock, now };
+  return { state, page, counts, owners, staff, parties: parties.map(({ key, name }) => ({ key, name })), deliveries, dataRequests, clock, now };
 };
 
 const ids = z.array(z.string().min(1)).min(1, "Select at least one incident").max(BULK_LIMIT, `Select at most ${BULK_LIMIT} incidents`);
@@ -43,10 +47,10 @@ const bulkInput = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("assign_owner"),
     ids,
+    // A staff member's name from the shop's list (checked in the action), or empty: nobody.
     owner: z
       .string()
       .trim()
-      .max(100, "Keep the owner's name under 100 characters")
       .transform((owner) => owner || null),
   }),
   z.object({
@@ -55,6 +59,8 @@ const bulkInput = z.discriminatedUnion("intent", [
     rootCause: z.enum([...ROOT_CAUSES, ""], { message: "Pick a root cause from the list" }).transform((cause) => cause || null),
   }),
 ]);
+
+const OWNER_OFF_THE_LIST = "Pick the owner from your staff list";
 
 export type BulkResult = { error: string; summary: null; outcomes: [] } | { error: null; summary: string; outcomes: RowOutcome[] };
 
@@ -68,6 +74,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return Response.json({ error, summary: null, outcomes: [] } satisfies BulkResult, { status: 422 });
   }
   const input = parsed.data;
+  if (input.intent === "assign_owner" && input.owner !== null && !(await staffNames(db(), shop)).includes(input.owner)) {
+    return Response.json({ error: OWNER_OFF_THE_LIST, summary: null, outcomes: [] } satisfies BulkResult, { status: 422 });
+  }
   const outcomes = await bulkAct({ db: db(), clientFor: adminClientFor }, shop, { actor, staff }, input.ids, bulkActionOf(input));
   return { error: null, summary: summariseBulk(BULK_VERBS[input.intent], outcomes), outcomes } satisfies BulkResult;
 };
@@ -86,7 +95,7 @@ function bulkActionOf(input: z.infer<typeof bulkInput>): BulkAction {
 }
 
 export default function Inbox() {
-  const { state, page, counts, owners, deliveries, dataRequests, clock, now } = useLoaderData<typeof loader>();
+  const { state, page, counts, owners, staff, parties, deliveries, dataRequests, clock, now } = useLoaderData<typeof loader>();
   const result = useActionData<BulkResult>();
   return (
     <Page title="Incidents" primaryAction={{ content: "New incident", url: "/app/incidents/new" }} secondaryActions={[{ content: "Settings", url: "/app/settings" }]}>
@@ -139,7 +148,7 @@ export default function Inbox() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          <InboxTable state={state} page={page} counts={counts} owners={owners} clock={clock} now={now} />
+          <InboxTable state={state} page={page} counts={counts} owners={owners} staff={staff} parties={parties} clock={clock} now={now} />
         </Layout.Section>
       </Layout>
     </Page>

@@ -2,7 +2,8 @@
 // party cost, what remedies cost over time, how fast the team acts, what is overdue and which
 // customers keep having problems. Figures come from the database's own aggregations
 // (app/models/analytics.server.ts); the charts (polaris-viz) draw in the browser only, in
-// boxes of a fixed height so nothing moves when they appear, with the same figures in tables.
+// boxes of a fixed height so nothing moves when they appear, with the same figures in tables
+// (components/analytics/AnalyticsChart.tsx: how they draw without delaying a click).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import {
@@ -20,24 +21,28 @@ import {
   TextField,
 } from "@shopify/polaris";
 import type { DataSeries } from "@shopify/polaris-viz";
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import type { MouseEvent } from "react";
-import { startTransition, useEffect, useRef, useState } from "react";
+import { memo, useState } from "react";
 import { z } from "zod";
 
 import { requireAdmin } from "../admin-auth.server";
+import { AnalyticsChart } from "../components/analytics/AnalyticsChart";
+import { downloadInAdmin } from "../components/analytics/download-in-admin";
 import { db } from "../db.server";
 import type { LocalDay } from "../incidents/analytics";
+import { partyLabel } from "../incidents/inbox";
 import {
   addDays,
   daysBetween,
   denseSeries,
   formatDuration,
   localDay,
+  OTHER_SERIES,
+  topSeries,
 } from "../incidents/analytics";
 import type { CostKind, CostRow, DateRange, GroupRow } from "../models/analytics.server";
 import { shopAnalytics } from "../models/analytics.server";
+import { responsibleParties } from "../models/parties.server";
 import { storedShopProfile, UnknownShopProfile } from "../models/shop.server";
 import { kindTitle } from "../remediation/policy";
 import { formatMoney } from "../remediation/policy/money";
@@ -46,6 +51,8 @@ export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const MAX_DAYS = 366;
+/** Kinds drawn as lines of their own; the rest are added up as "Other kinds". */
+const KINDS_CHARTED = 5;
 
 /** The dates asked for (?from=&to=, the shop's days), or the last 30 days; with why if refused. */
 export function parseRange(
@@ -93,7 +100,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!profile) throw new UnknownShopProfile(shop);
   const now = new Date();
   const { range, error } = parseRange(new URL(request.url).searchParams, profile.timeZone, now);
-  const data = await shopAnalytics(db(), shop, range, profile.timeZone, now);
+  const [data, parties] = await Promise.all([shopAnalytics(db(), shop, range, profile.timeZone, now), responsibleParties(db(), shop)]);
   const days = daysBetween(range.from, range.to);
   const locale = profile.primaryLocale;
   const dayLabel = new Intl.DateTimeFormat(locale, {
@@ -109,10 +116,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       .filter((c) => c.kind === kind)
       .map((c) => money(c.amount, c.currencyCode))
       .join(" + ") || "—";
-  const byKind: DataSeries[] = denseSeries(days, data.incidentsByDay).map((series) => ({
-    name: kindTitle(series.key),
+  // The kinds with the most incidents as lines, the rest as one line, named below the chart.
+  const kinds = denseSeries(days, data.incidentsByDay);
+  const shownKinds = topSeries(kinds, KINDS_CHARTED);
+  const byKind: DataSeries[] = shownKinds.map((series) => ({
+    name: series.key === OTHER_SERIES ? "Other kinds" : kindTitle(series.key),
     data: series.points.map((point) => ({ key: label(point.day), value: point.value })),
   }));
+  const count = new Intl.NumberFormat(locale);
+  const otherKinds = shownKinds.some((series) => series.key === OTHER_SERIES)
+    ? topSeries(kinds, kinds.length)
+        .slice(KINDS_CHARTED)
+        .map((series) => `${kindTitle(series.key)} (${count.format(series.points.reduce((sum, point) => sum + point.value, 0))})`)
+        .join(", ")
+    : null;
   // One line per kind of cost and currency: amounts in different currencies are never added.
   const costSeries: DataSeries[] = denseSeries(
     days,
@@ -131,16 +148,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       })),
     };
   });
-  const groupTable = (rows: GroupRow[]) =>
+  // Responsible parties by their names on the shop's list (a removed one by its key's words).
+  const partyWords = (key: string) => partyLabel(parties, key);
+  const groupTable = (rows: GroupRow[], name: (key: string) => string = words) =>
     rows.map((row) => [
-      words(row.key),
+      name(row.key),
       row.count,
       costText(row.costs, "refund"),
       costText(row.costs, "replacement"),
       costText(row.costs, "discount_code"),
     ]);
-  const bars = (name: string, rows: GroupRow[]): DataSeries[] => [
-    { name, data: rows.map((row) => ({ key: words(row.key), value: row.count })) },
+  const bars = (name: string, rows: GroupRow[], keyWords: (key: string) => string = words): DataSeries[] => [
+    { name, data: rows.map((row) => ({ key: keyWords(row.key), value: row.count })) },
   ];
   return {
     range,
@@ -158,6 +177,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         : formatDuration(data.medianToResolution.seconds),
     resolutionCount: data.medianToResolution.count,
     byKind,
+    otherKinds,
     costSeries,
     costs: (["refund", "replacement", "discount_code"] as const).map((kind) => [
       COST_TITLES[kind],
@@ -165,8 +185,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ]),
     causes: { chart: bars("Incidents", data.byRootCause), table: groupTable(data.byRootCause) },
     parties: {
-      chart: bars("Incidents", data.byResponsibleParty),
-      table: groupTable(data.byResponsibleParty),
+      chart: bars("Incidents", data.byResponsibleParty, partyWords),
+      table: groupTable(data.byResponsibleParty, partyWords),
     },
     repeatCustomers: data.repeatCustomers.map((c) => [
       c.name ?? c.email ?? c.customerId,
@@ -176,63 +196,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-/**
- * Charts measure their box, so they draw after the page has loaded; the box keeps its size.
- * Each draws when it scrolls into view, as a transition React may interrupt: drawing thirteen
- * lines must never keep a merchant's click waiting (it did: INP 360 ms, bench/RESULTS.md).
- */
-function Chart({ height, label, children }: { height: number; label: string; children: () => JSX.Element }) {
-  const [mounted, setMounted] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) {
-        observer.disconnect();
-        startTransition(() => setMounted(true));
-      }
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return (
-    <div ref={box} style={{ height }} role="img" aria-label={label}>
-      {mounted ? <PolarisVizProvider>{children()}</PolarisVizProvider> : null}
-    </div>
-  );
-}
-
 const GROUP_HEADINGS = ["", "Incidents", "Refunds", "Replacements (retail)", "Codes issued"];
 
-type AppBridgeGlobal = { toast: { show(message: string, options?: { isError?: boolean }): void } };
-
-/**
- * Inside Shopify admin a plain link carries no session token, so the export would meet the
- * login instead of the file; App Bridge's fetch adds the token (shopify.dev, "Authenticate
- * requests from the frontend"). The file is then handed to the browser as a download. Outside
- * admin (demo mode) the link works as it is.
- */
-async function downloadInAdmin(event: MouseEvent<HTMLAnchorElement>) {
-  const shopify = (window as unknown as { shopify?: AppBridgeGlobal }).shopify;
-  if (!shopify) return;
-  event.preventDefault();
-  const response = await fetch(event.currentTarget.href).catch(() => null);
-  if (!response?.ok) {
-    shopify.toast.show("The export could not be made; try again in a moment.", { isError: true });
-    return;
-  }
-  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "amends-incidents.csv";
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
+export default function Analytics() {
+  return <AnalyticsPage data={useLoaderData<typeof loader>()} />;
 }
 
-export default function Analytics() {
-  const data = useLoaderData<typeof loader>();
+/**
+ * The page, rendered again only when its figures change. The route renders again on every
+ * change of navigation state (a click on "Show" makes two before the new figures arrive); the
+ * figures are the same object until then, so that costs nothing (it cost the click ~100 ms of
+ * tables and charts drawn again: bench/admin-speed.ts).
+ */
+const AnalyticsPage = memo(function AnalyticsPage({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
   const exportHref = `/app/analytics/export?from=${data.range.from}&to=${data.range.to}`;
   return (
     <Page
@@ -291,9 +267,14 @@ export default function Analytics() {
                   No incidents in these dates.
                 </Text>
               ) : (
-                <Chart height={280} label="Incidents per day by kind">
-                  {() => <LineChart data={data.byKind} isAnimated={false} showLegend />}
-                </Chart>
+                <>
+                  <AnalyticsChart type="line" data={data.byKind} height={280} label="Incidents per day by kind" />
+                  {data.otherKinds ? (
+                    <Text as="p" tone="subdued">
+                      Other kinds: {data.otherKinds}.
+                    </Text>
+                  ) : null}
+                </>
               )}
             </BlockStack>
           </Card>
@@ -310,9 +291,7 @@ export default function Analytics() {
                 rows={data.costs}
               />
               {data.costSeries.length > 0 ? (
-                <Chart height={240} label="Remedy cost per day">
-                  {() => <LineChart data={data.costSeries} isAnimated={false} showLegend />}
-                </Chart>
+                <AnalyticsChart type="line" data={data.costSeries} height={240} label="Remedy cost per day" />
               ) : null}
               <Text as="p" tone="subdued">
                 Replacements are counted at the items' selling price: Amends does not know what they
@@ -356,7 +335,7 @@ export default function Analytics() {
       <Box paddingBlockEnd="800" />
     </Page>
   );
-}
+});
 
 function DateField({ name, label, value }: { name: string; label: string; value: string }) {
   const [text, setText] = useState(value);
@@ -411,19 +390,12 @@ function GroupCard({
           </Text>
         ) : (
           <>
-            <Chart
+            <AnalyticsChart
+              type="bars"
+              data={chart}
               height={Math.max(120, 36 * (chart[0]?.data.length ?? 1) + 40)}
               label={`${title}: incidents`}
-            >
-              {() => (
-                <BarChart
-                  data={chart}
-                  direction="horizontal"
-                  isAnimated={false}
-                  showLegend={false}
-                />
-              )}
-            </Chart>
+            />
             <DataTable
               columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
               headings={GROUP_HEADINGS}

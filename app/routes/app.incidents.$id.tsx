@@ -12,6 +12,7 @@ import { IncidentStatusBadge } from "../components/IncidentStatusBadge";
 import { NeedsAttentionCard, refusalOf } from "../components/NeedsAttentionCard";
 import { OrderActivityCard } from "../components/OrderActivityCard";
 import { CustomerCard } from "../components/incident/CustomerCard";
+import { ownerOptions, partyOptions } from "../components/incident/assignment-options";
 import { EscalationCard } from "../components/incident/EscalationCard";
 import { RemedyEditor } from "../components/incident/RemedyEditor";
 import type { PreviewAnswer } from "../components/incident/RemedyEditor";
@@ -25,6 +26,7 @@ import { setEscalation } from "../models/escalation.server";
 import { assignIncident } from "../models/incident.server";
 import { incidentPage } from "../models/incident-page.server";
 import { responsibleParties } from "../models/parties.server";
+import { staffNames } from "../models/staff.server";
 import { dismissIncident } from "../models/remediation.server";
 import { previewApproval, remediate } from "../remediation/engine/index.server";
 import type { RemediateRequest } from "../remediation/engine/index.server";
@@ -35,7 +37,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireAdmin(request);
   const page = await incidentPage(db(), shop, params.id ?? "", !demo);
   if (!page) throw new Response("Incident not found", { status: 404 });
-  return { ...page, parties: await responsibleParties(db(), shop) };
+  const [parties, staff] = await Promise.all([responsibleParties(db(), shop), staffNames(db(), shop)]);
+  return { ...page, parties, staff };
 };
 
 // "policy" alone: the plan the policy proposed.
@@ -52,10 +55,10 @@ const actionInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("deescalate"), note: note.default("") }),
   z.object({
     intent: z.literal("assign"),
+    // A staff member's name from the shop's list (checked below), or empty: nobody.
     owner: z
       .string()
       .trim()
-      .max(100, "Keep the owner's name under 100 characters")
       .transform((owner) => owner || null),
     rootCause: z.enum([...ROOT_CAUSES, ""], { message: "Pick a root cause from the list" }).transform((cause) => cause || null),
     // One of the shop's own parties (checked against its list below).
@@ -84,7 +87,7 @@ function planRequest(input: { plan: string } & Record<string, unknown>): Pick<Re
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, actor, staff } = await requireAdmin(request);
   // Only whether the shop has it and where it stands: the page reloads the rest afterwards.
-  const incident = await db().incident.findFirst({ where: { id: params.id ?? "", shop }, select: { id: true, status: true } });
+  const incident = await db().incident.findFirst({ where: { id: params.id ?? "", shop }, select: { id: true, status: true, owner: true, responsibleParty: true } });
   if (!incident) throw new Response("Incident not found", { status: 404 });
   const parsed = actionInput.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
@@ -95,10 +98,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   switch (input.intent) {
     case "assign": {
       const { owner, rootCause, responsibleParty } = input;
-      const parties = await responsibleParties(db(), shop);
-      if (responsibleParty !== "unknown" && !parties.some((party) => party.key === responsibleParty)) {
-        return Response.json({ errors: { responsibleParty: "Pick who was responsible from the list" }, result: null } satisfies ActionResult, { status: 422 });
+      const [parties, staffList] = await Promise.all([responsibleParties(db(), shop), staffNames(db(), shop)]);
+      // Off the list is refused, except what the incident already has (a party since removed,
+      // an owner named before owners came from the staff list): saving other fields keeps it.
+      const errors: Record<string, string> = {};
+      if (responsibleParty !== "unknown" && responsibleParty !== incident.responsibleParty && !parties.some((party) => party.key === responsibleParty)) {
+        errors.responsibleParty = "Pick who was responsible from the list";
       }
+      if (owner !== null && owner !== incident.owner && !staffList.includes(owner)) errors.owner = "Pick the owner from your staff list";
+      if (Object.keys(errors).length > 0) return Response.json({ errors, result: null } satisfies ActionResult, { status: 422 });
       const changed = await assignIncident(db(), incident.id, { owner, rootCause, responsibleParty }, actor);
       return { errors: {}, result: changed ? "assigned" : "unchanged" } satisfies ActionResult;
     }
@@ -172,7 +180,7 @@ const RESULTS: Record<string, { error: boolean; text: string }> = {
 };
 
 export default function IncidentPage() {
-  const { incident, order, clock, links, escalation, allowed, defaults, shopCurrency, parties } = useLoaderData<typeof loader>();
+  const { incident, order, clock, links, escalation, allowed, defaults, shopCurrency, parties, staff } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
@@ -313,7 +321,7 @@ export default function IncidentPage() {
                 <Text as="h2" variant="headingMd">
                   Ownership
                 </Text>
-                <TextField label="Owner" name="owner" value={owner} onChange={setOwner} autoComplete="off" error={errors.owner} />
+                <Select label="Owner" name="owner" options={ownerOptions(staff, incident.owner)} value={owner} onChange={setOwner} error={errors.owner} />
                 <Select
                   label="Root cause"
                   name="rootCause"
@@ -325,7 +333,7 @@ export default function IncidentPage() {
                 <Select
                   label="Responsible"
                   name="responsibleParty"
-                  options={[...parties.map((party) => ({ label: party.name, value: party.key })), { label: "Unknown", value: "unknown" }]}
+                  options={partyOptions(parties, incident.responsibleParty)}
                   value={responsibleParty}
                   onChange={setResponsibleParty}
                   error={errors.responsibleParty}

@@ -100,11 +100,11 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await page.getByText("Say why, in a few words").waitFor();
 
     // The merchant records the root cause and who was responsible; the timeline shows it.
-    await page.getByLabel("Owner").fill("Sam");
+    await page.getByLabel("Owner").selectOption("Sam Rivera");
     await page.getByLabel("Root cause").selectOption("inventory_out_of_sync");
     await page.getByLabel("Responsible").selectOption("warehouse");
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByText("Set owner: Sam, root cause: inventory out of sync, responsible party: Any warehouse or 3PL.").waitFor();
+    await page.getByText("Set owner: Sam Rivera, root cause: inventory out of sync, responsible party: Any warehouse or 3PL.").waitFor();
     await page.screenshot({ path: "tests/.tmp/admin-incident.png", fullPage: true });
 
     await page.getByLabel("Reason to dismiss").fill("Customer already re-ordered");

@@ -60,9 +60,10 @@ export interface RunningAdmin {
 }
 
 /** Builds (once per run) and points this process's environment (which children inherit) at
- * the build, in demo mode for `shop`. */
-export async function useProductionBuild(shop: string, { worker = false } = {}): Promise<void> {
-  Object.assign(process.env, { AMENDS_DEMO: "true", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
+ * the build, in demo mode for `shop`; `demo: false`: as inside Shopify admin, where every
+ * request needs a session token. */
+export async function useProductionBuild(shop: string, { worker = false, demo = true } = {}): Promise<void> {
+  Object.assign(process.env, { AMENDS_DEMO: demo ? "true" : "false", AMENDS_DEMO_SHOP: shop, AMENDS_WORKER: worker ? "on" : "off", NODE_ENV: "test" });
   await buildOnce();
   process.env.AMENDS_BUILD = path.join(buildDir, "server/index.js");
 }
@@ -85,8 +86,8 @@ export interface RunningServer {
 
 /** Builds (once per run) and starts the production server in demo mode for `shop`.
  * `worker`: with the app's background worker (the outbox's e-mails, the due sweep), as in production. */
-export async function startServer(shop: string, { worker = false } = {}): Promise<RunningServer> {
-  await useProductionBuild(shop, { worker });
+export async function startServer(shop: string, { worker = false, demo = true } = {}): Promise<RunningServer> {
+  await useProductionBuild(shop, { worker, demo });
   const { createServer } = await importBuiltServer();
   const { server, close, worker: supervisor } = await createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -96,7 +97,7 @@ export async function startServer(shop: string, { worker = false } = {}): Promis
 }
 
 /** startServer, and a browser. */
-export async function startAdmin(shop: string, options: { worker?: boolean } = {}): Promise<RunningAdmin> {
+export async function startAdmin(shop: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<RunningAdmin> {
   const { base, close } = await startServer(shop, options);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

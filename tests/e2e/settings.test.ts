@@ -3,11 +3,10 @@
 // save bar, and finds them kept after a reload; a message with an unknown placeholder is refused
 // next to that message, nothing is saved, and leaving with the change unsaved asks first.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createDatabase } from "../../app/db.server";
-import type { RunningAdmin } from "./app-server";
-import { chromiumAvailable, startAdmin } from "./app-server";
+import { chromiumAvailable } from "./app-server";
+import { demoAdminFor, watchErrors } from "./demo-admin";
 
 const SHOP = "e2e-settings.myshopify.com";
 const PERCENTAGE = '[name="kinds.late_delivery.discountValue"]';
@@ -16,21 +15,7 @@ const MESSAGE =
   "Hi {{customer_first_name}},\nSorry {{order_name}} is late.{{#code}} Use {{code}}.{{/code}}";
 
 describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
-  let admin: RunningAdmin;
-
-  beforeAll(async () => {
-    // Installed: Amends holds the shop's profile (afterAuth), a euro shop in Madrid.
-    const db = createDatabase(process.env.DATABASE_URL ?? "");
-    await db.shop.create({
-      data: { domain: SHOP, name: "Lana y Lino", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es" },
-    });
-    await db.$disconnect();
-    admin = await startAdmin(SHOP);
-  }, 240_000);
-
-  afterAll(async () => {
-    await admin?.close();
-  });
+  const running = demoAdminFor(SHOP);
 
   /** The error text the field points at with aria-describedby. */
   async function describedError(page: Page, selector: string): Promise<string> {
@@ -47,11 +32,9 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
   }
 
   it("saves the late delivery discount and message, and refuses an unknown placeholder", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+    const errors = watchErrors(page);
 
     // Leaving with unsaved changes asks first (beforeunload); the test answers "leave".
     const dialogs: string[] = [];
@@ -107,10 +90,9 @@ describe.skipIf(!chromiumAvailable)("settings page in Chromium", () => {
   });
 
   it("offers asking for the item back where the customer has the item, and keeps it ticked after saving", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+    const errors = watchErrors(page);
     await page.goto(`${admin.base}/app/settings/remedies/late_delivery`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Late delivery" }).waitFor();
     expect(await page.getByText("Ask for the item back").count()).toBe(0);

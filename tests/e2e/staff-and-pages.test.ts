@@ -5,30 +5,16 @@
 // address are the app's own 404 pages with a way back. Every page is photographed at 1280 px
 // and 390 px (tests/.tmp/pages-*.png), and none may scroll sideways at phone width.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createDatabase } from "../../app/db.server";
-import type { RunningAdmin } from "./app-server";
-import { chromiumAvailable, startAdmin } from "./app-server";
+import { chromiumAvailable } from "./app-server";
+import { demoAdminFor, watchErrors } from "./demo-admin";
 
 const SHOP = "e2e-staff.myshopify.com";
 const SUPPORT_LIMIT = '[name="staff.demo-support.approvalLimit"]';
 
 describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and errors in Chromium", () => {
-  let admin: RunningAdmin;
-
-  beforeAll(async () => {
-    const db = createDatabase(process.env.DATABASE_URL ?? "");
-    await db.shop.create({
-      data: { domain: SHOP, name: "Lana y Lino", currencyCode: "EUR", timeZone: "Europe/Madrid", country: "ES", primaryLocale: "es" },
-    });
-    await db.$disconnect();
-    admin = await startAdmin(SHOP);
-  }, 240_000);
-
-  afterAll(async () => {
-    await admin?.close();
-  });
+  const running = demoAdminFor(SHOP);
 
   /** Full-page screenshots at desktop and phone width; the page must fit the phone's width. */
   async function photograph(page: Page, name: string) {
@@ -41,15 +27,8 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 
-  function watch(page: Page) {
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
-    return errors;
-  }
-
   it("the owner limits the support agent; the support agent sees the limit and cannot change it", async () => {
+    const admin = running();
     // The support agent opens Amends first, so the owner finds them on the list.
     const support = await admin.browser.newContext();
     const supportPage = await support.newPage();
@@ -58,7 +37,7 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
 
     const owner = await admin.browser.newContext();
     const page = await owner.newPage();
-    const errors = watch(page);
+    const errors = watchErrors(page);
     await page.goto(`${admin.base}/app/settings`, { waitUntil: "networkidle" });
     await page.getByText("Demo: acting as Alex Morgan (store owner)").waitFor();
     await photograph(page, "settings-index");
@@ -96,8 +75,9 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
   });
 
   it("adds a responsible party with its response time and gives the store its own", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
-    const errors = watch(page);
+    const errors = watchErrors(page);
     await page.goto(`${admin.base}/app/settings/parties?staff=owner`, { waitUntil: "networkidle" });
     await page.getByLabel("Name").fill("DHL Express");
     await page.getByLabel("Kind").selectOption("carrier");
@@ -119,6 +99,7 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
   });
 
   it("asks before leaving a settings page with unsaved changes, and discards on request", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
     await page.goto(`${admin.base}/app/settings/limits`, { waitUntil: "networkidle" });
     const cap = page.locator('[name="caps.maxPerIncident"]');
@@ -136,8 +117,9 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
   });
 
   it("shows every settings page, and the navigation, in a plain browser", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
-    const errors = watch(page);
+    const errors = watchErrors(page);
     for (const [path, heading] of [
       ["/app/settings/remedies/wrong_item", "Wrong item"],
       ["/app/settings/limits", "Caps and abuse checks"],
@@ -154,6 +136,7 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
   });
 
   it("shows an unknown incident and an unknown address as the app's 404 pages, with a way back", async () => {
+    const admin = running();
     const page = await admin.browser.newPage();
     const missing = await page.goto(`${admin.base}/app/incidents/no-such-incident`, { waitUntil: "networkidle" });
     expect(missing?.status()).toBe(404);

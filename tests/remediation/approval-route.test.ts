@@ -124,9 +124,13 @@ describe("approving and dismissing from the incident page", () => {
   });
 
   it("records owner, root cause and responsible party on the timeline, and rejects values off the list", async () => {
-    const saved = await post({ intent: "assign", owner: "Sam", rootCause: "picking_error", responsibleParty: "warehouse" });
+    // Owners come from the shop's staff list (the demo's: Alex Morgan and Sam Rivera).
+    const typed = (await post({ intent: "assign", owner: "Sam", rootCause: "picking_error", responsibleParty: "warehouse" })) as Response;
+    expect(typed.status).toBe(422);
+    expect((await typed.json()).errors).toEqual({ owner: "Pick the owner from your staff list" });
+    const saved = await post({ intent: "assign", owner: "Sam Rivera", rootCause: "picking_error", responsibleParty: "warehouse" });
     expect(saved).toEqual({ errors: {}, result: "assigned" });
-    const again = await post({ intent: "assign", owner: "Sam", rootCause: "picking_error", responsibleParty: "warehouse" });
+    const again = await post({ intent: "assign", owner: "Sam Rivera", rootCause: "picking_error", responsibleParty: "warehouse" });
     expect(again).toEqual({ errors: {}, result: "unchanged" });
     const bad = (await post({ intent: "assign", owner: "", rootCause: "gremlins", responsibleParty: "warehouse" })) as Response;
     expect(bad.status).toBe(422);
@@ -134,14 +138,19 @@ describe("approving and dismissing from the incident page", () => {
 
     const { db } = await import("../../app/db.server");
     const incident = await db().incident.findUniqueOrThrow({ where: { id: fixture.incidentId }, include: { events: true } });
-    expect(incident).toMatchObject({ owner: "Sam", rootCause: "picking_error", responsibleParty: "warehouse" });
-    expect(incident.events.filter((e) => e.type === "assigned").map((e) => e.message)).toEqual([
-      "Set owner: Sam, root cause: picking error, responsible party: Any warehouse or 3PL.",
+    expect(incident).toMatchObject({ owner: "Sam Rivera", rootCause: "picking_error", responsibleParty: "warehouse" });
+    expect(incident.events.filter((e) => e.type === "assigned").map((e) => [e.actor, e.message])).toEqual([
+      ["staff:demo-owner:Alex Morgan", "Set owner: Sam Rivera, root cause: picking error, responsible party: Any warehouse or 3PL."],
     ]);
     // Only the shop's own parties: a key off its list is refused.
-    const stranger = (await post({ intent: "assign", owner: "Sam", rootCause: "picking_error", responsibleParty: "carrier-nobody" })) as Response;
+    const stranger = (await post({ intent: "assign", owner: "Sam Rivera", rootCause: "picking_error", responsibleParty: "carrier-nobody" })) as Response;
     expect(stranger.status).toBe(422);
     expect((await stranger.json()).errors).toEqual({ responsibleParty: "Pick who was responsible from the list" });
+    // What the incident already has stays, even off the lists (an owner typed before owners came
+    // from the staff list, a party since removed): saving the root cause keeps both.
+    await db().incident.update({ where: { id: fixture.incidentId }, data: { owner: "Marta", responsibleParty: "carrier-gone-express" } });
+    const kept = await post({ intent: "assign", owner: "Marta", rootCause: "carrier_delay", responsibleParty: "carrier-gone-express" });
+    expect(kept).toEqual({ errors: {}, result: "assigned" });
   });
 
   /** A new order of the fixture's customer with a wrong-item incident waiting for approval. */

@@ -25,12 +25,14 @@ const CONFIRM: Record<BulkIntent, string> = {
 interface Props {
   intent: BulkIntent;
   count: number;
+  /** The shop's staff members' names: the owners to choose from. */
+  staff: readonly string[];
   submitting: boolean;
   onClose: () => void;
   onConfirm: (fields: Record<string, string>) => void;
 }
 
-export function BulkActionModal({ intent, count, submitting, onClose, onConfirm }: Props) {
+export function BulkActionModal({ intent, count, staff, submitting, onClose, onConfirm }: Props) {
   const [reason, setReason] = useState("");
   const [owner, setOwner] = useState("");
   const [rootCause, setRootCause] = useState("");
@@ -75,7 +77,13 @@ export function BulkActionModal({ intent, count, submitting, onClose, onConfirm 
           />
         ) : null}
         {intent === "assign_owner" ? (
-          <TextField label="Owner" helpText="Leave empty to unassign." value={owner} onChange={setOwner} autoComplete="off" maxLength={100} />
+          <Select
+            label="Owner"
+            helpText="Your staff members who have opened Amends. Nobody: unassigns them."
+            options={[{ label: "Nobody", value: "" }, ...staff.map((name) => ({ label: name, value: name }))]}
+            value={owner}
+            onChange={setOwner}
+          />
         ) : null}
         {intent === "set_root_cause" ? (
           <Select

@@ -2,6 +2,7 @@
 import { Link } from "@remix-run/react";
 import { Badge, BlockStack, IndexTable, InlineStack, Text } from "@shopify/polaris";
 
+import type { PartyChoice } from "../../incidents/inbox";
 import { awaitsResponse, channelLabel, partyLabel } from "../../incidents/inbox";
 import { kindTitle } from "../../remediation/policy";
 import { IncidentStatusBadge } from "../IncidentStatusBadge";
@@ -29,10 +30,15 @@ interface RowProps {
   position: number;
   selected: boolean;
   condensed: boolean;
+  /** The shop's responsible parties: the row names the incident's by its name on that list. */
+  parties: readonly PartyChoice[];
   clock: ShopClock;
   /** The server's "now", so the page and its first render agree on what is overdue. */
   now: Date;
 }
+
+/** At phone width: one column, the incident's summary stacked in it. */
+export const PHONE_HEADINGS = [{ title: "Incident" }] as [{ title: string }];
 
 export const INBOX_HEADINGS = [
   { title: "Order" },
@@ -45,7 +51,8 @@ export const INBOX_HEADINGS = [
   { title: "Created" },
 ] as [{ title: string }, ...{ title: string }[]];
 
-export function InboxRow({ incident, position, selected, condensed, clock, now }: RowProps) {
+export function InboxRow({ incident, position, selected, condensed, parties, clock, now }: RowProps) {
+  const party = partyLabel(parties, incident.responsibleParty);
   // "Respond by" means something only while the customer still waits for an answer.
   const waiting = awaitsResponse(incident.status);
   const overdue = waiting && incident.responseDeadline.getTime() < now.getTime();
@@ -78,31 +85,35 @@ export function InboxRow({ incident, position, selected, condensed, clock, now }
   );
 
   if (condensed) {
+    // One cell, wrapping: Polaris's condensed list has no checkboxes, and bulk actions must
+    // work on a phone too, so the phone keeps the table (with its checkboxes) in one column.
     return (
       <IndexTable.Row id={incident.id} position={position} selected={selected}>
-        <div style={{ padding: "var(--p-space-300) var(--p-space-400)", minWidth: 0 }}>
-          <BlockStack gap="100">
-            <InlineStack gap="200" blockAlign="center" wrap>
-              {order}
-              <IncidentStatusBadge status={incident.status} />
-              {escalated}
-            </InlineStack>
-            <Text as="p" breakWord>
-              {kindTitle(incident.kind)} · {incident.customerName ?? incident.customerEmail ?? "Customer not known"}
-            </Text>
-            <Text as="p" tone="subdued" breakWord>
-              {channelLabel(incident.source)} · {partyLabel(incident.responsibleParty)} · Owner: {incident.owner ?? "nobody yet"}
-            </Text>
-            {waiting ? (
-              <InlineStack gap="100" blockAlign="center" wrap>
-                <Text as="span" tone="subdued">
-                  Respond by
-                </Text>
-                {respondBy}
+        <IndexTable.Cell>
+          <div style={{ whiteSpace: "normal", minWidth: 0, paddingBlock: "var(--p-space-100)" }}>
+            <BlockStack gap="100">
+              <InlineStack gap="200" blockAlign="center" wrap>
+                {order}
+                <IncidentStatusBadge status={incident.status} />
+                {escalated}
               </InlineStack>
-            ) : null}
-          </BlockStack>
-        </div>
+              <Text as="p" breakWord>
+                {kindTitle(incident.kind)} · {incident.customerName ?? incident.customerEmail ?? "Customer not known"}
+              </Text>
+              <Text as="p" tone="subdued" breakWord>
+                {channelLabel(incident.source)} · {party} · Owner: {incident.owner ?? "nobody yet"}
+              </Text>
+              {waiting ? (
+                <InlineStack gap="100" blockAlign="center" wrap>
+                  <Text as="span" tone="subdued">
+                    Respond by
+                  </Text>
+                  {respondBy}
+                </InlineStack>
+              ) : null}
+            </BlockStack>
+          </div>
+        </IndexTable.Cell>
       </IndexTable.Row>
     );
   }
@@ -136,7 +147,7 @@ export function InboxRow({ incident, position, selected, condensed, clock, now }
       <IndexTable.Cell>
         <IncidentStatusBadge status={incident.status} />
       </IndexTable.Cell>
-      <IndexTable.Cell>{partyLabel(incident.responsibleParty)}</IndexTable.Cell>
+      <IndexTable.Cell>{party}</IndexTable.Cell>
       <IndexTable.Cell>{owner}</IndexTable.Cell>
       <IndexTable.Cell>{respondBy}</IndexTable.Cell>
       <IndexTable.Cell>{formatShopTime(incident.createdAt, clock)}</IndexTable.Cell>

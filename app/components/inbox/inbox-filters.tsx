@@ -4,9 +4,9 @@
 import { ChoiceList, FormLayout, TextField } from "@shopify/polaris";
 import type { AppliedFilterInterface, FilterInterface } from "@shopify/polaris";
 
-import type { InboxFilters } from "../../incidents/inbox";
-import { CHANNELS, channelLabel, PARTY_LABELS, partyLabel } from "../../incidents/inbox";
-import { INCIDENT_KINDS, RESPONSIBLE_PARTIES } from "../../incidents/model";
+import type { InboxFilters, PartyChoice } from "../../incidents/inbox";
+import { CHANNELS, channelLabel, partyLabel } from "../../incidents/inbox";
+import { INCIDENT_KINDS } from "../../incidents/model";
 import { kindTitle } from "../../remediation/policy";
 
 type Change = (filters: Partial<InboxFilters>) => void;
@@ -17,9 +17,16 @@ function choices(title: string, options: { label: string; value: string }[], sel
 
 const ownerLabel = (owner: string) => owner || "Nobody yet";
 
-export function inboxFilters(filters: InboxFilters, owners: string[], change: Change): FilterInterface[] {
-  // A party the merchant named that is not in Amends' list still shows, so it can be filtered.
-  const parties = [...new Set([...RESPONSIBLE_PARTIES, ...filters.parties])];
+/** What the filters offer: the shop's own responsible parties and its staff (as owners), with
+ * the owners already on incidents. */
+export interface FilterChoices {
+  parties: readonly PartyChoice[];
+  owners: readonly string[];
+}
+
+export function inboxFilters(filters: InboxFilters, { parties, owners }: FilterChoices, change: Change): FilterInterface[] {
+  // The shop's list, "not known yet", and a chosen party since removed (so it can be unchosen).
+  const partyKeys = [...new Set([...parties.map((party) => party.key), "unknown", ...filters.parties])];
   const ownerChoices = ["", ...new Set([...owners, ...filters.owners.filter(Boolean)])];
   return [
     {
@@ -32,7 +39,7 @@ export function inboxFilters(filters: InboxFilters, owners: string[], change: Ch
       key: "party",
       label: "Responsible",
       pinned: true,
-      filter: choices("Responsible", parties.map((party) => ({ label: partyLabel(party), value: party })), filters.parties, (parties) => change({ parties })),
+      filter: choices("Responsible", partyKeys.map((key) => ({ label: partyLabel(parties, key), value: key })), filters.parties, (chosen) => change({ parties: chosen })),
     },
     {
       key: "channel",
@@ -70,13 +77,13 @@ function day(value: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
 }
 
-export function appliedInboxFilters(filters: InboxFilters, locale: string, change: Change): AppliedFilterInterface[] {
+export function appliedInboxFilters(filters: InboxFilters, locale: string, parties: readonly PartyChoice[], change: Change): AppliedFilterInterface[] {
   const applied: AppliedFilterInterface[] = [];
   const add = (key: string, label: string, values: string[], word: (value: string) => string, clear: Partial<InboxFilters>) => {
     if (values.length > 0) applied.push({ key, label: `${label}: ${values.map(word).join(", ")}`, onRemove: () => change(clear) });
   };
   add("kind", "Incident", filters.kinds, kindTitle, { kinds: [] });
-  add("party", "Responsible", filters.parties, (party) => (PARTY_LABELS as Record<string, string>)[party] ?? party, { parties: [] });
+  add("party", "Responsible", filters.parties, (key) => partyLabel(parties, key), { parties: [] });
   add("channel", "Channel", filters.channels, channelLabel, { channels: [] });
   add("owner", "Owner", filters.owners, ownerLabel, { owners: [] });
   if (filters.createdFrom || filters.createdTo) {
