@@ -187,7 +187,12 @@ async function main() {
     const alone = await freshDatabase("sample-alone");
     await store(alone.url, alone.db, sample);
     const aloneDeps = depsFor(alone.db, emu);
-    const ids = (await alone.db.webhookDelivery.findMany({ orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }], select: { id: true } })).map((r) => r.id);
+    const ids = (await alone.db.webhookDelivery.findMany({
+          // Deliveries received in the same millisecond: the same order in both runs (on PostgreSQL
+          // two batches commit side by side, so the table's own order is not the arrival order).
+          orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }, { eventId: "asc" }],
+          select: { id: true },
+        })).map((r) => r.id);
     const sampleStarted = performance.now();
     for (const id of ids) await processDeliveries(aloneDeps, [id]);
     const aloneSeconds = (performance.now() - sampleStarted) / 1000;

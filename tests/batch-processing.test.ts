@@ -213,7 +213,12 @@ describe.each(testDatabases())("batched processing on $name", ({ name, url: runU
         for (const domain of new Set(day.deliveries.map((d) => d.shop))) await markInstalled(own.db, domain);
         await storeAll(own.url, own.db, day.deliveries);
         const ownDeps: ProcessorDeps = { db: own.db, lookups: shopifyLookups(clientFor), log: logger, clock: () => evening, random: () => 0.5 };
-        const ids = (await own.db.webhookDelivery.findMany({ orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }], select: { id: true } })).map((r) => r.id);
+        const ids = (await own.db.webhookDelivery.findMany({
+          // Deliveries received in the same millisecond: the same order in both runs (on PostgreSQL
+          // two batches commit side by side, so the table's own order is not the arrival order).
+          orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }, { eventId: "asc" }],
+          select: { id: true },
+        })).map((r) => r.id);
         for (let i = 0; i < ids.length; i += batch) await processDeliveries(ownDeps, ids.slice(i, i + batch));
         return snapshot(own.db);
       };
