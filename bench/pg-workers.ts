@@ -28,8 +28,8 @@ import { privatePostgres } from "../tests/support/private-postgres";
 import { storeHistory } from "../tests/support/store-history";
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const SHOPS = Number(process.env.BENCH_SHOPS ?? 8);
-const ORDERS = Number(process.env.BENCH_ORDERS_PER_SHOP ?? 120);
+const SHOPS = Number(process.env.BENCH_SHOPS ?? 4);
+const ORDERS = Number(process.env.BENCH_ORDERS_PER_SHOP ?? 80);
 /** 0: the baseline, this process processing the backlog itself without the queue. */
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "0,1,2").split(",").map(Number);
 const JOB_SIZE = 20; // as the intake queues them (delivery-store.server.ts)
