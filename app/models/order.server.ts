@@ -177,6 +177,30 @@ async function indexWaitingLines(db: Database, shop: string, state: OrderState):
   ]);
 }
 
+/** A stock level below zero (InventoryShortfall) as the oversell rule judges it. */
+export interface Shortfall {
+  variantId: Gid;
+  inventoryItemId: Gid;
+  locationId: Gid;
+  available: number;
+}
+
+/**
+ * The shortfalls held for these variants, by variant then location. Plain SQL, one key lookup
+ * per variant (an order has a few), for the reason orderRow gives: every order the processor
+ * takes is checked against them.
+ */
+export async function shortfallsFor(db: Database, shop: string, variants: readonly Gid[]): Promise<Shortfall[]> {
+  const found: Shortfall[] = [];
+  for (const variantId of [...new Set(variants)].sort()) {
+    const rows = await db.$queryRaw<Shortfall[]>`
+      SELECT "variantId", "inventoryItemId", "locationId", "available" FROM "InventoryShortfall"
+      WHERE "shop" = ${shop} AND "variantId" = ${variantId} ORDER BY "locationId"`;
+    found.push(...rows.map((row) => ({ ...row, available: Number(row.available) })));
+  }
+  return found;
+}
+
 /** Orders still waiting for units of this variant, newest first. */
 export async function ordersWaitingFor(db: Database, shop: string, variantId: Gid): Promise<OrderState[]> {
   const lines = await db.waitingLine.findMany({
