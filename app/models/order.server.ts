@@ -62,6 +62,18 @@ function updateOrderRow(db: Database, shop: string, orderId: Gid, read: number, 
     WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`;
 }
 
+/** The order's first row (revision 0), in plain SQL for the reason orderRow gives; 0 when
+ * another process created it meanwhile (the caller reads it and builds on it). */
+function insertOrderRow(db: Database, shop: string, orderId: Gid, write: OrderWrite): Promise<number> {
+  const customerId = write.state.customer?.id ?? null;
+  const copyVersion = write.copy ? JSON.stringify(write.copy.version) : null;
+  const sourceUpdatedAt = write.copy?.sourceUpdatedAt ?? new Date(0);
+  return db.$executeRaw`
+    INSERT INTO "OrderRecord" ("shop", "orderId", "name", "customerId", "state", "sourceUpdatedAt", "dueAt", "updatedAt", "copyVersion", "revision")
+    VALUES (${shop}, ${orderId}, ${write.state.name}, ${customerId}, ${JSON.stringify(write.state)}, ${sourceUpdatedAt}, ${write.dueAt}, ${new Date()}, ${copyVersion}, 0)
+    ON CONFLICT ("shop", "orderId") DO NOTHING`;
+}
+
 export interface OrderWrite {
   state: OrderState;
   dueAt: Date | null;
@@ -88,21 +100,9 @@ export async function changeOrder(
     const stored = row ? storedOrder(row) : null;
     const write = await change(stored);
     if (!write) return { outcome: "unchanged", state: stored?.state ?? null };
-    const data = {
-      name: write.state.name,
-      customerId: write.state.customer?.id ?? null,
-      state: write.state as unknown as object,
-      dueAt: write.dueAt,
-      ...(write.copy ? { copyVersion: write.copy.version as unknown as object, sourceUpdatedAt: write.copy.sourceUpdatedAt } : {}),
-    };
     let revision = 0;
     if (!row) {
-      try {
-        await db.orderRecord.create({ data: { shop, orderId, sourceUpdatedAt: new Date(0), ...data, revision } });
-      } catch (error) {
-        if (isUniqueViolation(error)) continue; // another process created it a moment ago
-        throw error;
-      }
+      if ((await insertOrderRow(db, shop, orderId, write)) === 0) continue; // another process created it a moment ago
     } else {
       revision = row.revision + 1;
       const updated = await updateOrderRow(db, shop, orderId, row.revision, write, revision);
@@ -163,12 +163,42 @@ function waitingKey(state: OrderState): string {
 async function indexWaitingLines(db: Database, shop: string, state: OrderState): Promise<void> {
   const waiting = waitingUnits(state);
   const orderedAt = new Date(state.paidAt ?? state.createdAt);
+  // Plain SQL, in one transaction, for the reason orderRow gives. Another writer's rows that
+  // land in between are overwritten (this writer's index wins its variants), and saveWaitingLines
+  // re-indexes if that writer's state is the newer.
   await db.$transaction([
-    db.waitingLine.deleteMany({ where: { shop, orderId: state.id } }),
-    db.waitingLine.createMany({
-      data: [...waiting].map(([variantId, quantity]) => ({ shop, orderId: state.id, variantId, quantity, orderedAt })),
-    }),
+    db.$executeRaw`DELETE FROM "WaitingLine" WHERE "shop" = ${shop} AND "orderId" = ${state.id}`,
+    ...[...waiting].map(
+      ([variantId, quantity]) => db.$executeRaw`
+        INSERT INTO "WaitingLine" ("shop", "orderId", "variantId", "quantity", "orderedAt")
+        VALUES (${shop}, ${state.id}, ${variantId}, ${quantity}, ${orderedAt})
+        ON CONFLICT ("shop", "orderId", "variantId") DO UPDATE SET "quantity" = excluded."quantity", "orderedAt" = excluded."orderedAt"`,
+    ),
   ]);
+}
+
+/** A stock level below zero (InventoryShortfall) as the oversell rule judges it. */
+export interface Shortfall {
+  variantId: Gid;
+  inventoryItemId: Gid;
+  locationId: Gid;
+  available: number;
+}
+
+/**
+ * The shortfalls held for these variants, by variant then location. Plain SQL, one key lookup
+ * per variant (an order has a few), for the reason orderRow gives: every order the processor
+ * takes is checked against them.
+ */
+export async function shortfallsFor(db: Database, shop: string, variants: readonly Gid[]): Promise<Shortfall[]> {
+  const found: Shortfall[] = [];
+  for (const variantId of [...new Set(variants)].sort()) {
+    const rows = await db.$queryRaw<Shortfall[]>`
+      SELECT "variantId", "inventoryItemId", "locationId", "available" FROM "InventoryShortfall"
+      WHERE "shop" = ${shop} AND "variantId" = ${variantId} ORDER BY "locationId"`;
+    found.push(...rows.map((row) => ({ ...row, available: Number(row.available) })));
+  }
+  return found;
 }
 
 /** Orders still waiting for units of this variant, newest first. */

@@ -138,8 +138,11 @@ export async function detectionSettings(db: Database, shop: string): Promise<Det
   return settingsOf(row.detection, row.timeZone);
 }
 
+/** The stored part of the settings, made once: zod compiles a schema on its first parse. */
+const storedDetectionSchema = detectionSettingsSchema.omit({ timeZone: true }).partial();
+
 function settingsOf(detection: unknown, timeZone: string): DetectionSettings {
-  const stored = detectionSettingsSchema.omit({ timeZone: true }).partial().safeParse(detection ?? {});
+  const stored = storedDetectionSchema.safeParse(detection ?? {});
   return {
     ...DEFAULT_DETECTION_SETTINGS,
     ...(stored.success ? stored.data : {}),
@@ -241,6 +244,8 @@ export class NotInstalledShop extends Error {
 export class ShopReads {
   private readonly rows = new Map<string, Promise<ShopRow | null>>();
   private readonly sessions = new Map<string, Promise<boolean>>();
+  /** The settings read from each row held, validated once per row. */
+  private readonly settings = new WeakMap<ShopRow, DetectionSettings>();
 
   constructor(private readonly db: Database) {}
 
@@ -293,7 +298,13 @@ export class ShopReads {
   async detectionSettings(shop: string): Promise<DetectionSettings> {
     const row = await this.row(shop);
     if (!row?.timeZone) throw new UnknownShopProfile(shop);
-    return settingsOf(row.detection, row.timeZone);
+    let settings = this.settings.get(row);
+    if (!settings) {
+      settings = settingsOf(row.detection, row.timeZone);
+      this.settings.set(row, settings);
+    }
+    // A copy: a handler that adjusts what it was given does not change its batch-mates' view.
+    return { ...settings };
   }
 }
 

@@ -18,7 +18,7 @@ import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import type { StoredOrder } from "../models/order.server";
-import { changeOrder, ordersWaitingFor } from "../models/order.server";
+import { changeOrder, ordersWaitingFor, shortfallsFor } from "../models/order.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import type { ShopReads } from "../models/shop.server";
@@ -169,7 +169,7 @@ async function oversellFromKnownShortfalls(
   if (order.cancelledAt) return none;
   const variants = [...new Set(order.lines.flatMap((l) => (l.variantId && l.unfulfilledQuantity > 0 ? [l.variantId] : [])))];
   if (variants.length === 0) return none;
-  const shortfalls = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, variantId: { in: variants } } });
+  const shortfalls = await shortfallsFor(ctx.db, ctx.shop, variants);
   const found: { findings: IncidentFinding[]; orders: OrderState[] } = { findings: [], orders: [] };
   for (const level of shortfalls) {
     const waiting = await ordersWaitingFor(ctx.db, ctx.shop, level.variantId);
