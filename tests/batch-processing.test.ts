@@ -213,17 +213,23 @@ describe.each(testDatabases())("batched processing on $name", ({ name, url: runU
         for (const domain of new Set(day.deliveries.map((d) => d.shop))) await markInstalled(own.db, domain);
         await storeAll(own.url, own.db, day.deliveries);
         const ownDeps: ProcessorDeps = { db: own.db, lookups: shopifyLookups(clientFor), log: logger, clock: () => evening, random: () => 0.5 };
-        const ids = (await own.db.webhookDelivery.findMany({
-          // Deliveries received in the same millisecond: the same order in both runs (on PostgreSQL
-          // two batches commit side by side, so the table's own order is not the arrival order).
-          orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }, { eventId: "asc" }],
-          select: { id: true },
-        })).map((r) => r.id);
+        // Both runs act on the deliveries in one order: the order Shopify sent them (and storeAll
+        // received them). Not by receivedAt: it is each run's own clock, and deliveries received
+        // in the same millisecond would then be ordered by triggeredAt and event id, so two runs
+        // would act on the same deliveries in different orders wherever their milliseconds fell
+        // differently — a refund before or after the cancellation that opens the incident it is
+        // about — and differ whatever the batch size (one delivery at a time differed from itself).
+        const sent = new Map<string, number>();
+        for (const [index, d] of day.deliveries.entries()) if (!sent.has(d.webhookId)) sent.set(d.webhookId, index);
+        const rows = await own.db.webhookDelivery.findMany({ select: { id: true, webhookId: true } });
+        expect(rows.every((r) => sent.has(r.webhookId))).toBe(true);
+        const ids = rows.sort((a, b) => (sent.get(a.webhookId) ?? Infinity) - (sent.get(b.webhookId) ?? Infinity)).map((r) => r.id);
         for (let i = 0; i < ids.length; i += batch) await processDeliveries(ownDeps, ids.slice(i, i + batch));
-        return snapshot(own.db);
+        return { order: rows.map((r) => r.webhookId), ...(await snapshot(own.db)) };
       };
       const alone = await run("alone", 1);
       const batched = await run("batched", 50);
+      expect(alone.order).toHaveLength(new Set(alone.order).size);
       expect(alone.deliveries.every((d) => d.status === "processed")).toBe(true);
       expect(alone.incidents.length).toBeGreaterThan(0);
       expect(batched).toEqual(alone);
