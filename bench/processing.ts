@@ -8,8 +8,8 @@
 //      runs it) drains the backlog, asking the Shopify emulator what the rules need.
 //      Deliveries processed per second, drain time for 30,000, and the ratio to (1).
 //   3. Correctness: every delivery processed, none failed; and on a sample (one shop's first
-//      BENCH_SAMPLE deliveries) the batched processor leaves the database exactly as
-//      processing each delivery alone (processDeliveries with one id at a time) does.
+//      BENCH_SAMPLE deliveries, both runs in the order Shopify sent them) processDeliveries in
+//      batches of 50 leaves the database exactly as one id at a time does.
 // Prints load average: on a shared machine every figure moves; the ratio holds up better.
 // Run: npx tsx bench/processing.ts (BENCH_SHOPS, BENCH_HISTORY, BENCH_SALE, BENCH_SAMPLE,
 // BENCH_CPU_PROFILE).
@@ -85,6 +85,20 @@ async function store(url: string, db: Database, deliveries: DeliveryRecord[], co
   const seconds = (performance.now() - started) / 1000;
   await deliveryStore.close();
   return seconds;
+}
+
+/**
+ * The stored deliveries' ids in the order Shopify sent them: the sample's two runs act on them in
+ * one order. Not by receivedAt: each run's own clock, so deliveries received in the same
+ * millisecond (or stored side by side) would fall in different orders in the two runs, and the
+ * runs would differ whatever the batch size (a refund before or after the cancellation whose
+ * incident it joins).
+ */
+async function inSentOrder(db: Database, deliveries: DeliveryRecord[]): Promise<string[]> {
+  const sent = new Map<string, number>();
+  for (const [index, d] of deliveries.entries()) if (!sent.has(d.webhookId)) sent.set(d.webhookId, index);
+  const rows = await db.webhookDelivery.findMany({ select: { id: true, webhookId: true } });
+  return rows.sort((a, b) => (sent.get(a.webhookId) ?? Infinity) - (sent.get(b.webhookId) ?? Infinity)).map((r) => r.id);
 }
 
 /** BENCH_COUNT_QUERIES=1: counts the processor's database queries by model and operation. */
@@ -187,12 +201,7 @@ async function main() {
     const alone = await freshDatabase("sample-alone");
     await store(alone.url, alone.db, sample);
     const aloneDeps = depsFor(alone.db, emu);
-    const ids = (await alone.db.webhookDelivery.findMany({
-          // Deliveries received in the same millisecond: the same order in both runs (on PostgreSQL
-          // two batches commit side by side, so the table's own order is not the arrival order).
-          orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }, { eventId: "asc" }],
-          select: { id: true },
-        })).map((r) => r.id);
+    const ids = await inSentOrder(alone.db, sample);
     const sampleStarted = performance.now();
     for (const id of ids) await processDeliveries(aloneDeps, [id]);
     const aloneSeconds = (performance.now() - sampleStarted) / 1000;
@@ -200,7 +209,8 @@ async function main() {
     await store(batched.url, batched.db, sample);
     const batchedDeps = depsFor(batched.db, emu);
     const batchedStarted = performance.now();
-    while ((await processPendingDeliveries(batchedDeps, BATCH)) > 0);
+    const batchedIds = await inSentOrder(batched.db, sample);
+    for (let i = 0; i < batchedIds.length; i += BATCH) await processDeliveries(batchedDeps, batchedIds.slice(i, i + BATCH));
     const batchedSeconds = (performance.now() - batchedStarted) / 1000;
     const same = JSON.stringify(await snapshot(alone.db)) === JSON.stringify(await snapshot(batched.db));
 

@@ -178,6 +178,34 @@ describe.each(testDatabases())("batched processing on $name", ({ name, url: runU
     expect(opened).toEqual([incidents[0]?.id]);
   });
 
+  // The smallest pair the day below once disagreed on: the refund of an order cancelled for want
+  // of stock, sent in the same moment as the cancellation. Which of the two is acted on first
+  // decides the timeline (a refund heard before the incident opened has no incident to join);
+  // batching the two must decide nothing else.
+  it.each([
+    ["the cancellation first", false],
+    ["the refund first", true],
+  ])("an order cancelled for want of stock and its refund, sent together, %s: a batch of the two leaves what one at a time does", async (_label, refundFirst) => {
+    const orderId = "gid://shopify/Order/7400";
+    const act = async (batch: number) => {
+      shop = `batch-${randomUUID().slice(0, 8)}.myshopify.com`;
+      await markInstalled(db, shop);
+      intake = new WebhookIntake({ store, secret: SECRET, shops: installedShops(db) });
+      const at = "2026-11-20T10:05:00Z";
+      const cancelled = () =>
+        receive("orders/cancelled", orderPayload({ admin_graphql_api_id: orderId, name: "#7400", updated_at: at, cancelled_at: at, cancel_reason: "inventory" }), at);
+      const refund = () => receive("refunds/create", { ...documentedPayload("refunds/create"), order_id: 7400 }, at);
+      const ids = refundFirst ? [await refund(), await cancelled()] : [await cancelled(), await refund()];
+      for (let i = 0; i < ids.length; i += batch) await processDeliveries(deps(), ids.slice(i, i + batch));
+      const incidents = await db.incident.findMany({ where: { shop }, include: { events: { orderBy: [{ at: "asc" }, { id: "asc" }] } } });
+      const order = await db.orderRecord.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId } }, select: { revision: true } });
+      return { revision: order.revision, incidents: incidents.map((i) => [i.kind, i.status, ...i.events.map((e) => e.type)]) };
+    };
+    const alone = await act(1);
+    expect(alone.incidents).toEqual([["stock_out_cancellation", "open", "opened", ...(refundFirst ? [] : ["refund"])]]);
+    expect(await act(2)).toEqual(alone);
+  });
+
   it("asked to hold off mid-batch, it stops after the delivery in hand and puts the rest back untouched", async () => {
     const ids = [];
     for (let i = 0; i < 4; i++) {
@@ -213,17 +241,23 @@ describe.each(testDatabases())("batched processing on $name", ({ name, url: runU
         for (const domain of new Set(day.deliveries.map((d) => d.shop))) await markInstalled(own.db, domain);
         await storeAll(own.url, own.db, day.deliveries);
         const ownDeps: ProcessorDeps = { db: own.db, lookups: shopifyLookups(clientFor), log: logger, clock: () => evening, random: () => 0.5 };
-        const ids = (await own.db.webhookDelivery.findMany({
-          // Deliveries received in the same millisecond: the same order in both runs (on PostgreSQL
-          // two batches commit side by side, so the table's own order is not the arrival order).
-          orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }, { eventId: "asc" }],
-          select: { id: true },
-        })).map((r) => r.id);
+        // Both runs act on the deliveries in one order: the order Shopify sent them (and storeAll
+        // received them). Not by receivedAt: it is each run's own clock, and deliveries received
+        // in the same millisecond would then be ordered by triggeredAt and event id, so two runs
+        // would act on the same deliveries in different orders wherever their milliseconds fell
+        // differently — a refund before or after the cancellation that opens the incident it is
+        // about — and differ whatever the batch size (one delivery at a time differed from itself).
+        const sent = new Map<string, number>();
+        for (const [index, d] of day.deliveries.entries()) if (!sent.has(d.webhookId)) sent.set(d.webhookId, index);
+        const rows = await own.db.webhookDelivery.findMany({ select: { id: true, webhookId: true } });
+        expect(rows.every((r) => sent.has(r.webhookId))).toBe(true);
+        const ids = rows.sort((a, b) => (sent.get(a.webhookId) ?? Infinity) - (sent.get(b.webhookId) ?? Infinity)).map((r) => r.id);
         for (let i = 0; i < ids.length; i += batch) await processDeliveries(ownDeps, ids.slice(i, i + batch));
-        return snapshot(own.db);
+        return { order: rows.map((r) => r.webhookId), ...(await snapshot(own.db)) };
       };
       const alone = await run("alone", 1);
       const batched = await run("batched", 50);
+      expect(alone.order).toHaveLength(new Set(alone.order).size);
       expect(alone.deliveries.every((d) => d.status === "processed")).toBe(true);
       expect(alone.incidents.length).toBeGreaterThan(0);
       expect(batched).toEqual(alone);
