@@ -13,7 +13,6 @@ import type { OrderState } from "../app/incidents/model";
 import { logger } from "../app/logger.server";
 import { ensureShop } from "../app/models/shop.server";
 import { AutoRemediator } from "../app/remediation/auto.server";
-import { defaultPolicyFor } from "../app/remediation/policy";
 import { AdminClient } from "../app/shopify/admin.server";
 import { shopifyLookups } from "../app/shopify/lookups.server";
 import { apologyCode } from "../app/shopify/operations/discount.server";
@@ -25,9 +24,9 @@ import { lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
 import type { Copy, Held } from "./support/copies";
 import { ORDER_TOPICS, applyCopy, orderOf, seededRandom, shuffle } from "./support/copies";
 import { testDatabases } from "./support/databases";
-import { storeHistory } from "./support/store-history";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
+import { playStormDay, replaceTroubledParcels } from "./support/storm-day";
 
 const SECRET = "storm-secret";
 const SHOP = "northwind-storm.myshopify.com";
@@ -62,13 +61,8 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
     store = await startStoreWithWebhooks({ backend: name, runUrl, label: "storm", secret: SECRET, emulator: { clock } });
     ({ db, emu } = store);
     seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: wed(8), seed: 29, orders: 12 });
-    // The merchant replaces a parcel the carrier reports trouble with, without being asked, and
-    // caps what Amends may spend high enough for the day's parcels.
     await ensureShop(db, SHOP, () => lookups.shopProfile(SHOP));
-    const policy = defaultPolicyFor(emu.store.shop(SHOP).currencyCode);
-    policy.caps = { maxPerIncident: "1000.00", maxPerCustomer12Months: "2000.00", maxPerDayStoreWide: "10000.00" };
-    policy.kinds.carrier_exception = { ...policy.kinds.carrier_exception, mode: "automatic", remedies: [{ type: "message" }, { type: "replacement" }], alternatives: [], conditions: {}, messageTemplate: null };
-    await db.shop.update({ where: { domain: SHOP }, data: { policy: policy as object } });
+    await replaceTroubledParcels(db, emu, SHOP);
     day = playTheDay();
   });
 
@@ -80,39 +74,8 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
   function playTheDay(): DeliveryRecord[] {
     const sender = emu.webhooks;
     const appUrl = store.server.url;
-    sender.configure({ appUrl: null }); // rendered and recorded, sent by the storm below
-    for (const { at, event } of storeHistory(seeded)) {
-      clock.set(at);
-      emu.store.emit(event);
-    }
+    const inTransit = playStormDay(emu, seeded, clock, wed, { shop: SHOP, trackingNumber: "1ZSTORM0001" });
     const s = emu.store;
-    const [v, w] = seeded.variants.filter((variant) => (variant.levels[0]?.available ?? 0) >= 3);
-    const [inTransit] = seeded.byState.inTransit;
-    if (!v || !w || !inTransit?.fulfillments[0]) throw new Error("the seed has no stock or no parcel in transit");
-    const customer = (i: number) => seeded.customers[i]?.id ?? null;
-    clock.set(wed(9));
-    const n1 = s.addOrder(SHOP, { customerId: customer(0), lineItems: [{ variantId: v.id, quantity: 1 }] });
-    clock.set(wed(9, 30));
-    const n2 = s.addOrder(SHOP, { customerId: customer(1), lineItems: [{ variantId: w.id, quantity: 2 }] });
-    // 10:00 n2's units cannot be found: cancelled for inventory, and a note in the same second.
-    clock.set(wed(10));
-    s.cancelOrder(SHOP, { orderId: n2.id, reason: "INVENTORY", restock: true, refund: false });
-    s.completeAllJobs(SHOP);
-    clock.set(wed(10, 0, 400));
-    s.updateOrder(SHOP, n2.id, { note: "Customer called about the cancellation" });
-    // 11:00 n1 ships; 13:00 its carrier reports a delay.
-    clock.set(wed(11));
-    const parcel = s.addFulfillment(SHOP, n1.id, { trackingCompany: "UPS", trackingNumber: "1ZSTORM0001" });
-    clock.set(wed(11, 30));
-    s.addFulfillmentEvent(SHOP, parcel.id, { status: "IN_TRANSIT" });
-    clock.set(wed(13));
-    s.addFulfillmentEvent(SHOP, parcel.id, { status: "DELAYED", message: "Weather delay at the hub" });
-    // 14:00 a seeded parcel goes out for delivery and is delivered within one second.
-    const seededParcel = inTransit.fulfillments[0];
-    clock.set(wed(14, 0, 100));
-    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "OUT_FOR_DELIVERY" });
-    clock.set(wed(14, 0, 700));
-    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "DELIVERED", message: "Delivered, front door" });
     // 15:00 the merchant refunds 5.00 on the delivered order in Shopify's admin.
     clock.set(wed(15));
     const sale = inTransit.transactions.find((t) => t.kind === "SALE");

@@ -9,7 +9,6 @@ import type { Database } from "../../app/db.server";
 import { migrateJobQueue, QUEUE_SCHEMA, TASKS } from "../../app/jobs/postgres-queue.server";
 import { logger } from "../../app/logger.server";
 import { ensureShop } from "../../app/models/shop.server";
-import { defaultPolicyFor } from "../../app/remediation/policy";
 import { AdminClient } from "../../app/shopify/admin.server";
 import { shopifyLookups } from "../../app/shopify/lookups.server";
 import { apologyCode } from "../../app/shopify/operations/discount.server";
@@ -22,9 +21,9 @@ import type { AppProcess } from "../support/app-processes";
 import { startAppProcess } from "../support/app-processes";
 import { seededRandom, shuffle } from "../support/copies";
 import { installApp } from "../support/install";
-import { storeHistory } from "../support/store-history";
 import type { StoreWithWebhooks } from "../support/store-with-webhooks";
 import { startStoreWithWebhooks } from "../support/store-with-webhooks";
+import { playStormDay, replaceTroubledParcels } from "../support/storm-day";
 
 const SECRET = "queue-secret";
 const SHOP = "northwind-queue.myshopify.com";
@@ -77,10 +76,7 @@ describe.skipIf(!postgresUrl)("three queue workers on PostgreSQL under a redeliv
     seeded = seedDemoShop(emu.store, { shop: { domain: SHOP, accessToken: TOKEN, ianaTimezone: "UTC" }, now: at(8), seed: 29, orders: 12 });
     const clientFor = (shop: string) => Promise.resolve(new AdminClient({ shop, accessToken: TOKEN, endpoint: emu.graphqlUrl(shop), baseDelayMs: 5 }));
     await ensureShop(db, SHOP, () => shopifyLookups(clientFor).shopProfile(SHOP));
-    const policy = defaultPolicyFor(emu.store.shop(SHOP).currencyCode);
-    policy.caps = { maxPerIncident: "1000.00", maxPerCustomer12Months: "2000.00", maxPerDayStoreWide: "10000.00" };
-    policy.kinds.carrier_exception = { ...policy.kinds.carrier_exception, mode: "automatic", remedies: [{ type: "message" }, { type: "replacement" }], alternatives: [], conditions: {}, messageTemplate: null };
-    await db.shop.update({ where: { domain: SHOP }, data: { policy: policy as object } });
+    await replaceTroubledParcels(db, emu, SHOP);
     day = playTheDay();
     clock.real();
     // Installed now, on the emulator's real time: the workers' token is good for an hour.
@@ -97,40 +93,10 @@ describe.skipIf(!postgresUrl)("three queue workers on PostgreSQL under a redeliv
   const urlOf = () => store.url;
 
   function playTheDay(): DeliveryRecord[] {
-    const sender = emu.webhooks;
-    sender.configure({ appUrl: null }); // rendered and recorded, sent by the storm below
-    for (const { at: when, event } of storeHistory(seeded)) {
-      clock.set(when);
-      emu.store.emit(event);
-    }
-    const s = emu.store;
-    const [v, w] = seeded.variants.filter((variant) => (variant.levels[0]?.available ?? 0) >= 3);
-    const [inTransit] = seeded.byState.inTransit;
-    if (!v || !w || !inTransit?.fulfillments[0]) throw new Error("the seed has no stock or no parcel in transit");
-    const customer = (i: number) => seeded.customers[i]?.id ?? null;
-    clock.set(at(9));
-    const n1 = s.addOrder(SHOP, { customerId: customer(0), lineItems: [{ variantId: v.id, quantity: 1 }] });
-    clock.set(at(9, 30));
-    const n2 = s.addOrder(SHOP, { customerId: customer(1), lineItems: [{ variantId: w.id, quantity: 2 }] });
-    clock.set(at(10));
-    s.cancelOrder(SHOP, { orderId: n2.id, reason: "INVENTORY", restock: true, refund: false });
-    s.completeAllJobs(SHOP);
-    clock.set(at(10, 0, 400));
-    s.updateOrder(SHOP, n2.id, { note: "Customer called about the cancellation" });
-    clock.set(at(11));
-    const parcel = s.addFulfillment(SHOP, n1.id, { trackingCompany: "UPS", trackingNumber: "1ZQUEUE0001" });
-    clock.set(at(11, 30));
-    s.addFulfillmentEvent(SHOP, parcel.id, { status: "IN_TRANSIT" });
-    clock.set(at(13));
-    s.addFulfillmentEvent(SHOP, parcel.id, { status: "DELAYED", message: "Weather delay at the hub" });
-    const seededParcel = inTransit.fulfillments[0];
-    clock.set(at(14, 0, 100));
-    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "OUT_FOR_DELIVERY" });
-    clock.set(at(14, 0, 700));
-    s.addFulfillmentEvent(SHOP, seededParcel.id, { status: "DELIVERED", message: "Delivered, front door" });
+    playStormDay(emu, seeded, clock, at, { shop: SHOP, trackingNumber: "1ZQUEUE0001" });
     clock.set(at(17));
-    sender.configure({ appUrl: store.server.url }); // what Amends' own remedies cause is sent as it happens
-    return sender.deliveries.filter((d) => d.state === "skipped");
+    emu.webhooks.configure({ appUrl: store.server.url }); // what Amends' own remedies cause is sent as it happens
+    return emu.webhooks.deliveries.filter((d) => d.state === "skipped");
   }
 
   async function storm(): Promise<number> {
