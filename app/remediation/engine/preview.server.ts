@@ -11,6 +11,7 @@ import { fetchShopProfile } from "../../shopify/shop.server";
 import type { CustomerMessageKind } from "../policy";
 import { confirmationLines, formatMoney, planChoice } from "../policy";
 import { incidentForRemediation } from "./context.server";
+import { withParcelItems } from "./parcel-items.server";
 import { chosenOption, decisionFor, messageKindFor, reportedByCustomer } from "./remediate.server";
 import type { RemediateRequest, RemediationDeps } from "./types";
 
@@ -27,11 +28,13 @@ export interface ApprovalPreview {
 export async function previewApproval(deps: RemediationDeps, request: RemediateRequest): Promise<ApprovalPreview> {
   const { db } = deps;
   const none = (errors: Record<string, string>): ApprovalPreview => ({ errors, lines: [], estimatedCost: null, reasons: [], messages: [] });
-  const incident = await db.incident.findFirst({ where: { id: request.incidentId, shop: request.shop } });
-  if (!incident) return none({ intent: "This incident no longer exists." });
-  const status = incident.status as IncidentStatus;
+  const found = await db.incident.findFirst({ where: { id: request.incidentId, shop: request.shop } });
+  if (!found) return none({ intent: "This incident no longer exists." });
+  const status = found.status as IncidentStatus;
   if (status === "resolved" || status === "dismissed") return none({ intent: `This incident is ${status} already: nothing more will be done.` });
   const client = await deps.clientFor(request.shop);
+  // As remediate() would see it: with its parcel's items when it was opened without them.
+  const incident = status === "remediating" ? found : await withParcelItems(db, client, found, false);
   const order = await orderForRemediation(client, incident.orderId);
   if (!order) return none({ intent: `Shopify no longer has order ${incident.orderName}.` });
   const settings = await shopSettings(db, request.shop, () => fetchShopProfile(client));

@@ -31,6 +31,7 @@ import * as actions from "./actions.server";
 import type { EngineContext } from "./context";
 import type { IncidentRow } from "./context.server";
 import { customerHistory, incidentForRemediation, remediatedToday } from "./context.server";
+import { withParcelItems } from "./parcel-items.server";
 import { runStep } from "./steps.server";
 import type { RemediateRequest, RemediationDeps, RemediationReport, RemedyAction, RemedyReport } from "./types";
 
@@ -49,8 +50,9 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? logger;
-  const incident = await db.incident.findFirst({ where: { id: request.incidentId, shop: request.shop } });
-  if (!incident) throw new Error(`Incident ${request.incidentId} not found for ${request.shop}`);
+  const found = await db.incident.findFirst({ where: { id: request.incidentId, shop: request.shop } });
+  if (!found) throw new Error(`Incident ${request.incidentId} not found for ${request.shop}`);
+  let incident = found;
   const status = incident.status as IncidentStatus;
   if (status === "resolved" || status === "dismissed") {
     return { status: "closed", decision: null, remedies: [], message: null };
@@ -88,6 +90,8 @@ export async function remediate(deps: RemediationDeps, request: RemediateRequest
   const retrying = status === "needs_attention";
   if (retrying) await discardRefused(db, incident.id);
   const keepsPlan = resuming || (retrying && request.option === undefined && request.choice === undefined);
+  // A plan kept as chosen was decided with its items; a new decision needs the parcel's.
+  if (!keepsPlan) incident = await withParcelItems(db, client, incident, true);
   const earlier = keepsPlan ? await chosenOption(db, incident.id) : undefined;
   const option = earlier ? earlier.option : request.option;
   const choice = earlier ? earlier.choice : request.choice;

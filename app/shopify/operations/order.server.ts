@@ -175,6 +175,33 @@ export async function orderForRemediation(client: AdminClient, orderId: string):
   return data.order;
 }
 
+export const PARCEL_ITEMS = graphql`
+  query ParcelItems($id: ID!) {
+    fulfillment(id: $id) {
+      id
+      fulfillmentLineItems(first: 50) {
+        nodes {
+          quantity
+          lineItem {
+            id
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The order lines a parcel (fulfilment) carries, and how many of each; empty when Shopify has no
+ * such fulfilment. */
+export async function parcelItems(client: AdminClient, fulfillmentId: string): Promise<{ lineItemId: string; quantity: number }[]> {
+  const data = await client.request<{
+    fulfillment: { id: string; fulfillmentLineItems: { nodes: { quantity: number; lineItem: { id: string } }[] } } | null;
+  }>("ParcelItems", PARCEL_ITEMS, { id: fulfillmentId });
+  return (data.fulfillment?.fulfillmentLineItems.nodes ?? [])
+    .filter((node) => node.quantity > 0)
+    .map((node) => ({ lineItemId: node.lineItem.id, quantity: node.quantity }));
+}
+
 export const ORDER_UNITS = graphql`
   query OrderUnits($id: ID!) {
     order(id: $id) {
