@@ -59,6 +59,7 @@ async function main() {
   const { createDatabase } = await import("../app/db.server");
   const { startEmulator } = await import("../tests/shopify-emulator");
   const { installApp } = await import("../tests/support/install");
+  const { defaultPolicyFor } = await import("../app/remediation/policy");
   const db = createDatabase(DATABASE_URL);
 
   const port = await freePort();
@@ -68,21 +69,29 @@ async function main() {
     app: { clientId: "bench-tta", clientSecret: SECRET },
   });
   const shops = Array.from({ length: SHOPS }, (_, i) => `tta-${i}.myshopify.com`);
-  const catalogue = new Map<string, { variantId: string; customerId: string }>();
+  // A flash sale's merchant raises the default caps (a day's refunds here pass the default
+  // store-wide cap); the automatic policy is otherwise the default one.
+  const policy = defaultPolicyFor("EUR");
+  policy.caps = { maxPerIncident: "150.00", maxPerCustomer12Months: "300.00", maxPerDayStoreWide: "100000.00" };
+  const catalogue = new Map<string, string>();
   for (const shop of shops) {
     emu.store.createShop({ domain: shop, currencyCode: "EUR", ianaTimezone: "Europe/Madrid" });
     const product = emu.store.addProduct(shop, { title: "Blue Mug", variants: [{ price: "12.00", sku: "MUG-B", available: 10_000_000 }] });
-    const customer = emu.store.addCustomer(shop, { firstName: "Ana", lastName: "García", email: "ana@example.com" });
-    catalogue.set(shop, { variantId: product.variantIds[0] ?? "", customerId: customer.id });
-    await db.shop.create({ data: { domain: shop, currencyCode: "EUR", timeZone: "Europe/Madrid" } });
+    catalogue.set(shop, product.variantIds[0] ?? "");
+    await db.shop.create({ data: { domain: shop, currencyCode: "EUR", timeZone: "Europe/Madrid", policy: policy as object } });
     await installApp(db, emu, shop);
   }
+  // Each order its own customer, as in a sale: one customer refunded hundreds of times would
+  // meet the per-customer cap and the abuse signals, and wait for approval instead.
+  let customers = 0;
   const newOrder = (shop: string, silent: boolean) => {
-    const c = catalogue.get(shop);
-    if (!c) throw new Error(shop);
+    const variantId = catalogue.get(shop);
+    if (!variantId) throw new Error(shop);
+    const n = ++customers;
+    const customer = emu.store.addCustomer(shop, { firstName: "Ana", lastName: `García ${n}`, email: `ana.${n}@example.com` });
     return emu.store.addOrder(
       shop,
-      { customerId: c.customerId, lineItems: [{ variantId: c.variantId, quantity: 1 }], shippingLine: { title: "Standard", price: "4.00" } },
+      { customerId: customer.id, lineItems: [{ variantId, quantity: 1 }], shippingLine: { title: "Standard", price: "4.00" } },
       { silent },
     );
   };
