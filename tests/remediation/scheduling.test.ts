@@ -2,52 +2,35 @@
 // one per shop): urgent incidents first when remediation waits on the bucket, shops independent
 // of each other's backlog, and THROTTLED answers waited out instead of reaching the timeline.
 // Order is read from what Shopify received (the emulator's request log), never from timings.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
-import type { Database } from "../../app/db.server";
 import { logger } from "../../app/logger.server";
 import { AutoRemediator } from "../../app/remediation/auto.server";
 import { activeKey } from "../../app/models/incident.server";
-import type { RunningEmulator } from "../shopify-emulator";
-import { startEmulator } from "../shopify-emulator";
-import { databaseFor, testDatabases } from "../support/databases";
 import type { Fixture } from "./support";
-import { clearRemediationShop, setUp } from "./support";
-
-let emu: RunningEmulator;
-const sqlite = testDatabases()[0];
-if (!sqlite) throw new Error("no SQLite test database");
-const db: Database = databaseFor(sqlite.url);
-const shops: string[] = [];
+import { remediationSuite } from "./support";
 
 // A slow bucket: a fifth of Shopify Plus's restore rate, started empty in each test, so every
 // call waits on it.
-beforeAll(async () => {
-  emu = await startEmulator({ bucket: { maximumAvailable: 2000, restoreRate: 200 } });
-});
-afterAll(async () => {
-  await emu.close();
-});
-afterEach(async () => {
-  emu.faults.clear();
-  for (const shop of shops.splice(0)) await clearRemediationShop(db, shop);
+const suite = remediationSuite({ bucket: { maximumAvailable: 2000, restoreRate: 200 } });
+const { db } = suite;
+afterEach(() => {
+  suite.emulator().faults.clear();
 });
 
 /** A shop with Amends installed, automatic policy, and its first incident: a stock-out. */
-async function shopWithStockOut(): Promise<Fixture> {
-  const f = await setUp(db, emu);
-  shops.push(f.shop);
-  return f;
+function shopWithStockOut(): Promise<Fixture> {
+  return suite.fixture();
 }
 
 /** `count` orders of the shop waiting past their fulfilment SLA, each with its incident (the
  * default policy sends a 10 % code and an apology for them, automatically). */
 async function lateOrders(f: Fixture, count: number): Promise<string[]> {
-  const state = emu.store.shop(f.shop);
+  const state = suite.emulator().store.shop(f.shop);
   const variantId = [...state.products.values()][0]?.variantIds[0] ?? "";
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const order = emu.store.addOrder(f.shop, { customerId: f.customerId, lineItems: [{ variantId, quantity: 1 }] }, { silent: true });
+    const order = suite.emulator().store.addOrder(f.shop, { customerId: f.customerId, lineItems: [{ variantId, quantity: 1 }] }, { silent: true });
     const incident = await db.incident.create({
       data: {
         shop: f.shop,
@@ -69,21 +52,21 @@ async function lateOrders(f: Fixture, count: number): Promise<string[]> {
 
 /** What Shopify received for the shop, in order: "code" for an apology code, "refund". */
 function shopifyLog(shop: string): string[] {
-  return emu.requests
+  return suite.emulator().requests
     .filter((r) => r.shop === shop && !r.body?.errors?.length)
     .map((r) => (r.operationName === "RefundIncident" ? "refund" : r.operationName === "CreateApologyCode" ? "code" : ""))
     .filter(Boolean);
 }
 
 async function untilStarted(shop: string): Promise<void> {
-  while (!emu.requests.some((r) => r.shop === shop)) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (!suite.emulator().requests.some((r) => r.shop === shop)) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe("urgent first", () => {
   it("a stock-out queued behind many late-order codes is refunded before them", async () => {
     const f = await shopWithStockOut();
     const late = await lateOrders(f, 8);
-    emu.bucket(f.shop).drain(0);
+    suite.emulator().bucket(f.shop).drain(0);
     // One incident of the shop at a time, so "in hand" is one late order.
     const worker = new AutoRemediator({ ...f.deps, log: logger }, { perShop: 1 });
     worker.enqueue(f.shop, late);
@@ -104,13 +87,13 @@ describe("several incidents of one shop at once", () => {
   it("share the shop's client, which paces them by its bucket: all done, each once", async () => {
     const f = await shopWithStockOut();
     const late = await lateOrders(f, 6);
-    emu.bucket(f.shop).drain(0);
+    suite.emulator().bucket(f.shop).drain(0);
     const worker = new AutoRemediator({ ...f.deps, log: logger }, { perShop: 3 });
     worker.enqueue(f.shop, [f.incidentId, ...late]);
     await worker.idle();
     expect(shopifyLog(f.shop).filter((x) => x === "code")).toHaveLength(7);
     expect(shopifyLog(f.shop).filter((x) => x === "refund")).toHaveLength(1);
-    expect(emu.store.shop(f.shop).discounts.size).toBe(7);
+    expect(suite.emulator().store.shop(f.shop).discounts.size).toBe(7);
   });
 });
 
@@ -119,8 +102,8 @@ describe("one bucket per shop", () => {
     const a = await shopWithStockOut();
     const b = await shopWithStockOut();
     const backlog = await lateOrders(a, 8);
-    emu.bucket(a.shop).drain(0);
-    emu.bucket(b.shop).drain(0);
+    suite.emulator().bucket(a.shop).drain(0);
+    suite.emulator().bucket(b.shop).drain(0);
     const worker = new AutoRemediator({ ...a.deps, log: logger });
     worker.enqueue(a.shop, backlog);
     await untilStarted(a.shop);
@@ -144,7 +127,7 @@ describe("one bucket per shop", () => {
     await untilStarted(a.shop);
     worker.enqueue(b.shop, [b.incidentId]);
     await worker.idle();
-    const order = emu.requests
+    const order = suite.emulator().requests
       .filter((r) => (r.shop === a.shop && r.operationName === "CreateApologyCode") || (r.shop === b.shop && r.operationName === "RefundIncident"))
       .filter((r) => !r.body?.errors?.length)
       .map((r) => r.shop);
@@ -159,10 +142,10 @@ describe("throttling", () => {
     const late = await lateOrders(f, 2);
     // Another process of the app (or another of the shop's apps… Shopify keeps one bucket per
     // app per store) takes the points this one projected: real THROTTLED answers, and injected ones.
-    emu.faults.throttleNext(8, "RefundIncident");
-    emu.faults.throttleNext(8, "CreateApologyCode");
+    suite.emulator().faults.throttleNext(8, "RefundIncident");
+    suite.emulator().faults.throttleNext(8, "CreateApologyCode");
     let drains = 0;
-    const other = setInterval(() => drains++ < 8 && emu.bucket(f.shop).drain(0), 150);
+    const other = setInterval(() => drains++ < 8 && suite.emulator().bucket(f.shop).drain(0), 150);
     try {
       const worker = new AutoRemediator({ ...f.deps, log: logger });
       worker.enqueue(f.shop, [f.incidentId, ...late]);
@@ -170,7 +153,7 @@ describe("throttling", () => {
     } finally {
       clearInterval(other);
     }
-    expect(emu.requests.filter((r) => r.shop === f.shop && r.body?.errors?.[0]?.extensions?.code === "THROTTLED").length).toBeGreaterThan(16);
+    expect(suite.emulator().requests.filter((r) => r.shop === f.shop && r.body?.errors?.[0]?.extensions?.code === "THROTTLED").length).toBeGreaterThan(16);
     const incidents = await db.incident.findMany({ where: { shop: f.shop }, include: { events: true } });
     expect(incidents.map((i) => i.status)).toEqual(["resolved", "resolved", "resolved"]);
     const events = incidents.flatMap((i) => i.events);
