@@ -51,20 +51,27 @@ async function main() {
   const { AdminClient, offlineTokenSource } = await import("../app/shopify/admin.server");
   const { startEmulator } = await import("../tests/shopify-emulator");
   const { installApp } = await import("../tests/support/install");
+  const { DEFAULT_POLICY } = await import("../app/remediation/policy");
 
   const db = createDatabase(process.env.DATABASE_URL ?? "");
   const emu = await startEmulator({ bucket: { maximumAvailable: BUCKET, restoreRate: RESTORE } });
   const shops = SHARES.map((_, i) => `rate-${String.fromCharCode(97 + i)}-${randomUUID().slice(0, 6)}.myshopify.com`);
   const counts = SHARES.map((share, i) => (i === SHARES.length - 1 ? INCIDENTS - SHARES.slice(0, -1).reduce((s, x) => s + Math.round(x * INCIDENTS), 0) : Math.round(share * INCIDENTS)));
   const byShop = new Map<string, string[]>();
+  // The default automatic policy, with a busy day's store-wide cap (the default $1,000 a day
+  // would send the big shop's last stock-outs for approval).
+  const policy = structuredClone(DEFAULT_POLICY);
+  policy.caps = { ...policy.caps, maxPerDayStoreWide: "100000.00" };
   for (const [i, shop] of shops.entries()) {
     emu.store.createShop({ domain: shop, currencyCode: "USD", ianaTimezone: "UTC" });
     const product = emu.store.addProduct(shop, { title: "Blue Mug", variants: [{ price: "12.00", sku: "MUG-B", available: 100_000 }] });
-    const customer = emu.store.addCustomer(shop, { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" });
-    await db.shop.create({ data: { domain: shop, currencyCode: "USD", timeZone: "UTC" } });
+    await db.shop.create({ data: { domain: shop, currencyCode: "USD", timeZone: "UTC", policy: policy as object } });
     await installApp(db, emu, shop);
     const rows = [];
     for (let n = 0; n < (counts[i] ?? 0); n++) {
+      // A customer per order: one customer with hundreds of incidents would meet the policy's
+      // per-customer cap and abuse signals, and wait for approval instead of being remedied.
+      const customer = emu.store.addCustomer(shop, { firstName: "Ada", lastName: `Lovelace ${n}`, email: `ada.${n}@example.com` });
       const order = emu.store.addOrder(
         shop,
         { customerId: customer.id, lineItems: [{ variantId: product.variantIds[0] ?? "", quantity: 1 }], shippingLine: { title: "Standard", price: "5.00" } },
@@ -119,11 +126,7 @@ async function main() {
 
   // What Shopify charged: each answered request's actualQueryCost (requested minus the refund
   // of what the query did not use); THROTTLED answers cost nothing.
-  const starts = new Map<string, number>();
   const figures: ShopFigures[] = shops.map((shop, i) => ({ shop, incidents: counts[i] ?? 0, points: 0, firstCallAt: 0, lastCallAt: 0, throttled: 0 }));
-  for (const f of figures) starts.set(f.shop, 0);
-  const requestTimes = (emu as unknown as { requestTimes?: number[] }).requestTimes;
-  void requestTimes;
   for (const request of emu.requests) {
     const f = figures.find((x) => x.shop === request.shop);
     if (!f) continue;
