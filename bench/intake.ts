@@ -3,7 +3,8 @@
 // pattern — a Remix route with authenticate.webhook and one Prisma create — and (3) Amends'
 // intake (build/server/server.js, `npm start`), (2) and (3) on SQLite and on PostgreSQL
 // (BENCH_POSTGRES_URL, an admin connection; skipped when none answers). Same machine, same run;
-// prints figures and ratios. Run: npm run bench (builds the app first).
+// prints figures and ratios. Run: npm run bench (builds the app first); BENCH_INTAKE_ONLY limits
+// the servers (see main).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -212,6 +213,9 @@ async function main() {
         ] as const)
       : []),
   ];
+  // BENCH_INTAKE_ONLY=amends-sqlite,remix-postgres: only those beside the bare server (the baseline).
+  const only = process.env.BENCH_INTAKE_ONLY?.split(",").map((name) => name.trim());
+  if (only) targets.splice(0, targets.length, ...targets.filter(([, kind, engine]) => kind === "bare" || only.includes(`${kind}-${engine}`)));
   const loadBefore = os.loadavg();
   const rounds: Result[][] = [];
   for (let round = 0; round < ROUNDS; round++) {

@@ -12,7 +12,7 @@ import express from "express";
 import { healthCheck, metricsText } from "../health.server";
 import { logger } from "../logger.server";
 import { metricsAccess } from "../metrics.server";
-import { readBodyWithin } from "../webhooks/body.server";
+import { readRequestBody } from "../webhooks/body.server";
 import type { WebhookRuntime } from "../webhooks/runtime.server";
 import { serverLimits, webhookRuntime } from "../webhooks/runtime.server";
 import { watchIntake } from "./intake-watch";
@@ -128,8 +128,7 @@ export async function createAppServer({ build, publicDirectory }: AppServerOptio
       res.writeHead(405, { "Content-Type": "text/plain", Connection: "close", Allow: "POST" });
       return res.end("Method not allowed", () => res.socket?.destroy());
     }
-    const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    readBodyWithin(() => chunks.next(), {
+    readRequestBody(req, {
       limit: limits.maxBody,
       deadlineMs: limits.bodyDeadlineMs,
       declaredLength: req.headers["content-length"],

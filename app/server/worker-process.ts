@@ -34,6 +34,7 @@ export async function startWorkerProcess(log: SupervisorLog): Promise<WorkerHand
   // The build rewrites this URL to the compiled worker (vite.server-entries.ts).
   const supervisor = await superviseProcess({ script: new URL("./worker.ts", import.meta.url), name: "webhook worker", log });
   let pending = false;
+  let paused = false;
   let asked = 0;
   const current = () => {
     const worker = supervisor.process;
@@ -83,15 +84,19 @@ export async function startWorkerProcess(log: SupervisorLog): Promise<WorkerHand
       });
     },
     pause() {
+      paused = true;
       send("pause");
     },
     resume() {
+      paused = false;
       send("resume");
     },
     // Many stores in a burst wake the worker once. While it is down, nothing to wake: the
-    // restarted worker takes up what was stored meanwhile.
+    // restarted worker takes up what was stored meanwhile. While it holds off (a saturated
+    // intake), nothing either: it resumes with what was stored, and a message every 20 ms
+    // wakes a process that ignores it, on the cores the intake needs.
     kick() {
-      if (pending || !current()) return;
+      if (pending || paused || !current()) return;
       pending = true;
       setTimeout(() => {
         pending = false;

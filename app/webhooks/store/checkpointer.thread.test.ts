@@ -72,6 +72,7 @@ describe("the checkpointer", () => {
     expect(near.pass()).toBe(CHECKPOINT_NEAR_MS);
     expect(Atomics.load(finish, 0)).toBe(1);
     writer.write(packBatch(5, rows(1)));
+    writer.maintain();
     expect(Atomics.load(finish, 0)).toBe(0);
     near.close();
   });

@@ -80,7 +80,7 @@ export function sqliteStore(url: string): DeliveryStore {
         waiting.set(id, { resolve, reject });
         writer.ref();
         const batch = packBatch(id, rows);
-        writer.postMessage(batch, [batch.bodies]);
+        writer.postMessage(batch, [batch.data]);
       });
     },
     async close() {
