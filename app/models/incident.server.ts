@@ -9,6 +9,7 @@ import { partyName, responseDeadline } from "../incidents/parties";
 import { isUniqueViolation } from "./order.server";
 import { partyResponseHours, responsibleParties } from "./parties.server";
 import { detectionSettings } from "./shop.server";
+import { queryRows, sql } from "./sql.server";
 
 /** `subject`: the kind, or "parcel:<fulfilment>" for parcel kinds (problemSubject). */
 export function activeKey(shop: string, orderId: string, subject: string): string {
@@ -43,7 +44,7 @@ export async function recordFinding(
 ): Promise<RecordedFinding> {
   const key = activeKey(shop, finding.orderId, problemSubject(finding.kind, finding.evidence));
   const evidence = finding.evidence as object;
-  const active = await db.incident.findUnique({ where: { activeKey: key }, select: HELD });
+  const active = await activeIncident(db, key);
   if (active) return join(db, active, finding, actor, key);
   // Once the merchant or Amends has closed it, the same finding again (the order's next update,
   // a rule re-run) is history for its timeline, not a new incident: reopening would remediate
@@ -80,6 +81,13 @@ export async function recordFinding(
   }
   const existing = await db.incident.findUniqueOrThrow({ where: { activeKey: key }, select: HELD });
   return join(db, existing, finding, actor, key);
+}
+
+/** The incident holding the key. Plain SQL (sql.server.ts): asked for every finding, and the
+ * processor records one for many deliveries. */
+async function activeIncident(db: Database, key: string): Promise<Held | null> {
+  const rows = await queryRows(db, sql`SELECT "id", "kind", "status", "evidence" FROM "Incident" WHERE "activeKey" = ${key}`, { evidence: "json" });
+  return (rows[0] as Held | undefined) ?? null;
 }
 
 async function closedIncidentFor(db: Database, shop: string, finding: IncidentFinding): Promise<Held | null> {
@@ -158,11 +166,13 @@ async function join(db: Database, incident: Held, finding: IncidentFinding, acto
 /** The same finding again (a rule re-run, an order update that changed nothing it looks at)
  * is not news: only evidence that differs from the latest joins the timeline. */
 async function addEvidence(db: Database, incidentId: string, actor: string, summary: string, evidence: object) {
-  const latest = await db.incidentEvent.findFirst({
-    where: { incidentId, type: { in: ["opened", "evidence"] } },
-    orderBy: { at: "desc" },
-    select: { data: true },
-  });
+  // Plain SQL for the reason activeIncident gives.
+  const [latest] = await queryRows(
+    db,
+    sql`SELECT "data" FROM "IncidentEvent" WHERE "incidentId" = ${incidentId} AND "type" IN ('opened', 'evidence')
+    ORDER BY "at" DESC LIMIT 1`,
+    { data: "json" },
+  );
   if (canonicalJson(latest?.data ?? null) !== canonicalJson(evidence)) {
     await addEvent(db, incidentId, { type: "evidence", actor, message: summary, data: evidence });
   }
@@ -189,14 +199,17 @@ export async function addEvent(db: Database, incidentId: string, entry: Timeline
 
 /** Active incidents of an order (to add what Shopify tells us about it to their timelines). */
 export async function activeIncidentsForOrder(db: Database, shop: string, orderId: string): Promise<{ id: string; kind: string; status: string }[]> {
-  // Raw SQL: asked for nearly every fulfilment and refund webhook; Prisma's query compiler would
-  // cost several times the read (see orderRow in order.server.ts).
-  // (Prisma.join is not used: the PostgreSQL client is a second copy of Prisma's runtime, which
-  // does not recognise the first one's SQL fragments.) The order's incidents are few.
-  const incidents = await db.$queryRaw<{ id: string; kind: string; status: string }[]>`
-    SELECT "id", "kind", "status" FROM "Incident" WHERE "shop" = ${shop} AND "orderId" = ${orderId}
-    ORDER BY "createdAt", "id"`;
-  return incidents.filter((incident) => (ACTIVE_STATUSES as readonly string[]).includes(incident.status));
+  // Plain SQL (sql.server.ts): asked for nearly every fulfilment and refund webhook; Prisma's
+  // query compile would cost several times the read. The order's incidents are few.
+  const incidents = await queryRows(
+    db,
+    sql`SELECT "id", "kind", "status" FROM "Incident" WHERE "shop" = ${shop} AND "orderId" = ${orderId}
+    ORDER BY "createdAt", "id"`,
+    {},
+  );
+  return (incidents as unknown as { id: string; kind: string; status: string }[]).filter((incident) =>
+    (ACTIVE_STATUSES as readonly string[]).includes(incident.status),
+  );
 }
 
 export async function setStatus(
