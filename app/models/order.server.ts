@@ -245,9 +245,13 @@ export async function setDueAt(db: Database, shop: string, orderId: Gid, dueAt: 
   await db.orderRecord.update({ where: { shop_orderId: { shop, orderId } }, data: { dueAt } });
 }
 
-/** A unique key refused a row: Prisma's P2002, or SQLite's own code from a plain statement
- * (sql.server.ts). */
+/** A unique key refused a row: Prisma's P2002; from a plain statement (sql.server.ts), SQLite's
+ * own code, or Prisma's P2010 (raw query failed) with the driver's unique violation under it. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  if (error.code === "P2010" && "meta" in error) {
+    const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return cause?.kind === "UniqueConstraintViolation";
+  }
   return error.code === "P2002" || error.code === "SQLITE_CONSTRAINT_UNIQUE" || error.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }

@@ -103,7 +103,20 @@ export async function executeAll(db: Database, queries: SqlQuery[]): Promise<num
     // Synchronous, so nothing else on this connection runs between the statements.
     return connection.transaction(() => queries.map((query) => prepared(connection, query.strings).run(...query.values.map(sqliteValue)).changes))();
   }
+  if (!isClient(db)) return sequentially(queries.map((query) => () => db.$executeRaw(query.strings, ...query.values)));
   return db.$transaction(queries.map((query) => db.$executeRaw(query.strings, ...query.values)));
+}
+
+/** Whether `db` is a client rather than an interactive transaction's `tx` (which has no
+ * $transaction of its own: what it runs is in its transaction already). */
+function isClient(db: Database): boolean {
+  return typeof (db as Partial<Database>).$transaction === "function";
+}
+
+async function sequentially<T>(steps: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  for (const step of steps) results.push(await step());
+  return results;
 }
 
 /** The rows of each statement (SELECT, or a write … RETURNING), run in one transaction. */
@@ -116,6 +129,8 @@ export async function queryAllRows<C extends Record<string, ColumnKind>>(db: Dat
     )();
     return rows.map((row) => decode(row, columns, true));
   }
-  const results = await db.$transaction(queries.map((query) => db.$queryRaw<Record<string, unknown>[]>(query.strings, ...query.values)));
+  const results = isClient(db)
+    ? await db.$transaction(queries.map((query) => db.$queryRaw<Record<string, unknown>[]>(query.strings, ...query.values)))
+    : await sequentially(queries.map((query) => () => db.$queryRaw<Record<string, unknown>[]>(query.strings, ...query.values)));
   return results.flat().map((row) => decode(row, columns, false));
 }
