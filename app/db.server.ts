@@ -2,6 +2,8 @@
 // Driver adapters only, so no native Prisma engine is needed.
 import { createRequire } from "node:module";
 
+import type BetterSqlite3 from "better-sqlite3";
+
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
@@ -14,6 +16,45 @@ export type Database = PrismaClient;
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The SQLite adapter, keeping hold of the better-sqlite3 connection it opens, so the webhook
+ * processor's hot queries can run as prepared statements on that same connection
+ * (app/models/sql.server.ts): the same transactions and locks as Prisma's own queries, without
+ * Prisma's per-query compile. The adapter does not expose the connection; it keeps it as the
+ * `client` property of what connect() returns, which is checked here, so a Prisma upgrade that
+ * moves it only takes the fast path away (the queries then go through Prisma).
+ */
+class SharedSQLiteAdapter extends PrismaBetterSQLite3 {
+  connection: BetterSqlite3.Database | undefined;
+
+  override async connect() {
+    const adapter = await super.connect();
+    const client: unknown = (adapter as unknown as { client?: unknown }).client;
+    const usable = typeof client === "object" && client !== null && "prepare" in client && typeof client.prepare === "function";
+    this.connection = usable ? (client as BetterSqlite3.Database) : undefined;
+    return adapter;
+  }
+}
+
+/** Pages (4 KiB) of write-ahead log past which a commit on this connection checkpoints. */
+export const WAL_AUTOCHECKPOINT = 10_000;
+
+const sqliteAdapters = new WeakMap<Database, SharedSQLiteAdapter>();
+
+/**
+ * The open better-sqlite3 connection behind `db`, or undefined: PostgreSQL, a client not made by
+ * createDatabase (a transaction's `tx`, an extended client), or not connected yet.
+ */
+export function sqliteConnectionOf(db: Database): BetterSqlite3.Database | undefined {
+  const connection = sqliteAdapters.get(db)?.connection;
+  return connection?.open ? connection : undefined;
+}
+
+/** Whether `db` is a SQLite client of createDatabase's (connected or not). */
+export function hasSqliteConnection(db: Database): boolean {
+  return sqliteAdapters.has(db);
+}
+
 export function createDatabase(url: string): Database {
   if (isPostgresUrl(url)) {
     // Generated from the same data model by scripts/prisma.mjs: the API is the SQLite
@@ -21,13 +62,20 @@ export function createDatabase(url: string): Database {
     const generated = require(".prisma/client-pg") as { PrismaClient: typeof PrismaClient };
     return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
+  const adapter = new SharedSQLiteAdapter({ url, timeout: 5000 });
+  const client = new PrismaClient({ adapter });
+  sqliteAdapters.set(client, adapter);
   // WAL (set persistently by the migration step too) lets readers work while a writer commits;
   // synchronous=NORMAL is per connection, durable across app crashes, and triples insert
   // throughput here. Prisma runs it before any query that follows on the same connection.
-  client.$queryRawUnsafe("PRAGMA journal_mode = WAL").then(
-    () => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"),
-  ).catch((error: unknown) => logger.error({ err: error }, "could not configure SQLite"));
+  // This connection folds the log back into the database itself only past WAL_AUTOCHECKPOINT
+  // pages, a backstop: the intake's checkpointer thread does it as the log grows (and SQLite's
+  // default, 1,000 pages, made the processor stop and copy every ~200 deliveries' order writes,
+  // each page however many times it was rewritten meanwhile: ~5 % of its CPU and more of its wall time, bench/processing.ts).
+  client.$queryRawUnsafe("PRAGMA journal_mode = WAL")
+    .then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"))
+    .then(() => client.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`))
+    .catch((error: unknown) => logger.error({ err: error }, "could not configure SQLite"));
   return client;
 }
 

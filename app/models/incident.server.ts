@@ -9,6 +9,8 @@ import { partyName, responseDeadline } from "../incidents/parties";
 import { isUniqueViolation } from "./order.server";
 import { partyResponseHours, responsibleParties } from "./parties.server";
 import { detectionSettings } from "./shop.server";
+import { newId } from "./ids.server";
+import { execute, executeAll, queryRows, sql } from "./sql.server";
 
 /** `subject`: the kind, or "parcel:<fulfilment>" for parcel kinds (problemSubject). */
 export function activeKey(shop: string, orderId: string, subject: string): string {
@@ -43,7 +45,7 @@ export async function recordFinding(
 ): Promise<RecordedFinding> {
   const key = activeKey(shop, finding.orderId, problemSubject(finding.kind, finding.evidence));
   const evidence = finding.evidence as object;
-  const active = await db.incident.findUnique({ where: { activeKey: key }, select: HELD });
+  const active = await activeIncident(db, key);
   if (active) return join(db, active, finding, actor, key);
   // Once the merchant or Amends has closed it, the same finding again (the order's next update,
   // a rule re-run) is history for its timeline, not a new incident: reopening would remediate
@@ -55,26 +57,19 @@ export async function recordFinding(
   const partyHours = await partyResponseHours(db, shop, finding.responsibleParty);
   const deadline = partyHours === null ? new Date(finding.responseDeadline) : responseDeadline(new Date(), partyHours, 0);
   try {
-    const incident = await db.incident.create({
-      data: {
-        shop,
-        kind: finding.kind,
-        activeKey: key,
-        orderId: finding.orderId,
-        orderName: finding.orderName,
-        customerId: finding.customerId,
-        customerEmail: contact.email,
-        customerName: contact.name,
-        lines: finding.lines as unknown as object,
-        evidence,
-        responsibleParty: finding.responsibleParty,
-        responseDeadline: deadline,
-        source,
-        events: { create: { type: "opened", actor, message: finding.summary, data: evidence } },
-      },
-      select: { id: true },
-    });
-    return { incidentId: incident.id, opened: true, escalated: false };
+    // The incident and its first event, in one transaction. Plain SQL: Prisma's nested create
+    // cost ~3 ms of CPU each, as much as a dozen deliveries' own work (bench/processing.ts).
+    const id = newId();
+    const now = new Date();
+    const evidenceJson = JSON.stringify(evidence);
+    await executeAll(db, [
+      sql`INSERT INTO "Incident" ("id", "shop", "kind", "status", "activeKey", "orderId", "orderName", "customerId", "customerEmail",
+        "customerName", "lines", "evidence", "responsibleParty", "responseDeadline", "source", "createdAt", "updatedAt")
+      VALUES (${id}, ${shop}, ${finding.kind}, 'open', ${key}, ${finding.orderId}, ${finding.orderName}, ${finding.customerId}, ${contact.email},
+        ${contact.name}, ${JSON.stringify(finding.lines)}, ${evidenceJson}, ${finding.responsibleParty}, ${deadline}, ${source}, ${now}, ${now})`,
+      insertEvent(id, now, { type: "opened", actor, message: finding.summary, data: evidence }),
+    ]);
+    return { incidentId: id, opened: true, escalated: false };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
@@ -82,21 +77,27 @@ export async function recordFinding(
   return join(db, existing, finding, actor, key);
 }
 
+/** The incident holding the key. Plain SQL (sql.server.ts): asked for every finding, and the
+ * processor records one for many deliveries. */
+async function activeIncident(db: Database, key: string): Promise<Held | null> {
+  const rows = await queryRows(db, sql`SELECT "id", "kind", "status", "evidence" FROM "Incident" WHERE "activeKey" = ${key}`, { evidence: "json" });
+  return (rows[0] as Held | undefined) ?? null;
+}
+
 async function closedIncidentFor(db: Database, shop: string, finding: IncidentFinding): Promise<Held | null> {
+  // Plain SQL for the reason activeIncident gives: asked for every finding with no active
+  // incident. The order's incidents are few; the kinds are picked here.
   const parcel = parcelOf(finding.kind, finding.evidence);
-  if (!parcel) {
-    return db.incident.findFirst({
-      where: { shop, orderId: finding.orderId, kind: finding.kind, activeKey: null },
-      orderBy: { createdAt: "desc" },
-      select: HELD,
-    });
-  }
-  const closed = await db.incident.findMany({
-    where: { shop, orderId: finding.orderId, kind: { in: [...PARCEL_KINDS] }, activeKey: null },
-    orderBy: { createdAt: "desc" },
-    select: HELD,
-  });
-  return closed.find((incident) => parcelOf(incident.kind, incident.evidence) === parcel) ?? null;
+  const rows = (await queryRows(
+    db,
+    sql`SELECT "id", "kind", "status", "evidence" FROM "Incident"
+    WHERE "shop" = ${shop} AND "orderId" = ${finding.orderId} AND "activeKey" IS NULL
+    ORDER BY "createdAt" DESC`,
+    { evidence: "json" },
+  )) as Held[];
+  if (!parcel) return rows.find((incident) => incident.kind === finding.kind) ?? null;
+  const parcelKinds: readonly string[] = PARCEL_KINDS;
+  return rows.find((incident) => parcelKinds.includes(incident.kind) && parcelOf(incident.kind, incident.evidence) === parcel) ?? null;
 }
 
 /** The finding joins the incident's timeline; worse news about its parcel escalates its kind. */
@@ -158,11 +159,13 @@ async function join(db: Database, incident: Held, finding: IncidentFinding, acto
 /** The same finding again (a rule re-run, an order update that changed nothing it looks at)
  * is not news: only evidence that differs from the latest joins the timeline. */
 async function addEvidence(db: Database, incidentId: string, actor: string, summary: string, evidence: object) {
-  const latest = await db.incidentEvent.findFirst({
-    where: { incidentId, type: { in: ["opened", "evidence"] } },
-    orderBy: { at: "desc" },
-    select: { data: true },
-  });
+  // Plain SQL for the reason activeIncident gives.
+  const [latest] = await queryRows(
+    db,
+    sql`SELECT "data" FROM "IncidentEvent" WHERE "incidentId" = ${incidentId} AND "type" IN ('opened', 'evidence')
+    ORDER BY "at" DESC LIMIT 1`,
+    { data: "json" },
+  );
   if (canonicalJson(latest?.data ?? null) !== canonicalJson(evidence)) {
     await addEvent(db, incidentId, { type: "evidence", actor, message: summary, data: evidence });
   }
@@ -176,27 +179,30 @@ export interface TimelineEntry {
 }
 
 export async function addEvent(db: Database, incidentId: string, entry: TimelineEntry): Promise<void> {
-  await db.incidentEvent.create({
-    data: {
-      incidentId,
-      type: entry.type,
-      actor: entry.actor,
-      message: entry.message,
-      ...(entry.data === undefined ? {} : { data: entry.data as object }),
-    },
-  });
+  // Plain SQL, for the reason recordFinding gives: carrier news and refunds add one each.
+  await execute(db, insertEvent(incidentId, new Date(), entry));
+}
+
+/** An event for the timeline (data undefined or null: none, as Prisma writes it). */
+function insertEvent(incidentId: string, at: Date, entry: TimelineEntry) {
+  const data = entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data);
+  return sql`INSERT INTO "IncidentEvent" ("id", "incidentId", "at", "type", "actor", "message", "data")
+    VALUES (${newId(at.getTime())}, ${incidentId}, ${at}, ${entry.type}, ${entry.actor}, ${entry.message}, ${data})`;
 }
 
 /** Active incidents of an order (to add what Shopify tells us about it to their timelines). */
 export async function activeIncidentsForOrder(db: Database, shop: string, orderId: string): Promise<{ id: string; kind: string; status: string }[]> {
-  // Raw SQL: asked for nearly every fulfilment and refund webhook; Prisma's query compiler would
-  // cost several times the read (see orderRow in order.server.ts).
-  // (Prisma.join is not used: the PostgreSQL client is a second copy of Prisma's runtime, which
-  // does not recognise the first one's SQL fragments.) The order's incidents are few.
-  const incidents = await db.$queryRaw<{ id: string; kind: string; status: string }[]>`
-    SELECT "id", "kind", "status" FROM "Incident" WHERE "shop" = ${shop} AND "orderId" = ${orderId}
-    ORDER BY "createdAt", "id"`;
-  return incidents.filter((incident) => (ACTIVE_STATUSES as readonly string[]).includes(incident.status));
+  // Plain SQL (sql.server.ts): asked for nearly every fulfilment and refund webhook; Prisma's
+  // query compile would cost several times the read. The order's incidents are few.
+  const incidents = await queryRows(
+    db,
+    sql`SELECT "id", "kind", "status" FROM "Incident" WHERE "shop" = ${shop} AND "orderId" = ${orderId}
+    ORDER BY "createdAt", "id"`,
+    {},
+  );
+  return (incidents as unknown as { id: string; kind: string; status: string }[]).filter((incident) =>
+    (ACTIVE_STATUSES as readonly string[]).includes(incident.status),
+  );
 }
 
 export async function setStatus(

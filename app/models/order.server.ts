@@ -4,6 +4,7 @@
 import type { Database } from "../db.server";
 import type { CopyVersion, Gid, OrderState } from "../incidents/model";
 import { notFromShops, uninstalledShops } from "./shop.server";
+import { execute, executeAll, queryRows, sql } from "./sql.server";
 
 export interface StoredOrder {
   state: OrderState;
@@ -29,37 +30,43 @@ function storedOrder(row: { state: unknown; sourceUpdatedAt: Date; dueAt: Date |
 
 type OrderRow = { state: unknown; sourceUpdatedAt: Date; dueAt: Date | null; copyVersion: unknown; revision: number };
 
+const ORDER_COLUMNS = { state: "json", sourceUpdatedAt: "date", dueAt: "date", copyVersion: "json", revision: "int" } as const;
+
 /**
- * The order's row, read by its key. Raw SQL: the webhook processor reads an order for nearly
- * every delivery, and Prisma's query compiler costs ~4× the read itself here (bench/processing.ts).
- * The driver adapters give the columns their types (Json parsed, DateTime as Date) on SQLite and
- * PostgreSQL alike.
+ * The order's row, read by its key. Plain SQL (sql.server.ts): the webhook processor reads an
+ * order for nearly every delivery, and Prisma's query compile costs several times the read.
  */
 async function orderRow(db: Database, shop: string, orderId: Gid): Promise<OrderRow | null> {
-  const rows = await db.$queryRaw<OrderRow[]>`
-    SELECT "state", "sourceUpdatedAt", "dueAt", "copyVersion", "revision" FROM "OrderRecord"
-    WHERE "shop" = ${shop} AND "orderId" = ${orderId}`;
-  const row = rows[0];
-  return row ? { ...row, revision: Number(row.revision) } : null;
+  const rows = await queryRows(
+    db,
+    sql`SELECT "state", "sourceUpdatedAt", "dueAt", "copyVersion", "revision" FROM "OrderRecord"
+    WHERE "shop" = ${shop} AND "orderId" = ${orderId}`,
+    ORDER_COLUMNS,
+  );
+  return (rows[0] as OrderRow | undefined) ?? null;
 }
 
-/** The conditional UPDATE of changeOrder, in plain SQL for the reason orderRow gives (the
- * drivers store Date and JSON parameters as Prisma itself does on both databases). */
+/** The conditional UPDATE of changeOrder, in plain SQL for the reason orderRow gives (JSON
+ * columns are written as their text, as Prisma writes them). */
 function updateOrderRow(db: Database, shop: string, orderId: Gid, read: number, write: OrderWrite, revision: number): Promise<number> {
   const state = JSON.stringify(write.state);
   const customerId = write.state.customer?.id ?? null;
   const now = new Date();
   if (write.copy) {
-    return db.$executeRaw`
-      UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
+    return execute(
+      db,
+      sql`UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
         "dueAt" = ${write.dueAt}, "copyVersion" = ${JSON.stringify(write.copy.version)},
         "sourceUpdatedAt" = ${write.copy.sourceUpdatedAt}, "revision" = ${revision}, "updatedAt" = ${now}
-      WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`;
+      WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`,
+    );
   }
-  return db.$executeRaw`
-    UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
+  return execute(
+    db,
+    sql`UPDATE "OrderRecord" SET "name" = ${write.state.name}, "customerId" = ${customerId}, "state" = ${state},
       "dueAt" = ${write.dueAt}, "revision" = ${revision}, "updatedAt" = ${now}
-    WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`;
+    WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read}`,
+  );
 }
 
 /** The order's first row (revision 0), in plain SQL for the reason orderRow gives; 0 when
@@ -68,10 +75,12 @@ function insertOrderRow(db: Database, shop: string, orderId: Gid, write: OrderWr
   const customerId = write.state.customer?.id ?? null;
   const copyVersion = write.copy ? JSON.stringify(write.copy.version) : null;
   const sourceUpdatedAt = write.copy?.sourceUpdatedAt ?? new Date(0);
-  return db.$executeRaw`
-    INSERT INTO "OrderRecord" ("shop", "orderId", "name", "customerId", "state", "sourceUpdatedAt", "dueAt", "updatedAt", "copyVersion", "revision")
+  return execute(
+    db,
+    sql`INSERT INTO "OrderRecord" ("shop", "orderId", "name", "customerId", "state", "sourceUpdatedAt", "dueAt", "updatedAt", "copyVersion", "revision")
     VALUES (${shop}, ${orderId}, ${write.state.name}, ${customerId}, ${JSON.stringify(write.state)}, ${sourceUpdatedAt}, ${write.dueAt}, ${new Date()}, ${copyVersion}, 0)
-    ON CONFLICT ("shop", "orderId") DO NOTHING`;
+    ON CONFLICT ("shop", "orderId") DO NOTHING`,
+  );
 }
 
 export interface OrderWrite {
@@ -166,10 +175,10 @@ async function indexWaitingLines(db: Database, shop: string, state: OrderState):
   // Plain SQL, in one transaction, for the reason orderRow gives. Another writer's rows that
   // land in between are overwritten (this writer's index wins its variants), and saveWaitingLines
   // re-indexes if that writer's state is the newer.
-  await db.$transaction([
-    db.$executeRaw`DELETE FROM "WaitingLine" WHERE "shop" = ${shop} AND "orderId" = ${state.id}`,
+  await executeAll(db, [
+    sql`DELETE FROM "WaitingLine" WHERE "shop" = ${shop} AND "orderId" = ${state.id}`,
     ...[...waiting].map(
-      ([variantId, quantity]) => db.$executeRaw`
+      ([variantId, quantity]) => sql`
         INSERT INTO "WaitingLine" ("shop", "orderId", "variantId", "quantity", "orderedAt")
         VALUES (${shop}, ${state.id}, ${variantId}, ${quantity}, ${orderedAt})
         ON CONFLICT ("shop", "orderId", "variantId") DO UPDATE SET "quantity" = excluded."quantity", "orderedAt" = excluded."orderedAt"`,
@@ -193,28 +202,31 @@ export interface Shortfall {
 export async function shortfallsFor(db: Database, shop: string, variants: readonly Gid[]): Promise<Shortfall[]> {
   const found: Shortfall[] = [];
   for (const variantId of [...new Set(variants)].sort()) {
-    const rows = await db.$queryRaw<Shortfall[]>`
-      SELECT "variantId", "inventoryItemId", "locationId", "available" FROM "InventoryShortfall"
-      WHERE "shop" = ${shop} AND "variantId" = ${variantId} ORDER BY "locationId"`;
-    found.push(...rows.map((row) => ({ ...row, available: Number(row.available) })));
+    const rows = await queryRows(
+      db,
+      sql`SELECT "variantId", "inventoryItemId", "locationId", "available" FROM "InventoryShortfall"
+      WHERE "shop" = ${shop} AND "variantId" = ${variantId} ORDER BY "locationId"`,
+      { available: "int" },
+    );
+    found.push(...(rows as unknown as Shortfall[]));
   }
   return found;
 }
 
-/** Orders still waiting for units of this variant, newest first. */
+/**
+ * Orders still waiting for units of this variant, newest first. Plain SQL for the reason
+ * orderRow gives (an inventory level below zero and each order near one reads them).
+ */
 export async function ordersWaitingFor(db: Database, shop: string, variantId: Gid): Promise<OrderState[]> {
-  const lines = await db.waitingLine.findMany({
-    where: { shop, variantId },
-    orderBy: { orderedAt: "desc" },
-    select: { orderId: true },
-  });
-  if (lines.length === 0) return [];
-  const rows = await db.orderRecord.findMany({ where: { shop, orderId: { in: lines.map((l) => l.orderId) } } });
-  const byId = new Map(rows.map((row) => [row.orderId, row.state as unknown as OrderState]));
-  return lines.flatMap((line) => {
-    const state = byId.get(line.orderId);
-    return state ? [state] : [];
-  });
+  const rows = await queryRows(
+    db,
+    sql`SELECT o."state" FROM "WaitingLine" w
+    JOIN "OrderRecord" o ON o."shop" = w."shop" AND o."orderId" = w."orderId"
+    WHERE w."shop" = ${shop} AND w."variantId" = ${variantId}
+    ORDER BY w."orderedAt" DESC, w."orderId" DESC`,
+    { state: "json" },
+  );
+  return rows.map((row) => row.state as OrderState);
 }
 
 /** Orders whose time-based rules are due: reads only due rows, through the dueAt index. Orders
@@ -233,6 +245,13 @@ export async function setDueAt(db: Database, shop: string, orderId: Gid, dueAt: 
   await db.orderRecord.update({ where: { shop_orderId: { shop, orderId } }, data: { dueAt } });
 }
 
+/** A unique key refused a row: Prisma's P2002; from a plain statement (sql.server.ts), SQLite's
+ * own code, or Prisma's P2010 (raw query failed) with the driver's unique violation under it. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
+  if (typeof error !== "object" || error === null || !("code" in error)) return false;
+  if (error.code === "P2010" && "meta" in error) {
+    const cause = (error.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause;
+    return cause?.kind === "UniqueConstraintViolation";
+  }
+  return error.code === "P2002" || error.code === "SQLITE_CONSTRAINT_UNIQUE" || error.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }

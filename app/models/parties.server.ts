@@ -9,6 +9,7 @@ import { ACTIVE_STATUSES } from "../incidents/model";
 import { GENERIC_PARTIES, PARTY_TYPES, hoursField, movedDeadlines, partyKey } from "../incidents/parties";
 import type { FieldErrors, FormResult } from "../remediation/policy/form";
 import { detectionSettings } from "./shop.server";
+import { queryRows, sql } from "./sql.server";
 
 function isPartyType(value: string): value is PartyType {
   return (PARTY_TYPES as readonly string[]).includes(value);
@@ -26,7 +27,12 @@ export async function responsibleParties(db: Database, shop: string): Promise<Pa
 
 /** The party's own response time; null when it has none (or the key is not the shop's). */
 export async function partyResponseHours(db: Database, shop: string, key: string): Promise<number | null> {
-  const row = await db.responsibleParty.findUnique({ where: { shop_key: { shop, key } }, select: { responseHours: true } });
+  // Plain SQL (sql.server.ts): asked for every incident the processor opens.
+  const [row] = await queryRows(
+    db,
+    sql`SELECT "responseHours" FROM "ResponsibleParty" WHERE "shop" = ${shop} AND "key" = ${key}`,
+    { responseHours: "int" },
+  );
   return row?.responseHours ?? null;
 }
 

@@ -19,6 +19,7 @@ import { incidentsOpened } from "../metrics.server";
 import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
 import type { StoredOrder } from "../models/order.server";
 import { changeOrder, ordersWaitingFor, shortfallsFor } from "../models/order.server";
+import { clearShortfalls, shortfallsElsewhere } from "../models/shortfall.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
 import { transitionIncident } from "../models/remediation.server";
 import type { ShopReads } from "../models/shop.server";
@@ -310,13 +311,12 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   if (payload.available === null || payload.available >= 0) {
     // Back in stock: forget the shortfall, unless what is stored is newer than this copy, and
     // close the oversell risks it had raised.
-    const where = { shop: ctx.shop, inventoryItemId: gid("InventoryItem", payload.inventory_item_id), locationId, updatedAt: { lte: updatedAt } };
-    const cleared = await ctx.db.inventoryShortfall.findMany({ where, select: { variantId: true } });
-    await ctx.db.inventoryShortfall.deleteMany({ where });
-    for (const { variantId } of cleared) {
+    const inventoryItemId = gid("InventoryItem", payload.inventory_item_id);
+    const cleared = await clearShortfalls(ctx.db, ctx.shop, inventoryItemId, locationId, updatedAt);
+    for (const variantId of cleared) {
       await clearOversellRisks(ctx, { variantId, locationId, available: payload.available ?? 0 }, { findings: [], coveredElsewhere: new Set() });
     }
-    return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, where.inventoryItemId, locationId, null)) };
+    return { outcome: "processed", ...(await rejudgeShortfallsElsewhere(ctx, inventoryItemId, locationId, null)) };
   }
   await knownShop(ctx);
   const settings = await ctx.shops.detectionSettings(ctx.shop);
@@ -355,7 +355,7 @@ async function rejudgeShortfallsElsewhere(
   known: InventoryItemStock | null,
 ): Promise<{ incidents: string[]; opened: string[] }> {
   const result = { incidents: [] as string[], opened: [] as string[] };
-  const others = await ctx.db.inventoryShortfall.findMany({ where: { shop: ctx.shop, inventoryItemId, locationId: { not: locationId } } });
+  const others = await shortfallsElsewhere(ctx.db, ctx.shop, inventoryItemId, locationId);
   if (others.length === 0) return result;
   const stock = known ?? (await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId));
   if (!stock) return result;

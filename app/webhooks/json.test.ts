@@ -25,6 +25,12 @@ describe("parseShopifyJson", () => {
     });
   });
 
+  it("parses a body with no 16-digit run as JSON.parse does, and a long negative id exactly", () => {
+    const body = '{"id":450789469,"total":"-12.50","lines":[{"q":2,"price":199.5}],"at":"2026-11-27T08:00:00Z"}';
+    expect(parseShopifyJson(body)).toEqual(JSON.parse(body));
+    expect(parseShopifyJson('{"adjustment":-820982911946154508}')).toEqual({ adjustment: "-820982911946154508" });
+  });
+
   it("still rejects malformed JSON", () => {
     expect(() => parseShopifyJson('{"id": 1,')).toThrow(SyntaxError);
   });

@@ -20,6 +20,8 @@ import type { Prisma } from "@prisma/client";
 import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
+import type { ClaimedDelivery } from "../models/delivery-queue.server";
+import { claimDeliveries, dueDeliveryIds, finishDeliveries, hasExpiredClaims } from "../models/delivery-queue.server";
 import { ShopReads } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
@@ -105,14 +107,7 @@ export async function processPendingDeliveries(
   const { db } = deps;
   const now = deps.clock?.() ?? new Date();
   await releaseExpiredClaims(db, now);
-  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
-  const waiting = await db.webhookDelivery.findMany({
-    where: due,
-    orderBy: [{ receivedAt: "asc" }, { triggeredAt: "asc" }],
-    take: limit,
-    select: { id: true },
-  });
-  return processDeliveries(deps, waiting.map((d) => d.id), holdOff);
+  return processDeliveries(deps, await dueDeliveryIds(db, now, limit), holdOff);
 }
 
 /** Topics whose handlers read the shop's row but never change it: a batch's ShopReads stay
@@ -128,8 +123,6 @@ const READS_SHOP_ONLY = new Set([
   "inventory_levels/update",
   "refunds/create",
 ]);
-
-type ClaimedDelivery = Awaited<ReturnType<Database["webhookDelivery"]["findUniqueOrThrow"]>>;
 
 /** A delivery's outcome, written with its batch-mates' once the batch is done. */
 interface Outcome {
@@ -180,14 +173,10 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
   if (ids.length === 0) return 0;
   const { db } = deps;
   const now = deps.clock?.() ?? new Date();
-  const due = { status: "received", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] };
   const claimant = deps.claimant ?? workerName();
-  const claim = (where: Prisma.WebhookDeliveryWhereInput) =>
-    db.webhookDelivery.updateManyAndReturn({
-      where: { ...where, ...due },
-      data: { status: "processing", claimedAt: deps.clock?.() ?? new Date(), claimedBy: claimant, attempts: { increment: 1 } },
-    });
-  const fresh = new Map((await claim({ id: { in: ids }, attempts: 0 })).map((d) => [d.id, d]));
+  const claim = (claimIds: string[], neverTried: boolean) =>
+    claimDeliveries(db, claimIds, { now, claimedAt: deps.clock?.() ?? new Date(), claimant }, neverTried);
+  const fresh = new Map((await claim(ids, true)).map((d) => [d.id, d]));
   const batch: Batch = { shops: new ShopReads(db), lookups: batchLookups(deps.lookups), outcomes: [] };
   let handled = 0;
   let inHand = 0;
@@ -201,7 +190,7 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
         await putBack(db, ids.slice(index).filter((rest) => fresh.has(rest)), claimant);
         break;
       }
-      const delivery = fresh.get(id) ?? (await claim({ id }))[0];
+      const delivery = fresh.get(id) ?? (await claim([id], false))[0];
       if (!delivery) continue; // another process has it, or it is done
       if (!READS_SHOP_ONLY.has(delivery.topic)) {
         // It may change what the rest of the batch was read as (customers/redact blanks the
@@ -238,24 +227,12 @@ async function putBack(db: Database, ids: string[], claimant: string): Promise<v
   });
 }
 
-/** Writes the batch's outcomes, one statement per kind of outcome, each only while the claim is
- * still the one this batch took (see the top of this file). */
+/** Writes the batch's outcomes, in one transaction, each only while the claim is still the one
+ * this batch took (see the top of this file). */
 async function finish(deps: ProcessorDeps, outcomes: Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const processedAt = deps.clock?.() ?? new Date();
-  const groups = new Map<string, Outcome[]>();
-  for (const outcome of outcomes) {
-    const key = JSON.stringify([outcome.status, outcome.error]);
-    groups.set(key, [...(groups.get(key) ?? []), outcome]);
-  }
-  for (const group of groups.values()) {
-    const [{ status, error }] = group as [Outcome];
-    // updateMany: shop/redact deletes its own delivery along with the shop's data.
-    await deps.db.webhookDelivery.updateMany({
-      where: { OR: group.map(({ delivery }) => held(delivery)) },
-      data: { status, error, processedAt, claimedAt: null, claimedBy: null, nextAttemptAt: null },
-    });
-  }
+  await finishDeliveries(deps.db, outcomes, processedAt);
   for (const { delivery, outcome } of outcomes) {
     webhookDeliveries.inc({ topic: delivery.topic, outcome });
     processingLag.observe({ topic: delivery.topic }, (processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
@@ -358,7 +335,9 @@ async function fromAnEndedInstall(shops: ShopReads, shop: string, topic: string,
 /** Claims older than CLAIM_EXPIRES_MS are put back in line: the process that held them died. (No
  * claimedAt: a claim taken before the column existed, which only receivedAt can date.) Also the
  * queue's catch-up job's first step. */
-export function releaseExpiredClaims(db: Database, now = new Date()): Promise<number> {
+export async function releaseExpiredClaims(db: Database, now = new Date()): Promise<number> {
   const expired = new Date(now.getTime() - CLAIM_EXPIRES_MS);
+  // Asked before every batch and nearly always none: one indexed look, not two writes.
+  if (!(await hasExpiredClaims(db, expired))) return 0;
   return releaseClaims(db, { OR: [{ claimedAt: { lt: expired } }, { claimedAt: null, receivedAt: { lt: expired } }] }, now);
 }

@@ -150,3 +150,23 @@ describe("zone helpers", () => {
     expect(isIsoDate("2023-02-29")).toBe(false);
   });
 });
+
+describe("local dates across offset changes (offsets remembered by quarter hour)", () => {
+  // Every 7 minutes over a day around a change, the date and the day count agree with Intl's own
+  // answer: Lord Howe moves by 30 minutes, Kathmandu sits at +05:45, New York moves at 02:00.
+  const cases: [string, string][] = [
+    ["Australia/Lord_Howe", "2026-04-04T12:00:00Z"],
+    ["Australia/Lord_Howe", "2026-10-03T12:00:00Z"],
+    ["Asia/Kathmandu", "2026-06-01T00:00:00Z"],
+    ["America/New_York", "2026-03-08T00:00:00Z"],
+    ["America/New_York", "2026-11-01T00:00:00Z"],
+  ];
+  for (const [timeZone, from] of cases) {
+    it(`${timeZone} from ${from}`, () => {
+      const intl = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+      for (let at = Date.parse(from); at < Date.parse(from) + 86_400_000; at += 7 * 60_000 + 13) {
+        expect(localDate(new Date(at), timeZone)).toBe(intl.format(new Date(at)));
+      }
+    });
+  }
+});

@@ -1,0 +1,91 @@
+// The webhook processor's queue statements: the batch's claim, its outcomes, the look for
+// expired claims. Plain SQL (sql.server.ts): Prisma's compile of a 50-delivery claim or outcome
+// write cost several milliseconds a batch, more than the statements themselves
+// (bench/processing.ts). Each delivery is its own short statement, all of a batch's in one
+// transaction, so SQLite keeps them prepared and PostgreSQL writes them at one commit.
+import type { WebhookDelivery } from "@prisma/client";
+
+import type { Database } from "../db.server";
+import type { SqlQuery } from "./sql.server";
+import { executeAll, queryAllRows, queryRows, sql } from "./sql.server";
+
+export type ClaimedDelivery = WebhookDelivery;
+
+const DELIVERY_COLUMNS = {
+  triggeredAt: "date",
+  receivedAt: "date",
+  processedAt: "date",
+  nextAttemptAt: "date",
+  claimedAt: "date",
+  attempts: "int",
+} as const;
+
+/** Up to `limit` deliveries due now (never tried, or their retry time has come), oldest first. */
+export async function dueDeliveryIds(db: Database, now: Date, limit: number): Promise<string[]> {
+  const rows = await queryRows(
+    db,
+    sql`SELECT "id" FROM "WebhookDelivery"
+    WHERE "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+    ORDER BY "receivedAt" ASC, "triggeredAt" ASC LIMIT ${limit}`,
+    {},
+  );
+  return rows.map((row) => row.id as string);
+}
+
+export interface Claim {
+  now: Date;
+  claimedAt: Date;
+  claimant: string;
+}
+
+/**
+ * Claims those of `ids` that are still due — `neverTried`: only those with no attempt yet —
+ * counting an attempt on each; returns the claimed rows. One transaction.
+ */
+export async function claimDeliveries(db: Database, ids: readonly string[], claim: Claim, neverTried: boolean): Promise<ClaimedDelivery[]> {
+  const { now, claimedAt, claimant } = claim;
+  const queries = ids.map((id) =>
+    neverTried
+      ? sql`UPDATE "WebhookDelivery" SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = "attempts" + 1
+        WHERE "id" = ${id} AND "attempts" = 0 AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+        RETURNING *`
+      : sql`UPDATE "WebhookDelivery" SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = "attempts" + 1
+        WHERE "id" = ${id} AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+        RETURNING *`,
+  );
+  return (await queryAllRows(db, queries, DELIVERY_COLUMNS)) as unknown as ClaimedDelivery[];
+}
+
+export interface DeliveryOutcome {
+  delivery: Pick<ClaimedDelivery, "id" | "attempts">;
+  status: string;
+  error: string | null;
+}
+
+/**
+ * Writes the outcomes, each only while the delivery's claim is still the attempt that took it
+ * (`attempts`: a claimant whose claim expired cannot overwrite the next one's outcome). One
+ * transaction. (An outcome whose delivery was deleted meanwhile, by shop/redact, writes nothing.)
+ */
+export async function finishDeliveries(db: Database, outcomes: readonly DeliveryOutcome[], processedAt: Date): Promise<void> {
+  const queries: SqlQuery[] = outcomes.map(
+    ({ delivery, status, error }) => sql`UPDATE "WebhookDelivery"
+    SET "status" = ${status}, "error" = ${error}, "processedAt" = ${processedAt}, "claimedAt" = NULL, "claimedBy" = NULL, "nextAttemptAt" = NULL
+    WHERE "id" = ${delivery.id} AND "status" = 'processing' AND "attempts" = ${delivery.attempts}`,
+  );
+  await executeAll(db, queries);
+}
+
+/** Whether any claim taken before `expired` is still held (the process that holds it died). A
+ * claim without claimedAt predates the column, and only receivedAt can date it. */
+export async function hasExpiredClaims(db: Database, expired: Date): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    sql`SELECT "id" FROM "WebhookDelivery"
+    WHERE "status" = 'processing' AND "processedAt" IS NULL
+      AND ("claimedAt" < ${expired} OR ("claimedAt" IS NULL AND "receivedAt" < ${expired}))
+    LIMIT 1`,
+    {},
+  );
+  return rows.length > 0;
+}
