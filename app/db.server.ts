@@ -36,9 +36,6 @@ class SharedSQLiteAdapter extends PrismaBetterSQLite3 {
   }
 }
 
-/** Pages (4 KiB) of write-ahead log past which a commit on this connection checkpoints. */
-export const WAL_AUTOCHECKPOINT = 10_000;
-
 const sqliteAdapters = new WeakMap<Database, SharedSQLiteAdapter>();
 
 /**
@@ -68,13 +65,14 @@ export function createDatabase(url: string): Database {
   // WAL (set persistently by the migration step too) lets readers work while a writer commits;
   // synchronous=NORMAL is per connection, durable across app crashes, and triples insert
   // throughput here. Prisma runs it before any query that follows on the same connection.
-  // This connection folds the log back into the database itself only past WAL_AUTOCHECKPOINT
-  // pages, a backstop: the intake's checkpointer thread does it as the log grows (and SQLite's
-  // default, 1,000 pages, made the processor stop and copy every ~200 deliveries' order writes,
-  // each page however many times it was rewritten meanwhile: ~5 % of its CPU and more of its wall time, bench/processing.ts).
+  // This connection folds the log back into the database itself only past 10,000 pages, a
+  // backstop: the intake's checkpointer thread does it as the log grows. SQLite's default,
+  // 1,000 pages, made the processor stop and copy every ~200 deliveries' order writes, each page
+  // however often it was rewritten meanwhile: ~5 % of its CPU and more of its wall time
+  // (bench/processing.ts).
   client.$queryRawUnsafe("PRAGMA journal_mode = WAL")
     .then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"))
-    .then(() => client.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`))
+    .then(() => client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 10000"))
     .catch((error: unknown) => logger.error({ err: error }, "could not configure SQLite"));
   return client;
 }
