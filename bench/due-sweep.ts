@@ -89,7 +89,13 @@ async function main() {
   mkdirSync(TMP, { recursive: true });
   // @ts-expect-error -- plain ESM script without declarations
   const { migrate } = (await import("../scripts/prisma.mjs")) as { migrate: (url: string) => Promise<void> };
-  await migrate(`file:${path.join(TMP, "base.sqlite")}`);
+  const base = `file:${path.join(TMP, "base.sqlite")}`;
+  await migrate(base);
+  // The shop with its profile as Amends stores it at install: without a time zone the sweep
+  // defers every order for an hour instead of checking it (sweep.server.ts).
+  const setup = createDatabase(base);
+  await setup.shop.create({ data: { domain: "bench.myshopify.com", currencyCode: "USD", timeZone: "America/New_York" } });
+  await setup.$disconnect();
   const rows = [];
   for (const total of SIZES) rows.push(await measure(total));
   console.log(`\nDue sweep — ${DUE} due orders among N stored (SQLite, WAL)`);
@@ -103,6 +109,9 @@ async function main() {
     );
   }
   rmSync(TMP, { recursive: true, force: true });
+  // A sweep that opened fewer incidents than orders were due measured something else.
+  const short = rows.filter((r) => r.opened.length !== DUE || r.failed.length > 0);
+  if (short.length > 0) throw new Error(`the sweep did not open an incident for every due order: ${short.map((r) => `${r.opened.length} of ${DUE} among ${r.total}`).join(", ")}`);
 }
 
 void main().catch((error: unknown) => {
