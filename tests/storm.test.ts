@@ -18,21 +18,18 @@ import { shopifyLookups } from "../app/shopify/lookups.server";
 import { apologyCode } from "../app/shopify/operations/discount.server";
 import { incidentTag } from "../app/shopify/operations/replacement.server";
 import { processPendingDeliveries } from "../app/webhooks/process.server";
-import { webhookHeaders } from "./fixtures/webhooks";
 import type { DeliveryRecord, OrderRecord, RunningEmulator, SeededShop } from "./shopify-emulator";
 import { lineItemState, manualClock, seedDemoShop } from "./shopify-emulator";
 import type { Copy, Held } from "./support/copies";
-import { ORDER_TOPICS, applyCopy, orderOf, seededRandom, shuffle } from "./support/copies";
+import { ORDER_TOPICS, applyCopy, orderOf } from "./support/copies";
 import { testDatabases } from "./support/databases";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
-import { playStormDay, replaceTroubledParcels } from "./support/storm-day";
+import { STORM_COPIES, playStormDay, replaceTroubledParcels, sendStorm } from "./support/storm-day";
 
 const SECRET = "storm-secret";
 const SHOP = "northwind-storm.myshopify.com";
 const TOKEN = "shpat_storm";
-const COPIES = 5;
-const SENDERS = 16;
 const PROCESSORS = 3;
 const wed = (hour: number, minute = 0, ms = 0) => Date.UTC(2026, 10, 18, hour, minute) + ms;
 const EXCEPTIONS = new Set(["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"]);
@@ -86,30 +83,6 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
     return sender.deliveries.filter((d) => d.state === "skipped");
   }
 
-  /** Every delivery of the day ×5, shuffled, `SENDERS` at a time; retried until answered 200, as Shopify does. */
-  async function storm(): Promise<number> {
-    const copies = shuffle(
-      day.flatMap((record) =>
-        Array.from({ length: COPIES }, (_, i) => ({ record, webhookId: i % 2 === 0 ? record.webhookId : `${record.webhookId}-${i}` })),
-      ),
-      seededRandom(2026),
-    );
-    let next = 0;
-    const send = async () => {
-      for (let item = copies[next++]; item; item = copies[next++]) {
-        const { record, webhookId } = item;
-        const headers = webhookHeaders({ topic: record.topic, shop: record.shop, body: record.body, secret: SECRET, webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt });
-        for (let attempt = 1; ; attempt++) {
-          const response = await fetch(`${store.server.url}/webhooks`, { method: "POST", headers, body: record.body });
-          await response.arrayBuffer();
-          if (response.status === 200) break;
-          if (attempt === 5) throw new Error(`${record.topic} refused ${attempt} times: ${response.status}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: SENDERS }, send));
-    return copies.length;
-  }
 
   it("every webhook of the day ×5, shuffled and concurrent: each incident, refund, replacement and code once", async () => {
     expect(day.length).toBeGreaterThan(60);
@@ -128,8 +101,8 @@ describe.each(testDatabases())("a redelivery storm on $name", ({ name, url: runU
       }
     };
     const processors = Array.from({ length: PROCESSORS }, processor);
-    const sent = await storm();
-    expect(sent).toBe(day.length * COPIES);
+    const sent = await sendStorm(store.server.url, day, SECRET);
+    expect(sent).toBe(day.length * STORM_COPIES);
     sending = false;
     await Promise.all(processors);
     // Amends' remedies make Shopify send webhooks of their own: settle until nothing moves.

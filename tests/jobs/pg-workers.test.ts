@@ -14,22 +14,18 @@ import { shopifyLookups } from "../../app/shopify/lookups.server";
 import { apologyCode } from "../../app/shopify/operations/discount.server";
 import { incidentTag } from "../../app/shopify/operations/replacement.server";
 import { workerName } from "../../app/webhooks/process.server";
-import { webhookHeaders } from "../fixtures/webhooks";
 import type { DeliveryRecord, RunningEmulator, SeededShop } from "../shopify-emulator";
 import { seedDemoShop } from "../shopify-emulator";
 import type { AppProcess } from "../support/app-processes";
 import { startAppProcess } from "../support/app-processes";
-import { seededRandom, shuffle } from "../support/copies";
 import { installApp } from "../support/install";
 import type { StoreWithWebhooks } from "../support/store-with-webhooks";
 import { startStoreWithWebhooks } from "../support/store-with-webhooks";
-import { playStormDay, replaceTroubledParcels } from "../support/storm-day";
+import { STORM_COPIES, playStormDay, replaceTroubledParcels, sendStorm } from "../support/storm-day";
 
 const SECRET = "queue-secret";
 const SHOP = "northwind-queue.myshopify.com";
 const TOKEN = "shpat_queue";
-const COPIES = 5;
-const SENDERS = 16;
 const WORKERS = 3;
 const EXCEPTIONS = new Set(["DELAYED", "FAILURE", "ATTEMPTED_DELIVERY"]);
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -99,27 +95,6 @@ describe.skipIf(!postgresUrl)("three queue workers on PostgreSQL under a redeliv
     return emu.webhooks.deliveries.filter((d) => d.state === "skipped");
   }
 
-  async function storm(): Promise<number> {
-    const copies = shuffle(
-      day.flatMap((record) => Array.from({ length: COPIES }, (_, i) => ({ record, webhookId: i % 2 === 0 ? record.webhookId : `${record.webhookId}-${i}` }))),
-      seededRandom(2026),
-    );
-    let next = 0;
-    const send = async () => {
-      for (let item = copies[next++]; item; item = copies[next++]) {
-        const { record, webhookId } = item;
-        const headers = webhookHeaders({ topic: record.topic, shop: record.shop, body: record.body, secret: SECRET, webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt });
-        for (let attempt = 1; ; attempt++) {
-          const response = await fetch(`${store.server.url}/webhooks`, { method: "POST", headers, body: record.body });
-          await response.arrayBuffer();
-          if (response.status === 200) break;
-          if (attempt === 5) throw new Error(`${record.topic} refused ${attempt} times: ${response.status}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: SENDERS }, send));
-    return copies.length;
-  }
 
   it(
     "each incident, refund, code and replacement once; a worker killed with SIGKILL mid-job is taken over",
@@ -156,8 +131,8 @@ describe.skipIf(!postgresUrl)("three queue workers on PostgreSQL under a redeliv
           await pause(1);
         }
       })();
-      const sent = await storm();
-      expect(sent).toBe(day.length * COPIES);
+      const sent = await sendStorm(store.server.url, day, SECRET);
+      expect(sent).toBe(day.length * STORM_COPIES);
       await watch;
       expect(held, "the victim never held a delivery").not.toBeNull();
 

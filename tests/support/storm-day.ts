@@ -5,7 +5,9 @@
 // Every webhook is rendered and recorded but none sent: the test sends them, as a storm.
 import type { Database } from "../../app/db.server";
 import { defaultPolicyFor } from "../../app/remediation/policy";
-import type { Clock, RunningEmulator, SeededShop } from "../shopify-emulator";
+import { webhookHeaders } from "../fixtures/webhooks";
+import type { Clock, DeliveryRecord, RunningEmulator, SeededShop } from "../shopify-emulator";
+import { seededRandom, shuffle } from "./copies";
 import { storeHistory } from "./store-history";
 
 /** The day's time: hour, minute, milliseconds. */
@@ -65,4 +67,36 @@ export async function replaceTroubledParcels(db: Database, emu: RunningEmulator,
   policy.caps = { maxPerIncident: "1000.00", maxPerCustomer12Months: "2000.00", maxPerDayStoreWide: "10000.00" };
   policy.kinds.carrier_exception = { ...policy.kinds.carrier_exception, mode: "automatic", remedies: [{ type: "message" }, { type: "replacement" }], alternatives: [], conditions: {}, messageTemplate: null };
   await db.shop.update({ where: { domain: shop }, data: { policy: policy as object } });
+}
+
+/** Copies of each webhook in a storm: Shopify's retries (same webhook id) and duplicates (another). */
+export const STORM_COPIES = 5;
+const STORM_SENDERS = 16;
+
+/**
+ * Every delivery of the day ×STORM_COPIES, shuffled with a fixed seed, 16 at a time, to the
+ * intake at `url`; each retried until answered 200, as Shopify does. Returns how many were sent.
+ */
+export async function sendStorm(url: string, day: readonly DeliveryRecord[], secret: string): Promise<number> {
+  const copies = shuffle(
+    day.flatMap((record) =>
+      Array.from({ length: STORM_COPIES }, (_, i) => ({ record, webhookId: i % 2 === 0 ? record.webhookId : `${record.webhookId}-${i}` })),
+    ),
+    seededRandom(2026),
+  );
+  let next = 0;
+  const send = async () => {
+    for (let item = copies[next++]; item; item = copies[next++]) {
+      const { record, webhookId } = item;
+      const headers = webhookHeaders({ topic: record.topic, shop: record.shop, body: record.body, secret, webhookId, eventId: record.eventId, triggeredAt: record.triggeredAt });
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${url}/webhooks`, { method: "POST", headers, body: record.body });
+        await response.arrayBuffer();
+        if (response.status === 200) break;
+        if (attempt === 5) throw new Error(`${record.topic} refused ${attempt} times: ${response.status}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: STORM_SENDERS }, send));
+  return copies.length;
 }
