@@ -11,6 +11,7 @@ import { inventoryLevelPayload } from "./fixtures/webhooks";
 import type { OrderRecord, RunningEmulator, VariantRecord } from "./shopify-emulator";
 import { legacyId, manualClock } from "./shopify-emulator";
 import { testDatabases } from "./support/databases";
+import { eventsActedOnOnce } from "./support/events-acted-on";
 import type { StoreWithWebhooks } from "./support/store-with-webhooks";
 import { markInstalled } from "./support/installed-shops";
 import { startStoreWithWebhooks } from "./support/store-with-webhooks";
@@ -146,7 +147,9 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
     await emu.webhooks.redeliver(original, { newWebhookId: true });
     await settle(utc(18, 13));
 
-    expect(await db.webhookDelivery.count({ where: { shop: SHOP } })).toBe(before.deliveries);
+    // Both copies stored, neither acted on.
+    expect(await db.webhookDelivery.count({ where: { shop: SHOP } })).toBe(before.deliveries + 2);
+    expect(await db.webhookDelivery.count({ where: { shop: SHOP, status: "duplicate" } })).toBe(2);
     expect(await db.incident.count({ where: { shop: SHOP } })).toBe(2);
     expect(await db.incidentEvent.findMany({ where: { incident: { shop: SHOP } }, orderBy: { id: "asc" } })).toEqual(
       before.events,
@@ -213,7 +216,9 @@ describe.each(testDatabases())("oversell risk from the emulator on $name", ({ na
       (d) => d.state !== "delivered" || d.attempts.some((a) => a.status !== 200),
     );
     expect(refused).toEqual([]);
-    const statuses = await db.webhookDelivery.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
-    expect(statuses).toEqual([{ status: "processed", _count: new Set(emu.webhooks.deliveries.map((d) => d.eventId)).size }]);
+    // One delivery acted on per event; every other copy marked duplicate.
+    expect(await eventsActedOnOnce(db, SHOP)).toEqual({ statuses: ["duplicate", "processed"], twice: [], unheld: [] });
+    const processed = await db.webhookDelivery.count({ where: { shop: SHOP, status: "processed" } });
+    expect(processed).toBe(new Set(emu.webhooks.deliveries.map((d) => d.eventId)).size);
   });
 });

@@ -78,8 +78,9 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
     const response = await intake.receive({ method: "POST", header: (n) => lower[n.toLowerCase()], body: Buffer.from(body) });
     expect(response.status).toBe(200);
     await processPendingDeliveries({ db, lookups: noLookups, log: logger, clock: () => opts.now ?? NOW });
-    // shop/redact deletes its own delivery with the rest of the shop's rows.
-    return db.webhookDelivery.findFirst({ where: { shop, eventId: lower["x-shopify-event-id"] } });
+    // This very delivery (a copy of an event is stored too); shop/redact deletes its own
+    // delivery with the rest of the shop's rows.
+    return db.webhookDelivery.findFirst({ where: { shop, webhookId: lower["x-shopify-webhook-id"] } });
   }
 
   async function deliver(...args: Parameters<typeof receive>) {
@@ -111,9 +112,10 @@ describe.each(testDatabases())("webhook processing on $name", ({ url }) => {
     });
     expect(incidents[0]?.events.map((e) => e.type)).toEqual(["opened"]);
 
-    // Shopify redelivers the same event: nothing new.
-    await deliver("orders/cancelled", cancelledForStock(), { eventId: "evt-cancel" });
-    expect(await db.webhookDelivery.count({ where: { shop, eventId: "evt-cancel" } })).toBe(1);
+    // Shopify redelivers the same event: stored, found to be a copy, nothing new.
+    const copy = await deliver("orders/cancelled", cancelledForStock(), { eventId: "evt-cancel" });
+    expect(copy.status).toBe("duplicate");
+    expect(await db.webhookDelivery.count({ where: { shop, eventId: "evt-cancel", status: "processed" } })).toBe(1);
     expect(await db.incidentEvent.count({ where: { incident: { shop } } })).toBe(1);
 
     // A later update of the cancelled order is no news: same incident, no new timeline entry.

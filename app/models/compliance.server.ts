@@ -255,8 +255,8 @@ export async function eraseShop(db: Database, shop: string) {
     db.staffMember.deleteMany({ where: { shop } }),
     db.responsibleParty.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
-    // Every delivery, this request's own too: Shopify keeps the proof that it was sent, and
-    // a redelivery of it finds nothing left to erase.
+    // Every delivery, this request's own too (the events they hold go with them): Shopify keeps
+    // the proof that it was sent, and a redelivery of it finds nothing left to erase.
     db.webhookDelivery.deleteMany({ where: { shop } }),
   ]);
 }

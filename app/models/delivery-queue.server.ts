@@ -56,6 +56,27 @@ export async function claimDeliveries(db: Database, ids: readonly string[], clai
   return (await queryAllRows(db, queries, DELIVERY_COLUMNS)) as unknown as ClaimedDelivery[];
 }
 
+/**
+ * Records each delivery's event (topic and event id) and webhook id as its own, unless another
+ * delivery holds either; returns the ids of those that hold theirs — the others are copies, not
+ * to be acted on. Of copies of one event claimed together the first received (the smallest id:
+ * ids are time-ordered) wins; one that holds its event already (a retry) still does. One
+ * transaction, its keys taken in one order (topic, event id), so two PostgreSQL workers
+ * recording copies of the same events wait for each other instead of deadlocking.
+ */
+export async function deliveriesHoldingTheirEvent(db: Database, deliveries: readonly ClaimedDelivery[]): Promise<Set<string>> {
+  const ordered = [...deliveries].sort((a, b) => compare(a.topic, b.topic) || compare(a.eventId, b.eventId) || compare(a.id, b.id));
+  const queries: SqlQuery[] = ordered.flatMap(({ id, topic, eventId, webhookId }) => [
+    sql`INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId") VALUES (${id}, ${topic}, ${eventId}, ${webhookId})
+    ON CONFLICT DO NOTHING RETURNING "deliveryId"`,
+    sql`SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" = ${id}`,
+  ]);
+  const rows = await queryAllRows(db, queries, {});
+  return new Set(rows.map((row) => row.deliveryId as string));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export interface DeliveryOutcome {
   delivery: Pick<ClaimedDelivery, "id" | "attempts">;
   status: string;

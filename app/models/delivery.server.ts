@@ -60,8 +60,9 @@ export async function oldestOverdueDelivery(db: Database, before: Date): Promise
 }
 
 /** Every status a delivery ends in; only these are ever pruned (one waiting is never lost).
- * `redacted`: never acted on, customers/redact erased it while it waited (compliance.server.ts). */
-export const FINISHED_STATUSES = ["processed", "redacted", "invalid", "failed"] as const;
+ * `redacted`: never acted on, customers/redact erased it while it waited (compliance.server.ts).
+ * `duplicate`: a copy of an event another delivery holds (WebhookEvent), never acted on. */
+export const FINISHED_STATUSES = ["processed", "redacted", "invalid", "failed", "duplicate"] as const;
 
 /** Ids of up to `take` finished deliveries received before `before`, oldest first. */
 export async function finishedDeliveriesBefore(db: Database, before: Date, take: number): Promise<string[]> {
@@ -74,6 +75,7 @@ export async function finishedDeliveriesBefore(db: Database, before: Date, take:
   return rows.map((row) => row.id);
 }
 
+/** Deletes the deliveries, and with them the events they hold: a copy arriving later is acted on. */
 export async function deleteDeliveries(db: Database, ids: string[]): Promise<number> {
   const deleted = await db.webhookDelivery.deleteMany({ where: { id: { in: ids } } });
   return deleted.count;

@@ -75,7 +75,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     expect((await intake.receive(request("", {}, "GET"))).status).toBe(405);
   });
 
-  it("keeps one row per event however often and concurrently it is delivered", async () => {
+  it("stores every copy of an event, however often and concurrently it is delivered (the processor acts on one: tests/delivery-copies.test.ts)", async () => {
     const intake = new WebhookIntake({ store, secret: SECRET, shops });
     const body = '{"id":42}';
     const copies = Array.from({ length: 20 }, () =>
@@ -83,7 +83,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     );
     const statuses = (await Promise.all(copies)).map((r) => r.status);
     expect(statuses).toEqual(Array(20).fill(200));
-    expect(await db.webhookDelivery.count({ where: { shop, eventId: "event-dup" } })).toBe(1);
+    expect(await db.webhookDelivery.count({ where: { shop, eventId: "event-dup" } })).toBe(20);
   });
 
   it("writes a burst of deliveries in batches and loses none", async () => {
@@ -122,7 +122,7 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     expect(await db.shop.count({ where: { domain } })).toBe(0);
   });
 
-  it("refuses an authentic shop/redact body under another shop's header, and keeps one row per event", async () => {
+  it("refuses an authentic shop/redact body under another shop's header", async () => {
     const intake = new WebhookIntake({ store, secret: SECRET, shops });
     const body = JSON.stringify({ shop_id: 954889, shop_domain: shop });
     const eventId = randomUUID();
@@ -134,21 +134,8 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     expect((await intake.receive(replayed)).status).toBe(400);
     const sameEvent = signed(otherShop, body, { "X-Shopify-Event-Id": eventId, "X-Shopify-Topic": "shop/redact" });
     expect((await intake.receive(sameEvent)).status).toBe(400);
-    const orderEvent = randomUUID();
-    expect((await intake.receive(signed(shop, '{"id":5}', { "X-Shopify-Event-Id": orderEvent }))).status).toBe(200);
-    expect((await intake.receive(signed(otherShop, '{"id":5}', { "X-Shopify-Event-Id": orderEvent }))).status).toBe(200);
     expect(await db.webhookDelivery.count({ where: { shop: otherShop } })).toBe(0);
-    expect(await db.webhookDelivery.count({ where: { eventId: { in: [eventId, orderEvent] } } })).toBe(2);
-  });
-
-  it("keeps one row per webhook id, whatever event id a copy claims", async () => {
-    const intake = new WebhookIntake({ store, secret: SECRET, shops });
-    const webhookId = randomUUID();
-    for (const eventId of [randomUUID(), randomUUID()]) {
-      const copy = signed(shop, '{"id":6}', { "X-Shopify-Webhook-Id": webhookId, "X-Shopify-Event-Id": eventId });
-      expect((await intake.receive(copy)).status).toBe(200);
-    }
-    expect(await db.webhookDelivery.count({ where: { webhookId } })).toBe(1);
+    expect(await db.webhookDelivery.count({ where: { eventId } })).toBe(1);
   });
 
   it("reads only canonical base64 HMACs: truncated, padded or junk-laden ones are forged", async () => {

@@ -10,6 +10,8 @@
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries, spaced by exponential backoff
 //               with jitter; the error is kept and the merchant can replay it
+//   duplicate – a copy of an event an earlier delivery holds (a redelivery, a replay under other
+//               headers): the intake stores every copy, and only the first one received is acted on
 import { hostname } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
@@ -21,7 +23,13 @@ import type { Database } from "../db.server";
 import type { Logger } from "../logger.server";
 import { processingLag, webhookDeliveries } from "../metrics.server";
 import type { ClaimedDelivery } from "../models/delivery-queue.server";
-import { claimDeliveries, dueDeliveryIds, finishDeliveries, hasExpiredClaims } from "../models/delivery-queue.server";
+import {
+  claimDeliveries,
+  deliveriesHoldingTheirEvent,
+  dueDeliveryIds,
+  finishDeliveries,
+  hasExpiredClaims,
+} from "../models/delivery-queue.server";
 import { ShopReads } from "../models/shop.server";
 import type { ShopifyLookups } from "../shopify/lookups.server";
 import type { HandlerContext } from "./handlers.server";
@@ -138,6 +146,8 @@ interface Batch {
   shops: ShopReads;
   lookups: ShopifyLookups;
   outcomes: Outcome[];
+  /** The claimed deliveries that hold their event; any other is a copy. */
+  holding: Set<string>;
 }
 
 /** Shopify's answers for one batch: the same question within a fraction of a second is asked once. */
@@ -177,7 +187,21 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
   const claim = (claimIds: string[], neverTried: boolean) =>
     claimDeliveries(db, claimIds, { now, claimedAt: deps.clock?.() ?? new Date(), claimant }, neverTried);
   const fresh = new Map((await claim(ids, true)).map((d) => [d.id, d]));
-  const batch: Batch = { shops: new ShopReads(db), lookups: batchLookups(deps.lookups), outcomes: [] };
+  const batch: Batch = {
+    shops: new ShopReads(db),
+    lookups: batchLookups(deps.lookups),
+    outcomes: [],
+    // Not recorded (the database failed): the batch goes back in line now, not when its claims expire.
+    holding: await deliveriesHoldingTheirEvent(db, [...fresh.values()]).catch(async (error: unknown) => {
+      await putBack(db, [...fresh.keys()], claimant).catch(() => {});
+      throw error;
+    }),
+  };
+  const claimAlone = async (id: string) => {
+    const [delivery] = await claim([id], false);
+    if (delivery && (await deliveriesHoldingTheirEvent(db, [delivery])).has(id)) batch.holding.add(id);
+    return delivery;
+  };
   let handled = 0;
   let inHand = 0;
   try {
@@ -190,7 +214,7 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
         await putBack(db, ids.slice(index).filter((rest) => fresh.has(rest)), claimant);
         break;
       }
-      const delivery = fresh.get(id) ?? (await claim([id], false))[0];
+      const delivery = fresh.get(id) ?? (await claimAlone(id));
       if (!delivery) continue; // another process has it, or it is done
       if (!READS_SHOP_ONLY.has(delivery.topic)) {
         // It may change what the rest of the batch was read as (customers/redact blanks the
@@ -256,6 +280,10 @@ async function processOne(deps: ProcessorDeps, batch: Batch, delivery: ClaimedDe
     batch.outcomes.push({ delivery, status, outcome, error, opened });
   };
 
+  if (!batch.holding.has(delivery.id)) {
+    log.info("a copy of an event already received; not acted on");
+    return finish("duplicate", "duplicate");
+  }
   const handler = HANDLERS[delivery.topic];
   if (!handler) {
     log.warn("delivery for a topic Amends does not subscribe to");

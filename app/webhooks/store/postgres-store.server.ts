@@ -1,7 +1,6 @@
 // PostgreSQL through a small pg pool, written like SQLite's writer: one multi-row INSERT per
-// batch (group commit), each delivery answered once its batch has committed, and a delivery
-// whose event (topic, eventId) or webhook id is already stored skipped (ON CONFLICT DO NOTHING
-// on any unique, as SQLite's INSERT OR IGNORE).
+// batch (group commit), each delivery answered once its batch has committed. Copies of an event
+// are stored too, as on SQLite: the processor tells them apart (WebhookEvent).
 import pg from "pg";
 
 import type { DeliveryRow, DeliveryStore, DeliveryStoreOptions } from "../delivery-store.server";
@@ -19,7 +18,7 @@ function statement(count: number): string {
       { length: count },
       (_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(", ")})`,
     );
-    text = `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`;
+    text = `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${tuples.join(", ")}`;
     statements.set(count, text);
   }
   return text;
@@ -30,7 +29,7 @@ function statement(count: number): string {
 const QUEUED_PER_JOB = 20;
 
 /** The batch's INSERT, and with a job queue (options.queue) one job per QUEUED_PER_JOB of the
- * rows actually inserted, added by the same statement so no delivery is stored without its job. */
+ * rows, added by the same statement so no delivery is stored without its job. */
 function queuedStatement(count: number, queue: NonNullable<DeliveryStoreOptions["queue"]>): string {
   const params = count * COLUMNS.length;
   return `WITH stored AS (${statement(count)} RETURNING id),

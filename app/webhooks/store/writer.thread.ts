@@ -14,7 +14,8 @@ import type { BatchAnswer, BatchMessage, WriterData } from "./messages";
 import { COLUMN_LIST, COLUMNS, unpackBatch, WRITER_WAL_LIMIT } from "./messages";
 
 export interface Writer {
-  /** Commits the batch in one transaction (a row whose event is already stored is skipped). */
+  /** Commits the batch in one transaction: every row, copies of an event included (the
+   * processor tells them apart, WebhookEvent in prisma/schema.prisma). */
   write(batch: BatchMessage): BatchAnswer;
   /** After a batch is answered: finishes the checkpoint if the checkpointer asked. */
   maintain(): void;
@@ -43,7 +44,7 @@ export function openWriter(data: Pick<WriterData, "file" | "finish">): Writer {
       // string here and encoding it back for SQLite (~8 µs a 10 KB body).
       const tuple = `(${COLUMNS.map((c) => (c === "payload" ? "CAST(? AS TEXT)" : "?")).join(", ")})`;
       prepared = sqlite.prepare(
-        `INSERT OR IGNORE INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${Array<string>(count).fill(tuple).join(", ")}`,
+        `INSERT INTO "WebhookDelivery" (${COLUMN_LIST}) VALUES ${Array<string>(count).fill(tuple).join(", ")}`,
       );
       statements.set(count, prepared);
     }

@@ -1,0 +1,29 @@
+-- DropIndex
+DROP INDEX "WebhookDelivery_topic_eventId_key";
+
+-- DropIndex
+DROP INDEX "WebhookDelivery_webhookId_key";
+
+-- CreateTable
+CREATE TABLE "WebhookEvent" (
+    "deliveryId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "webhookId" TEXT NOT NULL,
+
+    CONSTRAINT "WebhookEvent_pkey" PRIMARY KEY ("deliveryId")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WebhookEvent_topic_eventId_key" ON "WebhookEvent"("topic", "eventId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WebhookEvent_webhookId_key" ON "WebhookEvent"("webhookId");
+
+-- AddForeignKey
+ALTER TABLE "WebhookEvent" ADD CONSTRAINT "WebhookEvent_deliveryId_fkey" FOREIGN KEY ("deliveryId") REFERENCES "WebhookDelivery"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+
+-- Every delivery stored so far was unique on both keys: each holds its own event.
+INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId")
+SELECT "id", "topic", "eventId", "webhookId" FROM "WebhookDelivery";
