@@ -10,8 +10,8 @@
 //   invalid   – the payload is not what Shopify documents; the reason is kept for the merchant
 //   failed    – an error persisted through MAX_ATTEMPTS tries, spaced by exponential backoff
 //               with jitter; the error is kept and the merchant can replay it
-//   duplicate – a copy of an event an earlier delivery holds (a redelivery, a replay under other
-//               headers): the intake stores every copy, and only the first one received is acted on
+//   duplicate – a copy of an event another delivery holds (a redelivery, a replay under other
+//               headers): the intake stores every copy, and only one of them is acted on
 import { hostname } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
