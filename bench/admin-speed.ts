@@ -3,10 +3,13 @@
 // and the Event Timing API for INP after a click), against the targets (LCP ≤ 1.0 s,
 // CLS ≤ 0.05, INP ≤ 100 ms) and against a baseline from the same run: a static page with
 // Polaris's stylesheet, served by the same server. Uses the production build (`npm run build`).
-// Add a page by adding a line to PAGES. BENCH_PAGES=analytics (words from the pages' names,
+// The click is what a merchant does there: in the inbox, another tab. Before measuring, the
+// bench waits (at most a minute) for the machine's CPUs to settle after the seeding and server
+// start, and prints how busy they were during the measurement: on a busy machine the figures
+// measure the other load, not the page. Add a page by adding a line to PAGES. BENCH_PAGES=analytics (words from the pages' names,
 // comma-separated) measures only those pages, with the baseline; BENCH_INCIDENTS and
 // BENCH_RUNS set how many incidents and loads per page.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,11 +29,14 @@ const TMP = path.resolve("bench/.tmp-admin");
 const BUILD = path.resolve(process.env.AMENDS_BUILD_DIR ?? "build");
 const TARGET = { lcp: 1000, cls: 0.05, inp: 100 };
 
-/** What to open, and what a merchant clicks there (INP). Inbox tabs: add `/app?tab=…` lines. */
+// Another tab than the one shown (Polaris keeps a hidden copy of the tabs to measure them).
+const OTHER_TAB = "[role=tablist] [role=tab][aria-selected=false]:visible";
+
+/** What to open, and what a merchant clicks there (INP): the first match in the page's order. */
 const ALL_PAGES: { name: string; path: string; click: string }[] = [
   { name: "baseline: static Polaris page", path: "/bench-baseline.html", click: "button" },
-  { name: "inbox /app", path: "/app", click: "[role=tab], button, h1" },
-  ...INBOX_TABS.map((tab) => ({ name: `inbox, ${tab} tab`, path: `/app?tab=${tab}`, click: "[role=tab], button, h1" })),
+  { name: "inbox /app", path: "/app", click: OTHER_TAB },
+  ...INBOX_TABS.map((tab) => ({ name: `inbox, ${tab} tab`, path: `/app?tab=${tab}`, click: OTHER_TAB })),
   { name: "incident page", path: `/app/incidents/${incidentId(COUNT - 1)}`, click: "[role=tab], button, h1" },
   { name: "analytics (last 30 days)", path: "/app/analytics", click: "button[type=submit], button" },
 ];
@@ -45,6 +51,35 @@ const OBSERVE = `
   new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.interactionId) window.__vitals.inp = Math.max(window.__vitals.inp, e.duration); }).observe({ type: "event", buffered: true, durationThreshold: 16 });
 `;
 
+/** The machine's CPU time since boot, busy and in all, over every core. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq;
+    total += times.user + times.nice + times.sys + times.irq + times.idle;
+  }
+  return { busy, total };
+}
+
+/** Share of all cores busy between two readings (0..1). */
+const busyShare = (from: ReturnType<typeof cpuTimes>, to: ReturnType<typeof cpuTimes>) =>
+  to.total > from.total ? (to.busy - from.busy) / (to.total - from.total) : 0;
+
+const QUIET = 0.25;
+
+/** Waits until the CPUs were at most 25 % busy over 2 s (or a minute has passed): the seeding's
+ * writes, the server's start and other processes done. Returns the last share seen. */
+async function waitForQuiet(): Promise<number> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const before = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const share = busyShare(before, cpuTimes());
+    if (share <= QUIET || Date.now() > until) return share;
+  }
+}
+
 interface Vitals {
   lcp: number;
   cls: number;
@@ -52,6 +87,8 @@ interface Vitals {
   inp: number;
   /** What the largest paint was, to see why a page is slow. */
   lcpElement: string;
+  /** What was clicked. */
+  clicked: string;
 }
 
 async function measure(browser: Browser, url: string, click: string): Promise<Vitals> {
@@ -60,10 +97,11 @@ async function measure(browser: Browser, url: string, click: string): Promise<Vi
   await page.addInitScript(OBSERVE);
   await page.goto(url, { waitUntil: "networkidle" });
   const target = page.locator(click).first();
-  await target.click({ trial: false, noWaitAfter: true }).catch(() => page.mouse.click(5, 5));
+  const clicked = await target.evaluate((element) => `${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 30)}"`, undefined, { timeout: 5_000 }).catch(() => "nothing: (5, 5)");
+  await target.click({ trial: false, noWaitAfter: true, timeout: 5_000 }).catch(() => page.mouse.click(5, 5));
   await page.waitForTimeout(500);
   // LCP is final once the page had input; read it with the rest.
-  const vitals = await page.evaluate(() => (window as unknown as { __vitals: Vitals }).__vitals);
+  const vitals = { ...(await page.evaluate(() => (window as unknown as { __vitals: Vitals }).__vitals)), clicked };
   await context.close();
   return vitals;
 }
@@ -88,7 +126,8 @@ async function main() {
 
   // The baseline: Polaris's own stylesheet from the build, a card of text and a button.
   const assets = path.join(BUILD, "client/assets");
-  const polarisCss = readdirSync(assets).find((name) => name.startsWith("styles-") && name.endsWith(".css")) ?? "";
+  // Polaris's own (Polaris Viz's stylesheet is named styles-… too).
+  const polarisCss = readdirSync(assets).find((name) => /^styles-.*\.css$/.test(name) && readFileSync(path.join(assets, name), "utf8").includes(".Polaris-Page{")) ?? "";
   writeFileSync(
     path.join(BUILD, "client/bench-baseline.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -120,23 +159,27 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
 
-  const results: { name: string; lcp: number; cls: number; inp: number; lcpElement: string }[] = [];
+  const results: { name: string; lcp: number; cls: number; inp: number; lcpElement: string; clicked: string }[] = [];
+  const settled = await waitForQuiet();
+  const measuring = cpuTimes();
   try {
     for (const page of PAGES) await measure(browser, base + page.path, page.click); // warm-up: caches, JIT
     for (const page of PAGES) {
       const runs: Vitals[] = [];
       for (let run = 0; run < RUNS; run++) runs.push(await measure(browser, base + page.path, page.click));
-      results.push({ name: page.name, lcp: median(runs.map((r) => r.lcp)), cls: median(runs.map((r) => r.cls)), inp: median(runs.map((r) => r.inp)), lcpElement: runs[0]?.lcpElement ?? "" });
+      results.push({ name: page.name, lcp: median(runs.map((r) => r.lcp)), cls: median(runs.map((r) => r.cls)), inp: median(runs.map((r) => r.inp)), lcpElement: runs[0]?.lcpElement ?? "", clicked: runs[0]?.clicked ?? "" });
     }
   } finally {
     await browser.close();
     await close();
   }
+  const busy = busyShare(measuring, cpuTimes());
 
   const baseline = results[0] as (typeof results)[number];
   const ratio = (value: number, of: number) => (of > 0 ? (value / of).toFixed(2) : "—");
   const inp = (value: number) => (value === 0 ? "< 16" : value.toFixed(0));
   console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(`CPUs ${(settled * 100).toFixed(0)} % busy before measuring (waits for ≤ ${QUIET * 100} %, at most a minute), ${(busy * 100).toFixed(0)} % during (the bench's own server and Chromium included).`);
   console.log(`${COUNT} incidents; median of ${RUNS} loads per page after a warm-up; INP "< 16": no interaction reached the Event Timing threshold.\n`);
   console.log("| page | LCP ms | vs 1.0 s | vs baseline | CLS | vs 0.05 | INP ms | vs 100 ms | vs baseline |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -147,6 +190,8 @@ async function main() {
   }
   console.log("\nLargest contentful paint, per page:");
   for (const r of results) console.log(`- ${r.name}: ${r.lcpElement}`);
+  console.log("\nClicked (INP), per page:");
+  for (const r of results) console.log(`- ${r.name}: ${r.clicked}`);
 }
 
 main().then(

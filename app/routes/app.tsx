@@ -11,6 +11,7 @@ import type { ReactNode } from "react";
 
 import { DEMO_STAFF, DEMO_STAFF_COOKIE, demoStaffKey, requireAdmin } from "../admin-auth.server";
 import { ErrorPage, errorStatus } from "../components/AppErrorBoundary";
+import { PageScrollbarStyle } from "../components/PageScrollbarStyle";
 import { env } from "../env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -51,6 +52,7 @@ function Frame({ data, children }: { data: AppData; children: ReactNode }) {
   // Demo mode renders Polaris without App Bridge: it runs outside Shopify admin, offline.
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
+      <PageScrollbarStyle />
       {demo ? (
         <DemoNav staff={staff} switchTo={switchTo} />
       ) : (

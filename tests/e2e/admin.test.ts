@@ -113,4 +113,20 @@ describe.skipIf(!available)("admin pages in Chromium", () => {
     await expect(page.getByRole("button", { name: "Review and approve" }).count()).resolves.toBe(0);
     expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
   });
+
+  // Polaris changed the page's scrollbar colour on html:hover; being inherited, that restyled
+  // every element of the page when the pointer came in, in the way of the first click.
+  it("keeps the page's styles as they are when the pointer comes onto the page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/app`, { waitUntil: "networkidle" });
+    const colours = () => page.evaluate(() => [getComputedStyle(document.documentElement).scrollbarColor, getComputedStyle(document.body).scrollbarColor]);
+    const outside = await colours();
+    await page.getByRole("heading", { name: "Incidents" }).first().hover();
+    await expect(page.evaluate(() => document.documentElement.matches(":hover"))).resolves.toBe(true);
+    await expect(colours()).resolves.toEqual(outside);
+    // The thumb is drawn as Polaris draws it under the pointer, not in the page's background colour.
+    const [thumb, track] = (outside[0] ?? "").split(/ (?=rgb)/);
+    expect(thumb).not.toEqual(track);
+    await page.close();
+  });
 });
