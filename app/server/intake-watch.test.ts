@@ -1,12 +1,12 @@
-// The saturation watch: the worker holds off while the intake's store is busy at least half the
-// time, works again after a calm second, and a burst that goes on never starves it for longer
-// than MAX_PAUSE.
+// The saturation watch: the worker holds off while deliveries wait for the intake's store at least
+// half the time, works again after a calm second, and a burst that goes on never starves it for
+// longer than MAX_PAUSE. (What counts as waiting: app/webhooks/intake.server.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
 
 describe("the intake watch", () => {
-  let busy = 0; // share of each interval the store has a write in hand
+  let busy = 0; // share of each interval deliveries wait for the store
   let written = 0;
   const events: string[] = [];
   const worker = { pause: () => events.push(`pause@${performance.now()}`), resume: () => events.push(`resume@${performance.now()}`) };
@@ -17,8 +17,8 @@ describe("the intake watch", () => {
     events.length = 0;
     busy = 0;
     written = 0;
-    // The store's write time grows by `busy` of each tick.
-    const intake = { writeTime: () => written };
+    // The intake's wait time grows by `busy` of each tick.
+    const intake = { waitTime: () => written };
     watch = watchIntake(intake, worker);
   });
   afterEach(() => {

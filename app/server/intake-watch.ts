@@ -1,8 +1,9 @@
 // While the intake is saturated, the worker holds off: on a small machine its processing, and
 // its transactions holding SQLite's write lock, come straight out of the intake's throughput
-// (bench/RESULTS.md). Saturated: the delivery store had a write in hand at least half of the
-// last 100 ms, i.e. deliveries arrive about as fast as they can be stored; a few a second keep it
-// busy ~1 % of the time. The deliveries are stored, so the worker catches up after the burst.
+// (bench/RESULTS.md). Saturated: deliveries waited for the delivery store at least half of the
+// last 100 ms, i.e. they arrive faster than they can be stored. A sale's few hundred a second
+// never are: the worker then acts on a stock-out within a second, not after the sale. The
+// deliveries are stored, so the worker catches up after the burst.
 // A burst that goes on does not starve it: after MAX_PAUSE it works again for
 // RUN_AFTER_MAX_PAUSE before it may be paused again.
 export const WATCH_EVERY = 100;
@@ -12,8 +13,8 @@ export const MAX_PAUSE = 30_000;
 export const RUN_AFTER_MAX_PAUSE = 5_000;
 
 export interface WatchedIntake {
-  /** Milliseconds spent with a write in hand so far (WebhookIntake.writeTime). */
-  writeTime(): number;
+  /** Milliseconds deliveries waited for the store so far (WebhookIntake.waitTime). */
+  waitTime(): number;
 }
 
 export interface PausableWorker {
@@ -22,15 +23,15 @@ export interface PausableWorker {
 }
 
 export function watchIntake(intake: WatchedIntake, worker: PausableWorker): NodeJS.Timeout {
-  let lastWrite = intake.writeTime();
+  let lastWait = intake.waitTime();
   let pausedAt: number | null = null;
   let calmSince: number | null = null;
   let mayPauseAt = 0;
   return setInterval(() => {
     const now = performance.now();
-    const write = intake.writeTime();
-    const saturated = (write - lastWrite) / WATCH_EVERY >= SATURATED;
-    lastWrite = write;
+    const wait = intake.waitTime();
+    const saturated = (wait - lastWait) / WATCH_EVERY >= SATURATED;
+    lastWait = wait;
     if (pausedAt === null) {
       if (saturated && now >= mayPauseAt) {
         pausedAt = now;

@@ -159,3 +159,47 @@ describe.each(testDatabases())("webhook intake on $name", ({ url }) => {
     expect((await intake.receive(signed(shop, "{}", { "X-Shopify-Topic": "products/create" }))).status).toBe(400);
   });
 });
+
+// What the saturation watch (app/server/intake-watch.ts) reads: the time deliveries waited for
+// a free write, not the time a write was in hand. A store that holds each write (as a busy
+// machine makes the writer thread slow) is not saturated while it has a slot for the next one.
+describe("the intake's wait for the store", () => {
+  const shop = "wait-shop.myshopify.com";
+  const held: (() => void)[] = [];
+  const store = {
+    pipeline: 2,
+    insert: () => new Promise<void>((resolve) => held.push(resolve)),
+    close: () => Promise.resolve(),
+  };
+  const intake = new WebhookIntake({ store, secret: SECRET, shops: { isInstalled: () => true } });
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const writesInHand = async (n: number) => {
+    for (let i = 0; i < 100 && held.length !== n; i++) await turn();
+    expect(held).toHaveLength(n);
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("counts no wait while a slow write leaves a slot free, and counts it once every slot is taken", async () => {
+    const answers = [intake.receive(signed(shop, '{"id":1}'))];
+    await writesInHand(1);
+    answers.push(intake.receive(signed(shop, '{"id":2}')));
+    await writesInHand(2);
+    await sleep(20);
+    // Two writes in hand for 20 ms, nobody waiting.
+    expect(intake.waitTime()).toBe(0);
+
+    answers.push(intake.receive(signed(shop, '{"id":3}')));
+    for (let i = 0; i < 10; i++) await turn();
+    await sleep(20);
+    expect(held).toHaveLength(2);
+    expect(intake.waitTime()).toBeGreaterThan(0);
+    held.shift()?.();
+    // The third took the freed slot: the wait stopped.
+    await writesInHand(2);
+    const waited = intake.waitTime();
+    await sleep(20);
+    expect(intake.waitTime()).toBe(waited);
+    for (const release of held.splice(0)) release();
+    expect((await Promise.all(answers)).map((a) => a.status)).toEqual([200, 200, 200]);
+  });
+});

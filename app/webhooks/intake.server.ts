@@ -57,8 +57,8 @@ export class WebhookIntake {
   private queue: { delivery: PendingDelivery; done: (error?: unknown) => void }[] = [];
   private inFlight = 0;
   private scheduled = false;
-  private writingSince = 0;
-  private writing = 0;
+  private waitingSince: number | null = null;
+  private waited = 0;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly shopDomain: RegExp;
@@ -133,11 +133,24 @@ export class WebhookIntake {
   }
 
   /**
-   * Milliseconds spent with a write in hand since the intake started: sampled over an interval,
-   * the share of it the store was busy (near 1: deliveries arrive as fast as they can be stored).
+   * Milliseconds since the intake started during which deliveries waited for the store, every
+   * write it takes at once in hand: sampled over an interval, near 1 when deliveries arrive
+   * faster than they can be stored. (Not the time a write is in hand: with the cores busy
+   * elsewhere, each write takes longer at a few hundred deliveries a second, without any
+   * waiting for it.)
    */
-  writeTime(): number {
-    return this.writing + (this.inFlight > 0 ? performance.now() - this.writingSince : 0);
+  waitTime(): number {
+    return this.waited + (this.waitingSince === null ? 0 : performance.now() - this.waitingSince);
+  }
+
+  /** Notes when deliveries start and stop waiting for a free write. */
+  private noteWaiting() {
+    const waiting = this.queue.length > 0 && this.inFlight >= this.maxInFlight;
+    if (waiting && this.waitingSince === null) this.waitingSince = performance.now();
+    else if (!waiting && this.waitingSince !== null) {
+      this.waited += performance.now() - this.waitingSince;
+      this.waitingSince = null;
+    }
   }
 
   /** Waits for every queued delivery to be written (for shutdown and tests). */
@@ -150,6 +163,7 @@ export class WebhookIntake {
   private enqueue(delivery: PendingDelivery): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery, done: (error) => (error ? reject(error) : resolve()) });
+      this.noteWaiting();
       this.schedule();
     });
   }
@@ -166,8 +180,9 @@ export class WebhookIntake {
 
   private async flush(): Promise<void> {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    if (this.inFlight++ === 0) this.writingSince = performance.now();
+    this.inFlight++;
     const batch = this.queue.splice(0, this.maxBatch);
+    this.noteWaiting();
     try {
       await this.write(batch.map((item) => item.delivery));
       for (const item of batch) item.done();
@@ -175,7 +190,8 @@ export class WebhookIntake {
     } catch (error) {
       for (const item of batch) item.done(error);
     } finally {
-      if (--this.inFlight === 0) this.writing += performance.now() - this.writingSince;
+      this.inFlight--;
+      this.noteWaiting();
       if (this.queue.length > 0) this.schedule();
     }
   }
