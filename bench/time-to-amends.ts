@@ -4,8 +4,9 @@
 // rate limit: 100 points/s, bucket 2,000, one per shop; signed webhooks). 200 stock-outs
 // (BENCH_TTA_INCIDENTS) over 4 shops, one every 300 ms, while other webhooks arrive at each
 // load of BENCH_TTA_LOADS (webhooks/s, default "0,200": new orders' orders/create). Prints p50,
-// p95 and max per load; the baseline is the same measurement with no other load, in the same
-// run. Target: p95 ≤ 2 s at 200 webhooks/s.
+// p95 and max per load, the stock-outs remedied and the rate actually sent (this process is
+// both Shopify and the load: on 2 cores it sends at most ~900/s); the baseline is the same
+// measurement with no other load, in the same run. Target: p95 ≤ 2 s at 200 webhooks/s.
 // Run: npm run bench (builds the app first), or `npm run build && npx tsx bench/time-to-amends.ts`.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
@@ -20,6 +21,8 @@ const INCIDENTS = Number(process.env.BENCH_TTA_INCIDENTS ?? 200);
 const LOADS = (process.env.BENCH_TTA_LOADS ?? "0,200").split(",").map(Number);
 const SHOPS = 4;
 const EVERY_MS = 300;
+/** Deliveries the load may have in flight at once (Shopify's sender is not one socket per event). */
+const MAX_IN_FLIGHT = 512;
 const SECRET = randomBytes(24).toString("base64url");
 const DATABASE_URL = `file:${path.join(TMP, "amends.sqlite")}`;
 
@@ -96,6 +99,34 @@ async function main() {
     );
   };
 
+  // The emulator logs every delivery it sends (body, parsed payload, headers): tests read that
+  // log, this benchmark only counts it. At hundreds a second the log alone takes gigabytes, so
+  // the settled deliveries at its head are counted and dropped; the app never reads them.
+  const sent = { cursor: 0, settled: 0 };
+  const sold: { shop: string; orderId: string; customerId: string; seq: number }[] = [];
+  const settled = (d: { state: string } | undefined) => d?.state === "delivered" || d?.state === "failed" || d?.state === "skipped";
+  const inFlight = () => emu.webhooks.deliveries.slice(sent.cursor).filter((d) => !settled(d)).length;
+  const forgetSettled = () => {
+    const log = emu.webhooks.deliveries;
+    while (sent.cursor < log.length && settled(log[sent.cursor])) sent.cursor++;
+    if (sent.cursor >= 1000) {
+      log.splice(0, sent.cursor);
+      sent.settled += sent.cursor;
+      sent.cursor = 0;
+    }
+    // The sale's orders, once their webhooks are sent (payloads are rendered when the event
+    // happens), leave the emulator's store: the app never asks Shopify about them, and the
+    // emulator notes every stored order before every Admin API request (its search index), a
+    // cost that would grow with the sale and land on the stock-outs' remediation; Shopify's
+    // does not.
+    while (sold.length > 0 && (sold[0]?.seq ?? Infinity) <= sent.settled + sent.cursor) {
+      const o = sold.shift();
+      if (!o) break;
+      emu.store.shop(o.shop).orders.delete(o.orderId);
+      emu.store.shop(o.shop).customers.delete(o.customerId);
+    }
+  };
+
   const server: ChildProcess = spawn(process.execPath, ["build/server/server.js"], {
     env: {
       ...process.env,
@@ -126,11 +157,20 @@ async function main() {
       // (orders/create, and inventory_levels/update for the unit it takes): `load` webhooks a
       // second is load / 2 orders. Counted as the emulator sends them.
       let orders = 0;
-      const sentBefore = emu.webhooks.deliveries.length;
+      const sentBefore = sent.settled + emu.webhooks.deliveries.length;
       const started = performance.now();
       const ticker = setInterval(() => {
-        const due = Math.floor(((performance.now() - started) / 1000) * (load / 2)) - orders;
-        for (let i = 0; i < due; i++) newOrder(shops[(orders + i) % SHOPS] ?? "", false);
+        forgetSettled();
+        // Back-pressure: when this process cannot send as fast as asked, it sends less (the rate
+        // sent is printed) instead of opening a socket per owed webhook, which ran it out of file
+        // descriptors and heap at 800/s.
+        const room = Math.floor((MAX_IN_FLIGHT - inFlight()) / 2);
+        const due = Math.min(room, Math.floor(((performance.now() - started) / 1000) * (load / 2)) - orders);
+        for (let i = 0; i < due; i++) {
+          const shop = shops[(orders + i) % SHOPS] ?? "";
+          const order = newOrder(shop, false);
+          sold.push({ shop, orderId: order.id, customerId: order.customerId ?? "", seq: sent.settled + emu.webhooks.deliveries.length });
+        }
         orders += Math.max(0, due);
       }, 50);
       const pending = new Map<string, { shop: string; orderId: string; name: string; at: number }>();
@@ -167,7 +207,7 @@ async function main() {
       clearInterval(ticker);
       const seconds = (performance.now() - started) / 1000;
       // What else Shopify sent meanwhile: the background, and the cancellations' own webhooks.
-      const background = emu.webhooks.deliveries.length - sentBefore;
+      const background = sent.settled + emu.webhooks.deliveries.length - sentBefore;
       const backlog = await db.webhookDelivery.count({ where: { status: { in: ["received", "processing"] } } });
       const deadline = performance.now() + 120_000;
       while (pending.size > 0 && performance.now() < deadline) await sleep(50);
@@ -205,7 +245,7 @@ async function main() {
     const p95 = percentile(l.times, 95);
     const ratio = base && l !== base ? `  p95 ×${(p95 / percentile(base.times, 95)).toFixed(2)} of no load` : "  (baseline)";
     console.log(
-      `  ${String(l.load).padStart(4)} other webhooks/s (${(l.delivered / l.seconds).toFixed(0)}/s sent): p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${(l.times.at(-1) ?? NaN).toFixed(2)} s` +
+      `  ${String(l.load).padStart(4)} other webhooks/s (${(l.delivered / l.seconds).toFixed(0)}/s sent): p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, max ${(l.times.at(-1) ?? NaN).toFixed(2)} s, ${l.times.length}/${INCIDENTS} remedied` +
         ` (incident opened: p50 ${percentile(l.opened, 50).toFixed(2)} s, p95 ${percentile(l.opened, 95).toFixed(2)} s;` +
         ` then remedied: p50 ${percentile(l.remedied, 50).toFixed(2)} s, p95 ${percentile(l.remedied, 95).toFixed(2)} s; ${l.backlog} webhooks unprocessed at the end)` +
         `${l.unfinished ? `, ${l.unfinished} not done within 2 min` : ""}${ratio}  ${p95 <= 2 ? "≤ 2 s" : "OVER 2 s"}  (load average ${l.loadavg.map((x) => x.toFixed(2)).join(" ")})`,

@@ -67,9 +67,19 @@ export function legacyId(value: string): number {
  * 0 for JPY, 3 for KWD. Shopify rounds and validates money to these (shopify.dev, "MoneyV2",
  * "Decimal"; amounts are stored in the currency's subunit).
  */
+// Building an Intl.NumberFormat costs tens of microseconds, and every money field of every
+// payload asks: at a flash sale's webhook rate that alone filled a core of the emulator.
+const digitsByCurrency = new Map<string, number>();
+
 export function minorDigits(currencyCode: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currencyCode);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currencyCode, digits);
+  }
+  return digits;
 }
 
 /**
