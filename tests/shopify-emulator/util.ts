@@ -62,15 +62,15 @@ export function legacyId(value: string): number {
   return parsed.id;
 }
 
+// Building an Intl.NumberFormat costs tens of microseconds, and every money field of every
+// payload asks: at a flash sale's webhook rate that alone filled a core of the emulator.
+const digitsByCurrency = new Map<string, number>();
+
 /**
  * Digits of the currency's minor unit (ISO 4217, as the runtime's Intl knows it): 2 for EUR,
  * 0 for JPY, 3 for KWD. Shopify rounds and validates money to these (shopify.dev, "MoneyV2",
  * "Decimal"; amounts are stored in the currency's subunit).
  */
-// Building an Intl.NumberFormat costs tens of microseconds, and every money field of every
-// payload asks: at a flash sale's webhook rate that alone filled a core of the emulator.
-const digitsByCurrency = new Map<string, number>();
-
 export function minorDigits(currencyCode: string): number {
   let digits = digitsByCurrency.get(currencyCode);
   if (digits === undefined) {
