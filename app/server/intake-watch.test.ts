@@ -1,13 +1,15 @@
 // The saturation watch: the worker holds off while deliveries wait for the intake's store at least
-// half the time, works again after a calm second, and a burst that goes on never starves it for
+// half the time, or the event loop is busy most of it, works again after a calm second, and a burst that goes on never starves it for
 // longer than MAX_PAUSE. (What counts as waiting: app/webhooks/intake.server.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
+import { BUSY, CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
 
 describe("the intake watch", () => {
   let busy = 0; // share of each interval deliveries wait for the store
   let written = 0;
+  let loopBusy = 0; // share of each interval the event loop is busy
+  let looped = 0;
   const events: string[] = [];
   const worker = { pause: () => events.push(`pause@${performance.now()}`), resume: () => events.push(`resume@${performance.now()}`) };
   let watch: NodeJS.Timeout;
@@ -17,9 +19,11 @@ describe("the intake watch", () => {
     events.length = 0;
     busy = 0;
     written = 0;
+    loopBusy = 0;
+    looped = 0;
     // The intake's wait time grows by `busy` of each tick.
     const intake = { waitTime: () => written };
-    watch = watchIntake(intake, worker);
+    watch = watchIntake(intake, worker, { busyTime: () => looped });
   });
   afterEach(() => {
     clearInterval(watch);
@@ -29,6 +33,7 @@ describe("the intake watch", () => {
   const advance = (ms: number) => {
     for (let t = 0; t < ms; t += WATCH_EVERY) {
       written += busy * WATCH_EVERY;
+      looped += loopBusy * WATCH_EVERY;
       vi.advanceTimersByTime(WATCH_EVERY);
     }
   };
@@ -61,5 +66,17 @@ describe("the intake watch", () => {
     advance(2 * WATCH_EVERY);
     expect(events).toHaveLength(3);
     expect(events[2]).toMatch(/^pause@/);
+  });
+
+  it("pauses the worker while the event loop is busy most of the time (the intake's reading and verifying is what holds it up), not while it is half busy", () => {
+    loopBusy = 0.5;
+    advance(2_000);
+    expect(events).toEqual([]);
+    loopBusy = BUSY;
+    advance(2 * WATCH_EVERY);
+    expect(events).toEqual([`pause@${2_000 + WATCH_EVERY}`]);
+    loopBusy = 0.3;
+    advance(CALM_FOR + 2 * WATCH_EVERY);
+    expect(events[1]).toMatch(/^resume@/);
   });
 });
