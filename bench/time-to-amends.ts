@@ -5,7 +5,7 @@
 // (BENCH_TTA_INCIDENTS) over 4 shops, one every 300 ms, while other webhooks arrive at each
 // load of BENCH_TTA_LOADS (webhooks/s, default "0,200": new orders' orders/create). Prints p50,
 // p95 and max per load, the stock-outs remedied and the rate actually sent (this process is
-// both Shopify and the load: on 2 cores it sends at most ~900/s); the baseline is the same
+// both Shopify and the load: on 2 cores it sends at most about 1,100/s); the baseline is the same
 // measurement with no other load, in the same run. Target: p95 ≤ 2 s at 200 webhooks/s.
 // Run: npm run bench (builds the app first), or `npm run build && npx tsx bench/time-to-amends.ts`.
 import type { ChildProcess } from "node:child_process";
