@@ -5,7 +5,7 @@
 // (BENCH_POSTGRES_URL, an admin connection; skipped when none answers). Same machine, same run;
 // prints figures and ratios. Run: npm run bench (builds the app first); BENCH_INTAKE_ONLY limits
 // the servers (see main).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -147,12 +147,21 @@ async function freshDatabase(name: string, engine: Engine): Promise<BenchDatabas
   return {
     url: `file:${file}`,
     count: () => Promise.resolve((sqlite.prepare('SELECT count(*) AS n FROM "WebhookDelivery"').get() as { n: number }).n),
-    drop: () => Promise.resolve(void sqlite.close()),
+    // Deleted, not just closed: its pages not yet written to disk go with it, instead of being
+    // written back while the next server is measured.
+    drop: () => {
+      sqlite.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+      return Promise.resolve();
+    },
   };
 }
 
 async function run(name: string, kind: string, engine: Engine, port: number, round: number): Promise<Result> {
   const database = await freshDatabase(`${kind}-${engine}-${round}`, engine);
+  // Every server starts with the disk caught up: what earlier runs (and the build, the install)
+  // left to write back would otherwise land on this one's CPUs. Where there is no `sync`, skipped.
+  spawnSync("sync");
   const server = await startServer(kind, port, database.url);
   try {
     await load(port, 3); // warm-up: JIT, connection pools
