@@ -2,9 +2,10 @@
 // (1) a bare node:http server that only verifies the HMAC (the limit), (2) the Shopify-template
 // pattern — a Remix route with authenticate.webhook and one Prisma create — and (3) Amends'
 // intake (build/server/server.js, `npm start`), (2) and (3) on SQLite and on PostgreSQL
-// (BENCH_POSTGRES_URL, an admin connection; skipped when none answers). Same machine, same run;
-// prints figures and ratios. Run: npm run bench (builds the app first); BENCH_INTAKE_ONLY limits
-// the servers (see main).
+// (BENCH_POSTGRES_URL, an admin connection; skipped when none answers). Same machine, same run,
+// the bare server measured just before and just after each of the others; prints figures and
+// ratios. Run: npm run bench (builds the app first); BENCH_INTAKE_ONLY limits the servers (see
+// main).
 import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +21,8 @@ import { webhookSignature } from "../app/webhooks/verify";
 const SECRET = "bench-secret";
 const SHOP = "bench-shop.myshopify.com";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+// The bare server's runs on either side of each server measured (see main).
+const BARE_DURATION = Number(process.env.BENCH_BARE_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -157,7 +160,31 @@ async function freshDatabase(name: string, engine: Engine): Promise<BenchDatabas
   };
 }
 
-async function run(name: string, kind: string, engine: Engine, port: number, round: number): Promise<Result> {
+async function measure(
+  name: string,
+  port: number,
+  seconds = DURATION,
+): Promise<Omit<Result, "stored">> {
+  const result = await load(port, seconds);
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+/** One server measured from a fresh start: warm-up, measurement, then stopped and its database
+ * deleted, the disk caught up before and after, so nothing of it lands on the next run. */
+async function run(
+  name: string,
+  kind: string,
+  engine: Engine,
+  port: number,
+  round: number,
+): Promise<Result> {
   const database = await freshDatabase(`${kind}-${engine}-${round}`, engine);
   // Every server starts with the disk caught up: what earlier runs (and the build, the install)
   // left to write back would otherwise land on this one's CPUs. Where there is no `sync`, skipped.
@@ -165,23 +192,15 @@ async function run(name: string, kind: string, engine: Engine, port: number, rou
   const server = await startServer(kind, port, database.url);
   try {
     await load(port, 3); // warm-up: JIT, connection pools
-    const before = kind === "bare" ? 0 : await database.count();
-    const result = await load(port);
+    const before = await database.count();
+    const result = await measure(name, port);
     await new Promise((r) => setTimeout(r, 200));
-    const stored = kind === "bare" ? null : (await database.count()) - before;
-    return {
-      name,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      ok: result["2xx"],
-      errors: result.errors + result.non2xx + result.timeouts,
-      stored,
-    };
+    return { ...result, stored: (await database.count()) - before };
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
     await database.drop();
+    spawnSync("sync");
   }
 }
 
@@ -209,10 +228,12 @@ async function main() {
     await migrate(postgresUrl(PG_BASE));
   }
 
-  // Rounds interleave the servers, so a busy moment on the machine hits all of them alike; the
-  // ratios are taken within each round, and their median is reported.
+  // This machine's speed moves by a third or more from one minute to the next (other tenants of
+  // the host), more than the servers differ. So the baseline is measured right beside each
+  // server: the bare server, started once and kept warm, runs just before and just after it,
+  // and each ratio is to the mean of those two runs. Rounds repeat the whole sequence; the
+  // median of each server's ratios over the rounds is reported.
   const targets: (readonly [string, string, Engine, number])[] = [
-    ["bare node:http, HMAC only (limit)", "bare", "sqlite", 4101],
     ["Remix route, authenticate.webhook + prisma.create (SQLite)", "remix", "sqlite", 4102],
     ["Amends intake, SQLite (npm start)", "amends", "sqlite", 4103],
     ...(withPostgres
@@ -222,41 +243,59 @@ async function main() {
         ] as const)
       : []),
   ];
-  // BENCH_INTAKE_ONLY=amends-sqlite,remix-postgres: only those beside the bare server (the baseline).
+  // BENCH_INTAKE_ONLY=amends-sqlite,remix-postgres: only those (the bare server always runs).
   const only = process.env.BENCH_INTAKE_ONLY?.split(",").map((name) => name.trim());
-  if (only) targets.splice(0, targets.length, ...targets.filter(([, kind, engine]) => kind === "bare" || only.includes(`${kind}-${engine}`)));
+  if (only) targets.splice(0, targets.length, ...targets.filter(([, kind, engine]) => only.includes(`${kind}-${engine}`)));
+  const bareName = "bare node:http, HMAC only (limit)";
+  const barePort = 4101;
+  const bare = await startServer("bare", barePort, "");
+  await load(barePort, 3);
   const loadBefore = os.loadavg();
-  const rounds: Result[][] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const results: Result[] = [];
-    for (const [name, kind, engine, port] of targets) results.push(await run(name, kind, engine, port, round));
-    rounds.push(results);
+  // Per round: bare, then each server followed by bare again.
+  const rounds: { bare: Result[]; servers: Result[] }[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const bares: Result[] = [{ ...(await measure(bareName, barePort, BARE_DURATION)), stored: null }];
+      const servers: Result[] = [];
+      for (const [name, kind, engine, port] of targets) {
+        servers.push(await run(name, kind, engine, port, round));
+        bares.push({ ...(await measure(bareName, barePort, BARE_DURATION)), stored: null });
+      }
+      rounds.push({ bare: bares, servers });
+    }
+  } finally {
+    bare.kill("SIGTERM");
+    await new Promise((resolve) => bare.once("exit", resolve));
   }
   console.log(`\nWebhook intake — orders/create (${body.length} B), ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
   const loadText = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}`);
-  // Other work on the machine moves every figure; the ratios within a round hold up better.
   console.log(`load average (1, 5, 15 min): before ${loadText(loadBefore)}, after ${loadText(os.loadavg())}\n`);
-  console.log("| round | server | req/s | p50 ms | p99 ms | 2xx | errors | stored | req/s vs bare | p99 vs bare |");
-  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(`bare server: ${BARE_DURATION} s just before and just after each server; each ratio is to the mean of those two runs\n`);
+  console.log("| round | server | req/s | p50 ms | p99 ms | 2xx | errors | stored | bare before / after, req/s | req/s vs bare | p99 vs bare |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const ratios = targets.map(() => ({ rps: [] as number[], p99: [] as number[] }));
-  rounds.forEach((results, round) => {
-    const bare = results[0] as Result;
-    results.forEach((r, i) => {
-      const rps = r.rps / bare.rps;
-      const p99 = r.p99 / Math.max(bare.p99, 1);
+  rounds.forEach(({ bare: bares, servers }, round) => {
+    servers.forEach((r, i) => {
+      const before = bares[i] as Result;
+      const after = bares[i + 1] as Result;
+      const rps = r.rps / ((before.rps + after.rps) / 2);
+      const p99 = r.p99 / Math.max((before.p99 + after.p99) / 2, 1);
       ratios[i]?.rps.push(rps);
       ratios[i]?.p99.push(p99);
       console.log(
-        `| ${round + 1} | ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${r.stored ?? "—"} | ${rps.toFixed(2)} | ${p99.toFixed(2)} |`,
+        `| ${round + 1} | ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${r.stored ?? "—"} | ${before.rps.toFixed(0)} / ${after.rps.toFixed(0)} (p99 ${before.p99} / ${after.p99} ms) | ${rps.toFixed(2)} | ${p99.toFixed(2)} |`,
       );
     });
   });
-  console.log("\nMedian over rounds:");
+  const bares = rounds.flatMap((r) => r.bare);
+  const bareRps = bares.map((b) => b.rps);
+  console.log(`\nThe bare server over the whole run: ${Math.min(...bareRps).toFixed(0)}–${Math.max(...bareRps).toFixed(0)} req/s (${bares.length} runs), errors ${bares.reduce((n, b) => n + b.errors, 0)}.`);
+  console.log("Median over rounds:");
   targets.forEach(([name], i) => {
     console.log(`  ${name}: req/s ${median(ratios[i]?.rps ?? []).toFixed(2)} × bare, p99 ${median(ratios[i]?.p99 ?? []).toFixed(2)} × bare`);
   });
-  const lost = rounds.some((results) => results.some((r) => r.stored !== null && r.stored < r.ok));
+  const lost = rounds.some(({ servers }) => servers.some((r) => r.stored !== null && r.stored < r.ok));
   // Deliveries still in flight when the clock stopped are stored but not counted as 2xx.
   console.log(lost ? "\nDELIVERIES LOST: a round stored fewer rows than it acknowledged." : "\nEvery acknowledged delivery was stored, in every round.");
   rmSync(TMP, { recursive: true, force: true });
