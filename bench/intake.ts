@@ -160,11 +160,7 @@ async function freshDatabase(name: string, engine: Engine): Promise<BenchDatabas
   };
 }
 
-async function measure(
-  name: string,
-  port: number,
-  seconds = DURATION,
-): Promise<Omit<Result, "stored">> {
+async function measure(name: string, port: number, seconds = DURATION): Promise<Omit<Result, "stored">> {
   const result = await load(port, seconds);
   return {
     name,
@@ -178,13 +174,7 @@ async function measure(
 
 /** One server measured from a fresh start: warm-up, measurement, then stopped and its database
  * deleted, the disk caught up before and after, so nothing of it lands on the next run. */
-async function run(
-  name: string,
-  kind: string,
-  engine: Engine,
-  port: number,
-  round: number,
-): Promise<Result> {
+async function run(name: string, kind: string, engine: Engine, port: number, round: number): Promise<Result> {
   const database = await freshDatabase(`${kind}-${engine}-${round}`, engine);
   // Every server starts with the disk caught up: what earlier runs (and the build, the install)
   // left to write back would otherwise land on this one's CPUs. Where there is no `sync`, skipped.
@@ -228,8 +218,8 @@ async function main() {
     await migrate(postgresUrl(PG_BASE));
   }
 
-  // This machine's speed moves by a third or more from one minute to the next (other tenants of
-  // the host), more than the servers differ. So the baseline is measured right beside each
+  // This machine's speed moves by a third or more from one minute to the next, more than the
+  // servers differ (bench/RESULTS.md). So the baseline is measured right beside each
   // server: the bare server, started once and kept warm, runs just before and just after it,
   // and each ratio is to the mean of those two runs. Rounds repeat the whole sequence; the
   // median of each server's ratios over the rounds is reported.
