@@ -239,8 +239,8 @@ async function main() {
   const bareName = "bare node:http, HMAC only (limit)";
   const barePort = 4101;
   const bare = await startServer("bare", barePort, "");
-  // Each bare run has the same 3 s of load before it as every other server's run: what a
-  // server leaves behind as it stops lands there, not on the measurement.
+  // Each bare run has the same 3 s of load before it as every other server's run, so both are
+  // measured alike, warm.
   const measureBare = async (): Promise<Result> => {
     await load(barePort, 3);
     return { ...(await measure(bareName, barePort, BARE_DURATION)), stored: null };
