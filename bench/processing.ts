@@ -5,7 +5,8 @@
 //      HMAC check, the installed-shop check, the delivery store's batched durable write; in
 //      process, 50 at a time, no HTTP). Deliveries stored per second.
 //   2. The real processor (processPendingDeliveries in batches of 50, as DeliveryProcessor
-//      runs it) drains the backlog, asking the Shopify emulator what the rules need.
+//      runs it) drains the backlog, asking the Shopify emulator what the rules need. The
+//      emulator runs in a process of its own (bench/shopify-elsewhere.ts), as Shopify does.
 //      Deliveries processed per second, drain time for 30,000, and the ratio to (1).
 //   3. Correctness: every delivery processed, none failed; and on a sample (one shop's first
 //      BENCH_SAMPLE deliveries, both runs in the order Shopify sent them) processDeliveries in
@@ -31,9 +32,8 @@ import { WebhookIntake } from "../app/webhooks/intake.server";
 import type { ProcessorDeps } from "../app/webhooks/process.server";
 import { processDeliveries, processPendingDeliveries } from "../app/webhooks/process.server";
 import { isInstalledShop } from "../app/models/shop.server";
-import type { DeliveryRecord, RunningEmulator } from "../tests/shopify-emulator";
-import { manualClock, startEmulator } from "../tests/shopify-emulator";
-import { playBusyDay } from "../tests/support/busy-day";
+import type { SentWebhook, ShopifyElsewhere } from "./shopify-elsewhere";
+import { startShopifyElsewhere, tokenFor } from "./shopify-elsewhere";
 
 const TMP = path.resolve("bench/.tmp-processing");
 const SECRET = "bench-processing-secret";
@@ -46,7 +46,6 @@ const BATCH = 50;
 const PROFILE = process.env.BENCH_CPU_PROFILE;
 const MORNING = Date.UTC(2026, 10, 27, 8);
 const EVENING = Date.UTC(2026, 10, 27, 20);
-const token = (shop: string) => `shpat_${shop.split(".")[0] ?? shop}`;
 
 // Production logs every delivery at info: the same work here, written to /dev/null.
 const log = pino({ level: "info", base: { app: "amends" }, redact: REDACTED }, pino.destination({ dest: "/dev/null", sync: true }));
@@ -65,7 +64,7 @@ async function freshDatabase(name: string): Promise<{ url: string; db: Database 
 }
 
 /** Stores the deliveries through the intake, `concurrency` at a time; returns the seconds taken. */
-async function store(url: string, db: Database, deliveries: DeliveryRecord[], concurrency = 50): Promise<number> {
+async function store(url: string, db: Database, deliveries: SentWebhook[], concurrency = 50): Promise<number> {
   for (const shop of new Set(deliveries.map((d) => d.shop))) {
     await db.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
   }
@@ -94,7 +93,7 @@ async function store(url: string, db: Database, deliveries: DeliveryRecord[], co
  * runs would differ whatever the batch size (a refund before or after the cancellation whose
  * incident it joins).
  */
-async function inSentOrder(db: Database, deliveries: DeliveryRecord[]): Promise<string[]> {
+async function inSentOrder(db: Database, deliveries: SentWebhook[]): Promise<string[]> {
   const sent = new Map<string, number>();
   for (const [index, d] of deliveries.entries()) if (!sent.has(d.webhookId)) sent.set(d.webhookId, index);
   const rows = await db.webhookDelivery.findMany({ select: { id: true, webhookId: true } });
@@ -116,8 +115,8 @@ function counted(db: Database): Database {
   }) as unknown as Database;
 }
 
-function depsFor(db: Database, emu: RunningEmulator): ProcessorDeps {
-  const clientFor = (shop: string) => Promise.resolve(new AdminClient({ shop, accessToken: token(shop), endpoint: emu.graphqlUrl(shop), baseDelayMs: 5 }));
+function depsFor(db: Database, shopify: ShopifyElsewhere): ProcessorDeps {
+  const clientFor = (shop: string) => Promise.resolve(new AdminClient({ shop, accessToken: tokenFor(shop), endpoint: shopify.graphqlUrl(shop), baseDelayMs: 5 }));
   return { db: counted(db), lookups: shopifyLookups(clientFor), log, clock: () => new Date(EVENING), random: () => 0.5 };
 }
 
@@ -150,22 +149,11 @@ function countBy<T>(list: T[], key: (item: T) => string): Record<string, number>
 async function main() {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  const clock = manualClock(MORNING);
-  const emu = await startEmulator({ clock, webhooks: { appUrl: null, secret: SECRET } });
+  const shopify = await startShopifyElsewhere({ shops: SHOPS, historyOrders: HISTORY, saleOrders: SALE, morning: MORNING, evening: EVENING, secret: SECRET });
   const loadBefore = os.loadavg();
-  let ticking: NodeJS.Timeout | undefined;
   try {
-    const t0 = performance.now();
-    const day = playBusyDay(emu, clock, { shops: SHOPS, historyOrders: HISTORY, saleOrders: SALE, morning: MORNING, tokenFor: token });
-    clock.set(EVENING);
-    // From the evening on, the emulator's clock keeps time with the wall clock: Shopify's
-    // rate-limit bucket (100 points/s a shop) restores as it would, so the rules' look-ups wait
-    // for it as they would on Shopify (a frozen clock would never restore it).
-    const realStart = Date.now();
-    ticking = setInterval(() => clock.set(EVENING + (Date.now() - realStart)), 20);
-    ticking.unref();
-    const generated = (performance.now() - t0) / 1000;
-    const deliveries = day.deliveries;
+    const generated = shopify.generatedSeconds;
+    const deliveries = shopify.deliveries;
     console.log(`\nProcessing a flash-sale day's backlog — ${deliveries.length} deliveries (${SHOPS} shops), SQLite`);
     console.log(`by topic: ${JSON.stringify(countBy(deliveries, (d) => d.topic))} (generated in ${generated.toFixed(1)} s)`);
 
@@ -175,7 +163,7 @@ async function main() {
     const intakeRate = deliveries.length / intakeSeconds;
 
     // 2. The processor drains them.
-    const deps = depsFor(full.db, emu);
+    const deps = depsFor(full.db, shopify);
     const profiler = PROFILE ? new Session() : null;
     if (profiler) {
       profiler.connect();
@@ -190,7 +178,7 @@ async function main() {
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (queries.size > 0) console.log(`queries while draining, per delivery: ${[...queries].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / handled).toFixed(2)}`).join(", ")}`);
-    const asked = countBy(emu.requests, (r) => `${r.operationName ?? "?"} ${r.status}`);
+    const asked = await shopify.asked();
     if (profiler) {
       const { profile } = await profiler.post("Profiler.stop");
       writeFileSync(PROFILE as string, JSON.stringify(profile));
@@ -207,14 +195,14 @@ async function main() {
     const sample = deliveries.filter((d) => d.shop === firstShop).slice(0, SAMPLE);
     const alone = await freshDatabase("sample-alone");
     await store(alone.url, alone.db, sample);
-    const aloneDeps = depsFor(alone.db, emu);
+    const aloneDeps = depsFor(alone.db, shopify);
     const ids = await inSentOrder(alone.db, sample);
     const sampleStarted = performance.now();
     for (const id of ids) await processDeliveries(aloneDeps, [id]);
     const aloneSeconds = (performance.now() - sampleStarted) / 1000;
     const batched = await freshDatabase("sample-batched");
     await store(batched.url, batched.db, sample);
-    const batchedDeps = depsFor(batched.db, emu);
+    const batchedDeps = depsFor(batched.db, shopify);
     const batchedStarted = performance.now();
     const batchedIds = await inSentOrder(batched.db, sample);
     for (let i = 0; i < batchedIds.length; i += BATCH) await processDeliveries(batchedDeps, batchedIds.slice(i, i + BATCH));
@@ -231,7 +219,7 @@ async function main() {
     console.log(`| sample, one delivery at a time | ${ids.length} | ${aloneSeconds.toFixed(1)} | ${(ids.length / aloneSeconds).toFixed(0)} |`);
     console.log(`| sample, batches of ${BATCH} | ${ids.length} | ${batchedSeconds.toFixed(1)} | ${(ids.length / batchedSeconds).toFixed(0)} |`);
     // On a busy machine the wall clock counts the time other processes had the cores; the
-    // process's own CPU time (the emulator answering Shopify's part included) moves less.
+    // process's own CPU time (the emulator's, in its own process, not included) moves less.
     console.log(`\nCPU time of this process while draining: ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / handled).toFixed(2)} ms per delivery (${(handled / cpuSeconds).toFixed(0)} deliveries per CPU-second)`);
     console.log(`Processing vs intake (same run): ${(rate / intakeRate).toFixed(3)} ×`);
     console.log(`A 30,000-delivery backlog drains in ${(30_000 / rate).toFixed(1)} s at this rate (target ≤ 30 s, ≥ 1,000/s).`);
@@ -245,8 +233,7 @@ async function main() {
     await batched.db.$disconnect();
     if (!allProcessed || !same) process.exitCode = 1;
   } finally {
-    clearInterval(ticking);
-    await emu.close();
+    await shopify.close();
     rmSync(TMP, { recursive: true, force: true });
   }
 }
