@@ -190,6 +190,20 @@ function insertEvent(incidentId: string, at: Date, entry: TimelineEntry) {
     VALUES (${newId(at.getTime())}, ${incidentId}, ${at}, ${entry.type}, ${entry.actor}, ${entry.message}, ${data})`;
 }
 
+/** The shop's oversell risks still open or awaiting the merchant's approval, oldest first. Plain
+ * SQL, for the reason activeIncidentsForOrder gives: asked for each stock level Shopify sends
+ * below zero, or back at or above it. */
+export async function unresolvedOversellRisks(db: Database, shop: string): Promise<{ id: string; orderId: string; evidence: unknown }[]> {
+  const rows = await queryRows(
+    db,
+    sql`SELECT "id", "orderId", "evidence" FROM "Incident"
+    WHERE "shop" = ${shop} AND "kind" = 'oversell_risk' AND "status" IN ('open', 'awaiting_approval')
+    ORDER BY "createdAt", "id"`,
+    { evidence: "json" },
+  );
+  return rows as unknown as { id: string; orderId: string; evidence: unknown }[];
+}
+
 /** Active incidents of an order (to add what Shopify tells us about it to their timelines). */
 export async function activeIncidentsForOrder(db: Database, shop: string, orderId: string): Promise<{ id: string; kind: string; status: string }[]> {
   // Plain SQL (sql.server.ts): asked for nearly every fulfilment and refund webhook; Prisma's

@@ -12,6 +12,7 @@ import { ACTIVE_STATUSES } from "../incidents/model";
 import { toMinor } from "../remediation/policy";
 import { activeKeyOf } from "./incident.server";
 import { isUniqueViolation } from "./order.server";
+import { queryRows, sql } from "./sql.server";
 
 export type RemediationRow = Awaited<ReturnType<Database["remediation"]["findUniqueOrThrow"]>>;
 export type RemediationStatus = "pending" | "succeeded" | "failed";
@@ -179,6 +180,14 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs: number;
   sleep: (ms: number) => Promise<void>;
+}
+
+/** Whether a remediation of Amends' made the Shopify object `shopifyId` (a refund, say): each
+ * records Shopify's id when the call returns. Plain SQL (sql.server.ts): asked for every refund
+ * webhook, and Prisma's query compile would cost several times the read. */
+export async function madeByAmends(db: Database, shop: string, shopifyId: string): Promise<boolean> {
+  const rows = await queryRows(db, sql`SELECT "id" FROM "Remediation" WHERE "shop" = ${shop} AND "shopifyId" = ${shopifyId} LIMIT 1`, {});
+  return rows.length > 0;
 }
 
 /** Waits for another caller's pending row to settle; returns it as it is at the end. */

@@ -4,7 +4,7 @@
 import type { Gid } from "../incidents/model";
 import type { Database } from "../db.server";
 import type { Shortfall } from "./order.server";
-import { queryRows, sql } from "./sql.server";
+import { execute, queryRows, sql } from "./sql.server";
 
 /**
  * Forgets the item's shortfall at the location unless what is held is newer than `asOf` (a level
@@ -31,4 +31,25 @@ export async function shortfallsElsewhere(db: Database, shop: string, inventoryI
     { available: "int" },
   );
   return rows as unknown as Shortfall[];
+}
+
+/** A stock level below zero as Shopify reported it at `updatedAt`. */
+export interface ReportedShortfall extends Shortfall {
+  updatedAt: Date;
+}
+
+/**
+ * Holds the level as the variant's shortfall at the location unless what is held is newer (a
+ * copy that arrived late); returns whether it was held. One statement, for the reason at the top.
+ */
+export async function holdShortfall(db: Database, shop: string, level: ReportedShortfall): Promise<boolean> {
+  const { variantId, inventoryItemId, locationId, available, updatedAt } = level;
+  const changed = await execute(
+    db,
+    sql`INSERT INTO "InventoryShortfall" ("shop", "variantId", "inventoryItemId", "locationId", "available", "updatedAt")
+    VALUES (${shop}, ${variantId}, ${inventoryItemId}, ${locationId}, ${available}, ${updatedAt})
+    ON CONFLICT ("shop", "variantId", "locationId") DO UPDATE SET "available" = excluded."available", "updatedAt" = excluded."updatedAt"
+    WHERE "InventoryShortfall"."updatedAt" <= excluded."updatedAt"`,
+  );
+  return changed > 0;
 }

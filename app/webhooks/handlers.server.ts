@@ -16,12 +16,12 @@ import type { DetectionSettings, Gid, IncidentFinding, OrderState, ShopProfile }
 import { gid } from "../incidents/model";
 import type { Logger } from "../logger.server";
 import { incidentsOpened } from "../metrics.server";
-import { activeIncidentsForOrder, addEvent, recordFinding } from "../models/incident.server";
+import { activeIncidentsForOrder, addEvent, recordFinding, unresolvedOversellRisks } from "../models/incident.server";
 import type { StoredOrder } from "../models/order.server";
 import { changeOrder, ordersWaitingFor, shortfallsFor } from "../models/order.server";
-import { clearShortfalls, shortfallsElsewhere } from "../models/shortfall.server";
+import { clearShortfalls, holdShortfall, shortfallsElsewhere } from "../models/shortfall.server";
 import type { FulfilmentLocations, InventoryItemStock, ShopifyLookups } from "../shopify/lookups.server";
-import { transitionIncident } from "../models/remediation.server";
+import { madeByAmends, transitionIncident } from "../models/remediation.server";
 import type { ShopReads } from "../models/shop.server";
 import { NotInstalledShop, saveShopProfile } from "../models/shop.server";
 import { formatMinor, formatMoney, toMinor } from "../remediation/policy/money";
@@ -324,14 +324,9 @@ const inventoryLevels: Handler = async (ctx, raw) => {
   const stock = await ctx.lookups.inventoryItemStock(ctx.shop, inventoryItemId);
   if (!stock) return { outcome: "processed" };
   const { variantId } = stock;
-  const key = { shop_variantId_locationId: { shop: ctx.shop, variantId, locationId } };
-  const stored = await ctx.db.inventoryShortfall.findUnique({ where: key });
-  if (stored && stored.updatedAt > updatedAt) return { outcome: "stale" };
-  await ctx.db.inventoryShortfall.upsert({
-    where: key,
-    create: { shop: ctx.shop, variantId, inventoryItemId, locationId, available: payload.available, updatedAt },
-    update: { available: payload.available, updatedAt },
-  });
+  if (!(await holdShortfall(ctx.db, ctx.shop, { variantId, inventoryItemId, locationId, available: payload.available, updatedAt }))) {
+    return { outcome: "stale" };
+  }
   const waiting = await ordersWaitingFor(ctx.db, ctx.shop, variantId);
   const judged = (await judgeOversell(ctx, settings, { variantId, inventoryItemId, locationId, available: payload.available }, waiting, stock)) ?? {
     findings: [],
@@ -381,10 +376,7 @@ async function clearOversellRisks(
   because = `${level.available} available at the location`,
 ) {
   const stillShort = new Set(judged.findings.map((finding) => finding.orderId));
-  const active = await ctx.db.incident.findMany({
-    where: { shop: ctx.shop, kind: "oversell_risk", status: { in: ["open", "awaiting_approval"] } },
-    select: { id: true, orderId: true, evidence: true },
-  });
+  const active = await unresolvedOversellRisks(ctx.db, ctx.shop);
   const cleared = clearedOversellRisks(
     level,
     active.map((incident) => ({ incidentId: incident.id, orderId: incident.orderId, evidence: incident.evidence })),
@@ -414,10 +406,7 @@ const refunds: Handler = async (ctx, raw) => {
   const minor = refunded.reduce((sum, t) => sum + toMinor(t.amount, t.currency ?? currencyCode), 0);
   const amount = formatMinor(minor, currencyCode);
   // Amends' own refunds are recorded with Shopify's refund id when the call returns.
-  const byAmends = await ctx.db.remediation.findFirst({
-    where: { shop: ctx.shop, shopifyId: payload.admin_graphql_api_id },
-    select: { id: true },
-  });
+  const byAmends = await madeByAmends(ctx.db, ctx.shop, payload.admin_graphql_api_id);
   for (const incident of await activeIncidentsForOrder(ctx.db, ctx.shop, orderId)) {
     await addEvent(ctx.db, incident.id, {
       type: "refund",
