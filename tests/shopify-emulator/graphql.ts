@@ -94,6 +94,32 @@ export function throttledResponse(
   };
 }
 
+interface CheckedDocument {
+  document: DocumentNode;
+  validationErrors: readonly GraphQLError[];
+}
+
+const checkedDocuments = new WeakMap<GraphQLSchema, Map<string, CheckedDocument>>();
+
+/** A query parsed and validated against the schema. An app sends the same few documents over
+ * and over, and the answer for one document and schema never changes: each is checked once
+ * (validating every request was the largest part of answering it). A parse error is thrown. */
+function checkedDocument(schema: GraphQLSchema, query: string): CheckedDocument {
+  let checked = checkedDocuments.get(schema);
+  if (!checked) {
+    checked = new Map();
+    checkedDocuments.set(schema, checked);
+  }
+  let answer = checked.get(query);
+  if (!answer) {
+    const document = parse(query);
+    answer = { document, validationErrors: validate(schema, document) };
+    if (checked.size >= 1_000) checked.clear(); // tests that build documents as they go
+    checked.set(query, answer);
+  }
+  return answer;
+}
+
 export async function executeAdminGraphQL(options: ExecuteOptions): Promise<GraphQLResponseBody> {
   const { schema, bucket, context, body } = options;
   if (!isRecord(body) || typeof body.query !== "string") {
@@ -101,13 +127,13 @@ export async function executeAdminGraphQL(options: ExecuteOptions): Promise<Grap
   }
   const variables = isRecord(body.variables) ? body.variables : {};
   const operationName = typeof body.operationName === "string" ? body.operationName : null;
-  let document: DocumentNode;
+  let checked: CheckedDocument;
   try {
-    document = parse(body.query);
+    checked = checkedDocument(schema, body.query);
   } catch (error) {
     return { errors: [(error as GraphQLError).toJSON()] };
   }
-  const validationErrors = validate(schema, document);
+  const { document, validationErrors } = checked;
   if (validationErrors.length > 0) return { errors: validationErrors.map(shopifyValidationError) };
 
   const operation = selectOperation(document, operationName);

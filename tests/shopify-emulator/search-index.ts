@@ -22,7 +22,7 @@ interface Version<T> {
 }
 
 interface Entry<T> {
-  fingerprint: string;
+  fingerprint: Fingerprint;
   versions: Version<T>[];
 }
 
@@ -32,14 +32,19 @@ interface ShopIndex {
   draftOrders: Map<string, Entry<DraftOrderRecord>>;
 }
 
-/** What the search filters of each resource read, or derive their statuses from; a change to
- * any of it is a reindex. Cheap: it is taken of every record before every request. */
-function orderFingerprint(o: OrderRecord): string {
-  return JSON.stringify([
+/** What the search filters of each resource read, or derive their statuses from, as a flat list
+ * (lists inside it led by their length); a change to any of it is a reindex. It is taken of
+ * every record before every request, so it is compared value by value: making a string of it
+ * cost more than answering the request. */
+type Fingerprint = readonly unknown[];
+
+function orderFingerprint(o: OrderRecord): Fingerprint {
+  return [
     o.name,
     o.email,
     o.customerId,
-    o.tags,
+    o.tags.length,
+    ...o.tags,
     o.createdAt,
     o.processedAt,
     o.updatedAt,
@@ -48,12 +53,17 @@ function orderFingerprint(o: OrderRecord): string {
     o.paymentPending,
     o.transactions.length,
     o.refunds.length,
-    o.fulfillments.map((f) => f.status),
-  ]);
+    o.fulfillments.length,
+    ...o.fulfillments.map((f) => f.status),
+  ];
 }
 
-function draftFingerprint(d: DraftOrderRecord): string {
-  return JSON.stringify([d.name, d.status, d.customerId, d.tags, d.updatedAt]);
+function draftFingerprint(d: DraftOrderRecord): Fingerprint {
+  return [d.name, d.status, d.customerId, d.updatedAt, d.tags.length, ...d.tags];
+}
+
+function samePrint(a: Fingerprint, b: Fingerprint | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
 }
 
 export class SearchIndex {
@@ -116,7 +126,7 @@ export class SearchIndex {
 function note<T extends { id: string; updatedAt: number }>(
   entries: Map<string, Entry<T>>,
   live: Map<string, T>,
-  fingerprint: (record: T) => string,
+  fingerprint: (record: T) => Fingerprint,
   since: number,
   now: number,
   lagMs: number,
@@ -124,7 +134,7 @@ function note<T extends { id: string; updatedAt: number }>(
   for (const [id, record] of live) {
     const print = fingerprint(record);
     const entry = entries.get(id);
-    if (entry?.fingerprint === print) continue;
+    if (samePrint(print, entry?.fingerprint)) continue;
     // Written at its updatedAt when that is after the last look; otherwise (a write that did
     // not touch updatedAt) now, so the lag is never shorter than Shopify's.
     const writtenAt = record.updatedAt >= since ? Math.min(record.updatedAt, now) : now;
