@@ -270,36 +270,36 @@ function held(delivery: ClaimedDelivery) {
 
 async function processOne(deps: ProcessorDeps, batch: Batch, delivery: ClaimedDelivery): Promise<void> {
   const { db } = deps;
-  const about = { shop: delivery.shop, topic: delivery.topic, webhookId: delivery.webhookId, eventId: delivery.eventId };
-  // Made only when something besides the outcome is logged: each pino child and each line is a
-  // pass of the redaction (logger.server.ts), ~5 % of the processor's CPU when every delivery
-  // had both (bench/processing.ts); the outcome's line carries the same fields itself.
-  let child: Logger | undefined;
-  const log = () => (child ??= deps.log.child(about));
+  const log = deps.log.child({
+    shop: delivery.shop,
+    topic: delivery.topic,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+  });
   const finish = (status: string, outcome: string, error: string | null = null, opened: string[] = []) => {
     batch.outcomes.push({ delivery, status, outcome, error, opened });
   };
 
   if (!batch.holding.has(delivery.id)) {
-    log().info("a copy of an event already received; not acted on");
+    log.info("a copy of an event already received; not acted on");
     return finish("duplicate", "duplicate");
   }
   const handler = HANDLERS[delivery.topic];
   if (!handler) {
-    log().warn("delivery for a topic Amends does not subscribe to");
+    log.warn("delivery for a topic Amends does not subscribe to");
     return finish("invalid", "invalid", `Amends does not handle the topic ${delivery.topic}`);
   }
   const triggeredAt = delivery.triggeredAt ?? delivery.receivedAt;
   const notForThisInstall = await fromAnEndedInstall(batch.shops, delivery.shop, delivery.topic, triggeredAt);
   if (notForThisInstall) {
-    log().info(`${notForThisInstall}; not acted on`);
+    log.info(`${notForThisInstall}; not acted on`);
     return finish("processed", "uninstalled");
   }
   let payload: unknown;
   try {
     payload = parseShopifyJson(delivery.payload);
   } catch (error) {
-    log().warn({ err: error }, "delivery body is not JSON");
+    log.warn({ err: error }, "delivery body is not JSON");
     return finish("invalid", "invalid", `The body is not valid JSON: ${(error as Error).message}`);
   }
   const ctx: HandlerContext = {
@@ -310,30 +310,28 @@ async function processOne(deps: ProcessorDeps, batch: Batch, delivery: ClaimedDe
     shopifyTriggeredAt: delivery.triggeredAt,
     now: deps.clock?.() ?? new Date(),
     lookups: batch.lookups,
-    get log() {
-      return log();
-    },
+    log,
     shops: batch.shops,
   };
   try {
     const result = await handler(ctx, payload);
-    deps.log.info({ ...about, outcome: result.outcome, incidents: result.incidents ?? [] }, "delivery processed");
+    log.info({ outcome: result.outcome, incidents: result.incidents ?? [] }, "delivery processed");
     return finish("processed", result.outcome, null, result.opened ?? []);
   } catch (error) {
     // What the handler read may be what failed (a row changed under it): read it again.
     batch.shops.forget(delivery.shop);
     if (error instanceof ZodError) {
       const reason = describeInvalid(error);
-      log().warn({ reason }, "delivery payload is not what Shopify documents");
+      log.warn({ reason }, "delivery payload is not what Shopify documents");
       return finish("invalid", "invalid", reason);
     }
     const message = error instanceof Error ? error.message : String(error);
     if (delivery.attempts >= MAX_ATTEMPTS) {
-      log().error({ err: error }, "delivery failed for good");
+      log.error({ err: error }, "delivery failed for good");
       return finish("failed", "failed", message);
     }
     const retryAt = nextAttemptAt(deps.clock?.() ?? new Date(), delivery.attempts, (deps.random ?? Math.random)());
-    log().warn({ err: error, attempt: delivery.attempts, nextAttemptAt: retryAt }, "delivery failed; will retry");
+    log.warn({ err: error, attempt: delivery.attempts, nextAttemptAt: retryAt }, "delivery failed; will retry");
     await db.webhookDelivery.updateMany({
       where: held(delivery),
       data: { status: "received", error: message, claimedAt: null, claimedBy: null, nextAttemptAt: retryAt },
