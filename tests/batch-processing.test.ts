@@ -135,6 +135,30 @@ describe.each(testDatabases())("batched processing on $name", ({ name, url: runU
     expect(await status(first)).toMatchObject({ status: "processed", attempts: 1 });
   });
 
+  it("a shop waiting on Shopify does not hold up another shop's deliveries in the same batch", async () => {
+    const level = { ...(documentedPayload("inventory_levels/update") as Json), available: -3 };
+    const waiting = await receive("inventory_levels/update", level, "2026-11-20T10:00:00Z");
+    shop = `batch-${randomUUID().slice(0, 8)}.myshopify.com`;
+    await markInstalled(db, shop);
+    intake = new WebhookIntake({ store, secret: SECRET, shops: installedShops(db) });
+    const other = await receive("orders/create", orderPayload({ admin_graphql_api_id: "gid://shopify/Order/7301", name: "#7301" }), "2026-11-20T10:01:00Z");
+    // Shopify takes its time over the first shop's stock look-up.
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let asked = false;
+    const slow: ShopifyLookups = { ...lookups(stock), inventoryItemStock: () => ((asked = true), answered.then(() => null)) };
+    const processing = processDeliveries({ ...deps(), lookups: slow }, [waiting, other]);
+    try {
+      // The second shop's order is recorded while the first shop still waits for its answer.
+      await expect.poll(async () => asked && (await loadOrder(db, shop, "gid://shopify/Order/7301")) !== null, { timeout: 5_000 }).toBe(true);
+    } finally {
+      answer();
+    }
+    expect(await processing).toBe(2);
+    expect((await status(waiting)).status).toBe("processed");
+    expect((await status(other)).status).toBe("processed");
+  });
+
   it("a shop that uninstalls Amends in the middle of a batch: nothing sent before the uninstall is acted on after it", async () => {
     const before = await receive("orders/create", orderPayload({ admin_graphql_api_id: "gid://shopify/Order/7101", name: "#7101" }), "2026-11-20T10:00:00Z");
     const uninstall = await receive("app/uninstalled", documentedPayload("app/uninstalled"), "2026-11-20T11:00:00Z");

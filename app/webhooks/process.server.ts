@@ -170,9 +170,10 @@ function batchLookups(lookups: ShopifyLookups): ShopifyLookups {
 }
 
 /**
- * Claims and processes these deliveries, each only if it is still due, in the order given (the
- * order they were received in); returns how many it handled. `holdOff` is asked before each
- * one: true stops after the delivery in hand, and the rest are put back in line untouched.
+ * Claims and processes these deliveries, each only if it is still due, each shop's in the order
+ * given (the order they were received in; shops side by side, see lanes); returns how many it
+ * handled. `holdOff` is asked before each one: true stops after the deliveries in hand, and the
+ * rest are put back in line untouched.
  *
  * Deliveries never tried are claimed together, in one statement; one tried before (a retry, or
  * in hand when a worker died) is claimed alone just before it is acted on, so a delivery that
@@ -203,42 +204,75 @@ export async function processDeliveries(deps: ProcessorDeps, ids: string[], hold
     return delivery;
   };
   let handled = 0;
-  let inHand = 0;
-  try {
-    for (const [index, id] of ids.entries()) {
-      inHand = index;
+  let stop = false;
+  const reached = new Set<string>();
+  const failures: unknown[] = [];
+  const work = async (lane: string[]) => {
+    for (const [index, id] of lane.entries()) {
       // SQLite through Prisma answers synchronously, so a long backlog would run as one chain of
       // microtasks and starve timers, signals and IPC (the server could not stop its worker).
       await yieldToEventLoop();
-      if (holdOff()) {
-        await putBack(db, ids.slice(index).filter((rest) => fresh.has(rest)), claimant);
-        break;
+      if (stop || holdOff()) {
+        stop = true;
+        return;
       }
+      reached.add(id);
       const delivery = fresh.get(id) ?? (await claimAlone(id));
       if (!delivery) continue; // another process has it, or it is done
       if (!READS_SHOP_ONLY.has(delivery.topic)) {
         // It may change what the rest of the batch was read as (customers/redact blanks the
         // customer's deliveries still waiting, and marks them not to be acted on): the rest go
         // back in line first, and are claimed and read one at a time after it.
-        const rest = ids.slice(index + 1).filter((later) => fresh.delete(later));
+        const rest = lane.slice(index + 1).filter((later) => fresh.delete(later));
         await putBack(db, rest, claimant);
       }
       await processOne(deps, batch, delivery);
       if (!READS_SHOP_ONLY.has(delivery.topic)) batch.shops.forget(delivery.shop);
       handled++;
     }
-  } catch (error) {
-    // The database failed outside a handler (a claim, a retry's write): the deliveries not
-    // reached go back in line now, not when their claims expire.
-    await putBack(db, ids.slice(inHand + 1).filter((rest) => fresh.has(rest)), claimant).catch(() => {});
-    throw error;
+  };
+  try {
+    await Promise.all(
+      lanes(ids, fresh).map((lane) =>
+        work(lane).catch((error: unknown) => {
+          // The database failed outside a handler (a claim, a retry's write): the other lanes
+          // stop after the delivery in hand.
+          stop = true;
+          failures.push(error);
+        }),
+      ),
+    );
   } finally {
+    // Claimed and not reached (held off, or a lane failed): back in line now, not when their
+    // claims expire. A failure here is the one reported when there is no other.
+    const unreached = ids.filter((id) => fresh.has(id) && !reached.has(id));
+    await putBack(db, unreached, claimant).catch((error: unknown) => failures.push(error));
     await finish(deps, batch.outcomes);
   }
+  if (failures.length > 0) throw failures[0];
   for (const { delivery, opened } of batch.outcomes) {
     if (opened.length > 0) deps.onIncidentsOpened?.(delivery.shop, opened);
   }
   return handled;
+}
+
+/**
+ * The batch's deliveries in lanes, each in the order received. Each shop has a lane, and the
+ * lanes run side by side: shops share no data, so one shop's wait on Shopify (a look-up, its
+ * rate limit) does not hold up the others' work. A batch holding a delivery that may change
+ * more than its order (not READS_SHOP_ONLY), or one not claimed with the batch (a retry, whose
+ * shop is known only once it is claimed alone), runs as one lane, one delivery at a time.
+ */
+function lanes(ids: string[], fresh: ReadonlyMap<string, ClaimedDelivery>): string[][] {
+  const byShop = new Map<string, string[]>();
+  for (const id of ids) {
+    const delivery = fresh.get(id);
+    if (!delivery || !READS_SHOP_ONLY.has(delivery.topic)) return [ids];
+    const lane = byShop.get(delivery.shop);
+    if (lane) lane.push(id);
+    else byShop.set(delivery.shop, [id]);
+  }
+  return [...byShop.values()];
 }
 
 /** Claimed in a batch but not acted on (the processor was asked to hold off, a batch-mate may
