@@ -4,8 +4,8 @@
 import type { Database } from "../db.server";
 import type { CopyVersion, Gid, OrderState } from "../incidents/model";
 import { notFromShops, uninstalledShops } from "./shop.server";
-import type { SqlValue } from "./sql.server";
-import { execute, executeAll, queryRows, sql } from "./sql.server";
+import type { SqlQuery } from "./sql.server";
+import { execute, executeAll, executeIfChanged, queryRows, sql } from "./sql.server";
 
 export interface StoredOrder {
   state: OrderState;
@@ -49,43 +49,31 @@ async function orderRow(db: Database, shop: string, orderId: Gid): Promise<Order
 
 /**
  * The conditional UPDATE of changeOrder, in plain SQL for the reason orderRow gives (JSON
- * columns are written as their text, as Prisma writes them). Indexed columns (dueAt, customerId)
- * are in the statement only when they change: SQLite rewrites the index entries of every column
- * an UPDATE sets, changed or not, and most news (a carrier event) changes neither — ~40 % of the
- * statement's time, measured. One statement, so the columns land together or not at all.
+ * columns are written as their text, as Prisma writes them). The indexed columns (dueAt,
+ * customerId) are set only when they change, by statements of their own that run only if the
+ * conditional UPDATE landed, in its transaction: SQLite rewrites the index entries of every
+ * column an UPDATE sets, changed or not, and most news (a carrier event) changes neither. Set on
+ * their own, the row keeps its size and SQLite rewrites only the bytes that changed; set with
+ * the state, they cost more than both statements apart (bench/RESULTS.md).
  */
 function updateOrderRow(db: Database, shop: string, orderId: Gid, read: OrderRow, write: OrderWrite, revision: number): Promise<number> {
-  const set: [column: string, value: SqlValue][] = [
-    ["name", write.state.name],
-    ["state", JSON.stringify(write.state)],
-  ];
-  if (write.copy) set.push(["copyVersion", JSON.stringify(write.copy.version)], ["sourceUpdatedAt", write.copy.sourceUpdatedAt]);
-  if ((write.dueAt?.getTime() ?? null) !== (read.dueAt?.getTime() ?? null)) set.push(["dueAt", write.dueAt]);
-  const customerId = write.state.customer?.id ?? null;
-  if (customerId !== read.customerId) set.push(["customerId", customerId]);
-  set.push(["revision", revision], ["updatedAt", new Date()]);
-  return execute(db, { strings: orderUpdateText(set.map(([column]) => column)), values: [...set.map(([, value]) => value), shop, orderId, read.revision] });
-}
-
-const orderUpdateTexts = new Map<string, TemplateStringsArray>();
-
-/** The text of an order UPDATE setting these columns, as the `sql` tag would split it: the same
- * object for the same columns, so each set of columns is one prepared statement. */
-function orderUpdateText(columns: string[]): TemplateStringsArray {
-  const key = columns.join(" ");
-  let text = orderUpdateTexts.get(key);
-  if (!text) {
-    const parts = [
-      ...columns.map((column, i) => `${i === 0 ? 'UPDATE "OrderRecord" SET ' : ", "}"${column}" = `),
-      ' WHERE "shop" = ',
-      ' AND "orderId" = ',
-      ' AND "revision" = ',
-      "",
-    ];
-    text = Object.assign(parts, { raw: [...parts] }) as unknown as TemplateStringsArray;
-    orderUpdateTexts.set(key, text);
+  const state = JSON.stringify(write.state);
+  const now = new Date();
+  const update = write.copy
+    ? sql`UPDATE "OrderRecord" SET "name" = ${write.state.name}, "state" = ${state}, "copyVersion" = ${JSON.stringify(write.copy.version)},
+        "sourceUpdatedAt" = ${write.copy.sourceUpdatedAt}, "revision" = ${revision}, "updatedAt" = ${now}
+      WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read.revision}`
+    : sql`UPDATE "OrderRecord" SET "name" = ${write.state.name}, "state" = ${state}, "revision" = ${revision}, "updatedAt" = ${now}
+      WHERE "shop" = ${shop} AND "orderId" = ${orderId} AND "revision" = ${read.revision}`;
+  const indexed: SqlQuery[] = [];
+  if ((write.dueAt?.getTime() ?? null) !== (read.dueAt?.getTime() ?? null)) {
+    indexed.push(sql`UPDATE "OrderRecord" SET "dueAt" = ${write.dueAt} WHERE "shop" = ${shop} AND "orderId" = ${orderId}`);
   }
-  return text;
+  const customerId = write.state.customer?.id ?? null;
+  if (customerId !== read.customerId) {
+    indexed.push(sql`UPDATE "OrderRecord" SET "customerId" = ${customerId} WHERE "shop" = ${shop} AND "orderId" = ${orderId}`);
+  }
+  return indexed.length === 0 ? execute(db, update) : executeIfChanged(db, update, indexed);
 }
 
 /** The order's first row (revision 0), in plain SQL for the reason orderRow gives; 0 when

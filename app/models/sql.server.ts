@@ -107,6 +107,29 @@ export async function executeAll(db: Database, queries: SqlQuery[]): Promise<num
   return db.$transaction(queries.map((query) => db.$executeRaw(query.strings, ...query.values)));
 }
 
+/**
+ * Runs `first`, and the rest only if it changed a row, in one transaction; returns how many rows
+ * `first` changed. For a conditional write whose follow-ups must not land when it did not (on
+ * PostgreSQL an interactive transaction: the condition is known only from the first answer).
+ */
+export async function executeIfChanged(db: Database, first: SqlQuery, rest: SqlQuery[]): Promise<number> {
+  const connection = await directConnection(db);
+  if (connection) {
+    const run = (query: SqlQuery) => prepared(connection, query.strings).run(...query.values.map(sqliteValue)).changes;
+    return connection.transaction(() => {
+      const changed = run(first);
+      if (changed > 0) rest.forEach(run);
+      return changed;
+    })();
+  }
+  const inOrder = async (tx: Database) => {
+    const changed = await tx.$executeRaw(first.strings, ...first.values);
+    if (changed > 0) for (const query of rest) await tx.$executeRaw(query.strings, ...query.values);
+    return changed;
+  };
+  return isClient(db) ? db.$transaction((tx) => inOrder(tx as unknown as Database)) : inOrder(db);
+}
+
 /** Whether `db` is a client rather than an interactive transaction's `tx` (which has no
  * $transaction of its own: what it runs is in its transaction already). */
 function isClient(db: Database): boolean {
