@@ -123,8 +123,13 @@ export async function executeIfChanged(db: Database, first: SqlQuery, rest: SqlQ
     })();
   }
   const inOrder = async (tx: Database) => {
-    const changed = await tx.$executeRaw(first.strings, ...first.values);
-    if (changed > 0) for (const query of rest) await tx.$executeRaw(query.strings, ...query.values);
+    let changed = 0;
+    for (const [index, query] of [first, ...rest].entries()) {
+      const rows = await tx.$executeRaw(query.strings, ...query.values);
+      if (index > 0) continue;
+      changed = rows;
+      if (changed === 0) break;
+    }
     return changed;
   };
   return isClient(db) ? db.$transaction((tx) => inOrder(tx as unknown as Database)) : inOrder(db);
