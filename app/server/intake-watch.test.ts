@@ -1,9 +1,10 @@
 // The saturation watch: the worker holds off while deliveries wait for the intake's store at least
-// half the time, or the event loop is busy most of it, works again after a calm second, and a burst that goes on never starves it for
-// longer than MAX_PAUSE. (What counts as waiting: app/webhooks/intake.server.test.ts.)
+// half the time, or the event loop is busy most of it, works again after a calm second (the loop
+// busy less than CALM_BUSY of each tick), and a burst that goes on never starves it for longer
+// than MAX_PAUSE. (What counts as waiting: app/webhooks/intake.server.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { BUSY, CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
+import { BUSY, CALM_BUSY, CALM_FOR, MAX_PAUSE, RUN_AFTER_MAX_PAUSE, WATCH_EVERY, watchIntake } from "./intake-watch";
 
 describe("the intake watch", () => {
   let busy = 0; // share of each interval deliveries wait for the store
@@ -77,6 +78,20 @@ describe("the intake watch", () => {
     expect(events).toEqual([`pause@${2_000 + WATCH_EVERY}`]);
     loopBusy = 0.3;
     advance(CALM_FOR + 2 * WATCH_EVERY);
+    expect(events[1]).toMatch(/^resume@/);
+  });
+
+  it("keeps the worker paused while the loop stays half busy or more: a burst's ticks swing below BUSY without the burst being over", () => {
+    loopBusy = BUSY;
+    advance(2 * WATCH_EVERY);
+    expect(events).toEqual([`pause@${WATCH_EVERY}`]);
+    // Between calm and saturated, as a burst's ticks are most of the time.
+    loopBusy = CALM_BUSY + 0.1;
+    advance(10 * CALM_FOR);
+    expect(events).toHaveLength(1);
+    loopBusy = CALM_BUSY - 0.1;
+    advance(CALM_FOR + 2 * WATCH_EVERY);
+    expect(events).toHaveLength(2);
     expect(events[1]).toMatch(/^resume@/);
   });
 });

@@ -6,6 +6,12 @@
 // few hundred a second are neither, even with the cores busy elsewhere, which makes each write
 // and request slower but leaves nothing waiting: the worker then acts on a stock-out within a
 // second, not after the sale. The deliveries are stored, so the worker catches up after a burst.
+// It works again after a calm second: nothing waited for the store and the loop was busy less
+// than CALM_BUSY of each 100 ms. Under a burst the loop's share swings between about a quarter
+// and all of a tick, so "not saturated" for ten ticks in a row came every few seconds, and the
+// worker, resumed, took a tenth of the cores from the intake it should have left alone (at
+// 9,000 deliveries a second, 40 µs of the worker's CPU per delivery stored; bench/RESULTS.md).
+// A sale's few hundred a second keep the loop busy a few hundredths of each tick.
 // A burst that goes on does not starve it: after MAX_PAUSE it works again for
 // RUN_AFTER_MAX_PAUSE before it may be paused again.
 import { performance as nodePerformance } from "node:perf_hooks";
@@ -13,6 +19,7 @@ import { performance as nodePerformance } from "node:perf_hooks";
 export const WATCH_EVERY = 100;
 export const SATURATED = 0.5;
 export const BUSY = 0.8;
+export const CALM_BUSY = 0.4;
 export const CALM_FOR = 1_000;
 export const MAX_PAUSE = 30_000;
 export const RUN_AFTER_MAX_PAUSE = 5_000;
@@ -44,7 +51,9 @@ export function watchIntake(intake: WatchedIntake, worker: PausableWorker, loop:
     const now = performance.now();
     const wait = intake.waitTime();
     const busy = loop.busyTime();
-    const saturated = (wait - lastWait) / WATCH_EVERY >= SATURATED || (busy - lastBusy) / WATCH_EVERY >= BUSY;
+    const waited = (wait - lastWait) / WATCH_EVERY;
+    const looped = (busy - lastBusy) / WATCH_EVERY;
+    const saturated = waited >= SATURATED || looped >= BUSY;
     lastWait = wait;
     lastBusy = busy;
     if (pausedAt === null) {
@@ -55,7 +64,7 @@ export function watchIntake(intake: WatchedIntake, worker: PausableWorker, loop:
       }
       return;
     }
-    calmSince = saturated ? null : (calmSince ?? now);
+    calmSince = waited < SATURATED && looped < CALM_BUSY ? (calmSince ?? now) : null;
     const calm = calmSince !== null && now - calmSince >= CALM_FOR;
     if (calm || now - pausedAt >= MAX_PAUSE) {
       if (!calm) mayPauseAt = now + RUN_AFTER_MAX_PAUSE;
