@@ -40,15 +40,18 @@ export interface CheckpointerData {
   finish: Int32Array;
 }
 
-/** One batch, packed into one buffer that is moved to the writer thread, not copied (rows as
- * objects or arrays of strings are structured-cloned by postMessage, ~3 µs a row on the main
- * thread). Per row: six strings (UTF-8, each after its byte length as a uint32; NULL as
- * 0xFFFFFFFF) — id, shop, topic, webhookId, eventId, apiVersion — then triggeredAt and receivedAt
- * as float64 milliseconds (NaN: NULL), then the body after its byte length. */
+/** One batch, packed into one buffer the writer thread reads in place (rows as objects or arrays
+ * of strings are structured-cloned by postMessage, ~3 µs a row on the main thread). Per row: six
+ * strings (UTF-8, each after its byte length as a uint32; NULL as 0xFFFFFFFF) — id, shop, topic,
+ * webhookId, eventId, apiVersion — then triggeredAt and receivedAt as float64 milliseconds (NaN:
+ * NULL), then the body after its byte length. */
 export interface BatchMessage {
   id: number;
   rows: number;
-  data: ArrayBuffer;
+  /** Holds the packed rows in its first `length` bytes: a shared buffer the store packs the next
+   * batch into once this one is answered (sqlite-store.server.ts), or one moved to the thread. */
+  data: SharedArrayBuffer | ArrayBuffer;
+  length: number;
 }
 
 /** The batch is committed (durable as SQLite's WAL with synchronous=NORMAL makes it), or
@@ -73,17 +76,22 @@ export interface PackedRow {
   payload: Buffer;
 }
 
-/** Packs rows into one batch for the writer, in a buffer of its own (never one of Node's shared
- * pools), so it can be moved to the thread. */
-export function packBatch(id: number, rows: readonly DeliveryRow[]): BatchMessage {
-  // An upper bound: a UTF-16 code unit is at most 3 bytes of UTF-8.
+/** Bytes that always hold these rows packed (a UTF-16 code unit is at most 3 bytes of UTF-8). */
+export function packedSize(rows: readonly DeliveryRow[]): number {
   let size = 0;
   for (const row of rows) {
     size += 4 * 7 + 16 + row.payload.length;
     size += 3 * (row.id.length + row.shop.length + row.topic.length + row.webhookId.length + row.eventId.length);
     size += 3 * (row.apiVersion?.length ?? 0);
   }
-  const buffer = Buffer.allocUnsafeSlow(size);
+  return size;
+}
+
+/** Packs rows into `into` (at least packedSize(rows) bytes, not in use by the writer), or into a
+ * buffer of its own (never one of Node's shared pools), to be moved to the thread. */
+export function packBatch(id: number, rows: readonly DeliveryRow[], into?: SharedArrayBuffer): BatchMessage {
+  const data = into ?? Buffer.allocUnsafeSlow(packedSize(rows)).buffer;
+  const buffer = Buffer.from(data);
   let offset = 0;
   const text = (value: string | null) => {
     if (value === null) {
@@ -106,19 +114,21 @@ export function packBatch(id: number, rows: readonly DeliveryRow[]): BatchMessag
     offset = buffer.writeUInt32LE(row.payload.length, offset);
     offset += row.payload.copy(buffer, offset);
   }
-  return { id, rows: rows.length, data: buffer.buffer };
+  return { id, rows: rows.length, data, length: offset };
 }
 
 /** The rows of a batch, as packBatch packed them (in the writer thread). */
-export function unpackBatch({ rows, data }: BatchMessage): PackedRow[] {
-  const buffer = Buffer.from(data);
+export function unpackBatch({ rows, data, length }: BatchMessage): PackedRow[] {
+  const buffer = Buffer.from(data, 0, length);
   const out: PackedRow[] = [];
   let offset = 0;
+  // Each length is checked against the end: toString and subarray would cut short without a word.
   const text = () => {
     const length = buffer.readUInt32LE(offset);
     offset += 4;
     if (length === NULL_LENGTH) return null;
     offset += length;
+    if (offset > buffer.length) throw new RangeError("The batch ends inside a text");
     return buffer.toString("utf8", offset - length, offset);
   };
   const time = () => {
@@ -137,6 +147,7 @@ export function unpackBatch({ rows, data }: BatchMessage): PackedRow[] {
     const receivedAt = time();
     const length = buffer.readUInt32LE(offset);
     offset += 4 + length;
+    if (offset > buffer.length) throw new RangeError("The batch ends inside a body");
     out.push({ id, shop, topic, webhookId, eventId, apiVersion, triggeredAt, receivedAt, payload: buffer.subarray(offset - length, offset) });
   }
   return out;

@@ -73,6 +73,21 @@ describe("the SQLite writer", () => {
     expect(stored([original.id, sameEvent.id, sameWebhook.id]).map((r) => r.id).sort()).toEqual([original.id, sameEvent.id, sameWebhook.id].sort());
   });
 
+  it("reads only the batch in a shared buffer packed again, never what an earlier, longer batch left in it", () => {
+    const shared = new SharedArrayBuffer(1024 * 1024);
+    const earlier = [row(), row(), row()];
+    expect(writer.write(packBatch(8, earlier, shared))).toEqual({ id: 8 });
+    const later = row({ payload: Buffer.from('{"id":"1"}') });
+    expect(writer.write(packBatch(9, [later], shared))).toEqual({ id: 9 });
+    expect(stored([later.id])).toEqual([expect.objectContaining({ id: later.id, payload: '{"id":"1"}' })]);
+    expect(stored(earlier.map((r) => r.id))).toHaveLength(3);
+    // Cut to less than its length, the batch fails as a whole instead of reading past it.
+    const next = row();
+    const packed = packBatch(10, [next], shared);
+    expect(writer.write({ ...packed, length: packed.length - 1 }).error).toBeDefined();
+    expect(stored([next.id])).toEqual([]);
+  });
+
   it("answers a batch it cannot write with SQLite's reason, and goes on with the next", () => {
     const unmigrated = openWriter({ file: emptyDatabase(), finish });
     const answer = unmigrated.write(packBatch(4, [row(), row()]));
@@ -82,7 +97,7 @@ describe("the SQLite writer", () => {
     // it with it.
     const good = row();
     const cut = packBatch(5, [good]);
-    expect(writer.write({ ...cut, data: cut.data.slice(0, 40) }).error).toBeDefined();
+    expect(writer.write({ ...cut, length: 40 }).error).toBeDefined();
     expect(stored([good.id])).toEqual([]);
     expect(writer.write(packBatch(6, [good]))).toEqual({ id: 6 });
     expect(stored([good.id])).toHaveLength(1);
@@ -112,6 +127,20 @@ describe("the writer in its thread, as the delivery store runs it", () => {
         expect(stored(rows.map((r) => r.id))).toHaveLength(rows.length);
       }),
     );
+    await store.close();
+  });
+
+  it("stores batches one after another in the buffers it keeps, and a batch too big to keep one for", async () => {
+    const store = openDeliveryStore(`file:${file}`);
+    // 4 × 5 MB is over what the store keeps a buffer for: that batch's buffer is moved instead.
+    const big = Array.from({ length: 4 }, (_, i) => row({ payload: Buffer.alloc(5 * 1024 * 1024, 48 + i) }));
+    const rounds = [[row(), row(), row()], [row()], big, [row(), row()], [row()]];
+    for (const rows of rounds) await store.insert(rows);
+    for (const rows of rounds) {
+      const read = new Map(stored(rows.map((r) => r.id)).map((r) => [r.id, r.payload]));
+      expect(read.size).toBe(rows.length);
+      for (const r of rows) expect(read.get(r.id) === r.payload.toString("utf8")).toBe(true);
+    }
     await store.close();
   });
 
