@@ -9,7 +9,7 @@
 // measure the other load, not the page. Add a page by adding a line to PAGES. BENCH_PAGES=analytics (words from the pages' names,
 // comma-separated) measures only those pages, with the baseline; BENCH_INCIDENTS and
 // BENCH_RUNS set how many incidents and loads per page.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -108,7 +108,13 @@ async function measure(browser: Browser, url: string, click: string): Promise<Vi
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
 async function main() {
+  // Said before the 100,000 incidents are seeded, not after.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`admin speed needs Chromium at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH`);
+  }
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
   const file = path.join(TMP, "speed.sqlite");
@@ -155,7 +161,7 @@ async function main() {
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
 
