@@ -16,12 +16,12 @@ const syncDescriptors = new Map<string, number>();
 
 // Batches are packed into shared buffers that are kept and packed again once their batch is
 // answered: with a fresh buffer per batch, allocated here, moved to the thread and freed there,
-// packing a batch of ~15 deliveries took the main thread 92–126 µs, with these 74–91 µs
-// (alternated runs, bench/RESULTS.md). A batch bigger than this gets a buffer of its own, moved
-// and not kept.
+// packing a batch of ~15 deliveries took the main thread 92–126 µs; into a kept buffer it takes
+// 74–91 µs (alternated runs, bench/RESULTS.md). A batch bigger than this gets a buffer of its
+// own, moved and not kept.
 const KEPT_BUFFER_LIMIT = 16 * 1024 * 1024;
 const SMALLEST_BUFFER = 1024 * 1024;
-/** Two batches in hand (pipeline) and one being packed. */
+/** The batches in hand at once (pipeline: 2), and one more of another size. */
 const KEPT_BUFFERS = 3;
 
 export function sqliteStore(url: string): DeliveryStore {
