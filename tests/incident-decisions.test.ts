@@ -81,7 +81,12 @@ describe("changing the remedy and confirming it", () => {
     const code = apologyCode(fixture.shop, fixture.incidentId);
     const lines = body.preview?.lines ?? [];
     expect(lines[0]).toBe("Refund $10.00 to the customer's original payment method for 2 × Blue Mug.");
-    expect(lines[1]).toMatch(new RegExp(`^Create discount code ${code}: \\$5\\.00 off, one use, for this customer only, valid until [A-Z][a-z]+ \\d+, 2026\\.$`));
+    const offer = new RegExp(`^Create discount code ${code}: \\$5\\.00 off, one use, for this customer only, valid until ([A-Z][a-z]+ \\d+, \\d{4})\\.$`).exec(lines[1] ?? "");
+    expect(offer, lines[1]).not.toBeNull();
+    // The day 30 days from now, in whichever year that falls (a day either side for the shop's time zone).
+    const days = (Date.parse(`${offer![1]} 12:00 UTC`) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(28.5);
+    expect(days).toBeLessThan(31.5);
     expect(lines[2]).toBe("E-mail the customer the message below.");
     expect(body.preview?.estimatedCost).toBe("$15.00");
     // The customer reported it: they hear that it was approved, then the apology with the code.
