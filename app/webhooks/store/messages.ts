@@ -48,9 +48,9 @@ export interface CheckpointerData {
 export interface BatchMessage {
   id: number;
   rows: number;
-  /** Holds the packed rows in its first `length` bytes: a shared buffer the store packs the next
-   * batch into once this one is answered (sqlite-store.server.ts), or one moved to the thread. */
-  data: SharedArrayBuffer | ArrayBuffer;
+  /** Holds the packed rows in its first `length` bytes; shared with the thread, not copied, and
+   * packed again once this batch is answered (sqlite-store.server.ts). */
+  data: SharedArrayBuffer;
   length: number;
 }
 
@@ -88,9 +88,9 @@ export function packedSize(rows: readonly DeliveryRow[]): number {
 }
 
 /** Packs rows into `into` (at least packedSize(rows) bytes, not in use by the writer), or into a
- * buffer of its own (never one of Node's shared pools), to be moved to the thread. */
+ * buffer of their own. */
 export function packBatch(id: number, rows: readonly DeliveryRow[], into?: SharedArrayBuffer): BatchMessage {
-  const data = into ?? Buffer.allocUnsafeSlow(packedSize(rows)).buffer;
+  const data = into ?? new SharedArrayBuffer(packedSize(rows));
   const buffer = Buffer.from(data);
   let offset = 0;
   const text = (value: string | null) => {

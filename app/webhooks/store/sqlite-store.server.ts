@@ -17,8 +17,7 @@ const syncDescriptors = new Map<string, number>();
 // Batches are packed into shared buffers that are kept and packed again once their batch is
 // answered: with a fresh buffer per batch, allocated here, moved to the thread and freed there,
 // packing a batch of ~15 deliveries took the main thread 92–126 µs; into a kept buffer it takes
-// 74–91 µs (alternated runs, bench/RESULTS.md). A batch bigger than this gets a buffer of its
-// own, moved and not kept.
+// 74–91 µs (alternated runs, bench/RESULTS.md). A buffer bigger than this is not kept.
 const KEPT_BUFFER_LIMIT = 16 * 1024 * 1024;
 const SMALLEST_BUFFER = 1024 * 1024;
 /** The batches in hand at once (pipeline: 2), and one more of another size. */
@@ -30,12 +29,11 @@ export function sqliteStore(url: string): DeliveryStore {
   let checkpointer: Worker | null = null;
   let closed = false;
   let nextId = 0;
-  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void; buffer?: SharedArrayBuffer }>();
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void; buffer: SharedArrayBuffer }>();
   const spare: SharedArrayBuffer[] = [];
-  const bufferFor = (size: number): SharedArrayBuffer | undefined => {
-    if (size > KEPT_BUFFER_LIMIT) return undefined;
+  const bufferFor = (size: number): SharedArrayBuffer => {
     const fits = spare.findIndex((buffer) => buffer.byteLength >= size);
-    if (fits >= 0) return spare.splice(fits, 1)[0];
+    if (fits >= 0) return spare.splice(fits, 1)[0]!;
     return new SharedArrayBuffer(Math.max(SMALLEST_BUFFER, 2 ** Math.ceil(Math.log2(size))));
   };
   // Set by the checkpointer, taken by the writer: "finish the checkpoint after your batch".
@@ -48,7 +46,7 @@ export function sqliteStore(url: string): DeliveryStore {
       const pending = waiting.get(id);
       waiting.delete(id);
       // Answered: the thread is done reading the batch's buffer.
-      if (pending?.buffer && spare.length < KEPT_BUFFERS) spare.push(pending.buffer);
+      if (pending && pending.buffer.byteLength <= KEPT_BUFFER_LIMIT && spare.length < KEPT_BUFFERS) spare.push(pending.buffer);
       if (waiting.size === 0) started.unref();
       if (error === undefined) pending?.resolve();
       else pending?.reject(new Error(error));
@@ -100,7 +98,7 @@ export function sqliteStore(url: string): DeliveryStore {
         waiting.set(id, { resolve, reject, buffer });
         writer.ref();
         const batch = packBatch(id, rows, buffer);
-        writer.postMessage(batch, buffer ? [] : [batch.data as ArrayBuffer]);
+        writer.postMessage(batch);
       });
     },
     async close() {

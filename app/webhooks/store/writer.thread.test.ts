@@ -132,7 +132,7 @@ describe("the writer in its thread, as the delivery store runs it", () => {
 
   it("stores batches one after another in the buffers it keeps, and a batch too big to keep one for", async () => {
     const store = openDeliveryStore(`file:${file}`);
-    // 4 × 5 MB is over what the store keeps a buffer for: that batch's buffer is moved instead.
+    // 4 × 5 MB is over what the store keeps a buffer for: that batch gets one of its own.
     const big = Array.from({ length: 4 }, (_, i) => row({ payload: Buffer.alloc(5 * 1024 * 1024, 48 + i) }));
     const rounds = [[row(), row(), row()], [row()], big, [row(), row()], [row()]];
     for (const rows of rounds) await store.insert(rows);

@@ -4,8 +4,8 @@
 // answering other requests. Here the main thread hands each batch over and goes on; the thread
 // commits it and reports back, and each delivery in it is answered only then.
 //
-// A batch crosses as one buffer holding its rows, bodies included, moved to the thread rather
-// than copied (messages.ts); anything structured-cloned costs the main thread per row.
+// A batch crosses as one shared buffer holding its rows, bodies included, read here in place
+// (messages.ts); anything structured-cloned costs the main thread per row.
 import { parentPort, workerData } from "node:worker_threads";
 
 import Database from "better-sqlite3";
