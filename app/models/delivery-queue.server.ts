@@ -1,13 +1,16 @@
 // The webhook processor's queue statements: the batch's claim, its outcomes, the look for
 // expired claims. Plain SQL (sql.server.ts): Prisma's compile of a 50-delivery claim or outcome
 // write cost several milliseconds a batch, more than the statements themselves
-// (bench/processing.ts). Each delivery is its own short statement, all of a batch's in one
-// transaction, so SQLite keeps them prepared and PostgreSQL writes them at one commit.
+// (bench/processing.ts). On SQLite each delivery is its own short statement, all of a batch's in
+// one transaction, so SQLite keeps them prepared. On PostgreSQL a batch is one statement over
+// arrays of its deliveries: each statement is a round trip and a compile by Prisma, which made
+// a statement per delivery most of the processing's time there (bench/pg-workers.ts).
 import type { WebhookDelivery } from "@prisma/client";
 
 import type { Database } from "../db.server";
+import { hasSqliteConnection } from "../db.server";
 import type { SqlQuery } from "./sql.server";
-import { executeAll, queryAllRows, queryRows, sql } from "./sql.server";
+import { execute, executeAll, queryAllRows, queryRows, sql } from "./sql.server";
 
 export type ClaimedDelivery = WebhookDelivery;
 
@@ -44,6 +47,29 @@ export interface Claim {
  */
 export async function claimDeliveries(db: Database, ids: readonly string[], claim: Claim, neverTried: boolean): Promise<ClaimedDelivery[]> {
   const { now, claimedAt, claimant } = claim;
+  if (ids.length === 0) return [];
+  if (!hasSqliteConnection(db)) {
+    // Rows locked in id order, so two workers claiming overlapping batches wait for each other
+    // instead of deadlocking; one that waited sees the row claimed already and leaves it.
+    const rows = await queryRows(
+      db,
+      neverTried
+        ? sql`WITH due AS (
+            SELECT "id" FROM "WebhookDelivery"
+            WHERE "id" = ANY(${ids}) AND "attempts" = 0 AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+            ORDER BY "id" FOR UPDATE)
+          UPDATE "WebhookDelivery" AS d SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = d."attempts" + 1
+          FROM due WHERE d."id" = due."id" RETURNING d.*`
+        : sql`WITH due AS (
+            SELECT "id" FROM "WebhookDelivery"
+            WHERE "id" = ANY(${ids}) AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+            ORDER BY "id" FOR UPDATE)
+          UPDATE "WebhookDelivery" AS d SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = d."attempts" + 1
+          FROM due WHERE d."id" = due."id" RETURNING d.*`,
+      DELIVERY_COLUMNS,
+    );
+    return rows as unknown as ClaimedDelivery[];
+  }
   const queries = ids.map((id) =>
     neverTried
       ? sql`UPDATE "WebhookDelivery" SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = "attempts" + 1
@@ -65,7 +91,27 @@ export async function claimDeliveries(db: Database, ids: readonly string[], clai
  * recording copies of the same events wait for each other instead of deadlocking.
  */
 export async function deliveriesHoldingTheirEvent(db: Database, deliveries: readonly ClaimedDelivery[]): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
   const ordered = [...deliveries].sort((a, b) => compare(a.topic, b.topic) || compare(a.eventId, b.eventId) || compare(a.id, b.id));
+  if (!hasSqliteConnection(db)) {
+    // One statement: the events recorded now, in the order above (WITH ORDINALITY keeps it),
+    // and those a delivery held already (a retry's, recorded on an earlier attempt).
+    const rows = await queryRows(
+      db,
+      sql`WITH batch AS (
+          SELECT * FROM unnest(${ordered.map((d) => d.id)}::text[], ${ordered.map((d) => d.topic)}::text[],
+            ${ordered.map((d) => d.eventId)}::text[], ${ordered.map((d) => d.webhookId)}::text[])
+            WITH ORDINALITY AS b("deliveryId", "topic", "eventId", "webhookId", "position")),
+        recorded AS (
+          INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId")
+          SELECT "deliveryId", "topic", "eventId", "webhookId" FROM batch ORDER BY "position"
+          ON CONFLICT DO NOTHING RETURNING "deliveryId")
+        SELECT "deliveryId" FROM recorded
+        UNION SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" = ANY(${ordered.map((d) => d.id)})`,
+      {},
+    );
+    return new Set(rows.map((row) => row.deliveryId as string));
+  }
   const queries: SqlQuery[] = ordered.flatMap(({ id, topic, eventId, webhookId }) => [
     sql`INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId") VALUES (${id}, ${topic}, ${eventId}, ${webhookId})
     ON CONFLICT DO NOTHING RETURNING "deliveryId"`,
@@ -89,6 +135,18 @@ export interface DeliveryOutcome {
  * transaction. (An outcome whose delivery was deleted meanwhile, by shop/redact, writes nothing.)
  */
 export async function finishDeliveries(db: Database, outcomes: readonly DeliveryOutcome[], processedAt: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  if (!hasSqliteConnection(db)) {
+    await execute(
+      db,
+      sql`UPDATE "WebhookDelivery" AS d
+      SET "status" = o."status", "error" = o."error", "processedAt" = ${processedAt}, "claimedAt" = NULL, "claimedBy" = NULL, "nextAttemptAt" = NULL
+      FROM unnest(${outcomes.map((o) => o.delivery.id)}::text[], ${outcomes.map((o) => o.status)}::text[],
+        ${outcomes.map((o) => o.error)}::text[], ${outcomes.map((o) => o.delivery.attempts)}::int[]) AS o("id", "status", "error", "attempts")
+      WHERE d."id" = o."id" AND d."status" = 'processing' AND d."attempts" = o."attempts"`,
+    );
+    return;
+  }
   const queries: SqlQuery[] = outcomes.map(
     ({ delivery, status, error }) => sql`UPDATE "WebhookDelivery"
     SET "status" = ${status}, "error" = ${error}, "processedAt" = ${processedAt}, "claimedAt" = NULL, "claimedBy" = NULL, "nextAttemptAt" = NULL

@@ -14,7 +14,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../db.server";
 import { hasSqliteConnection, sqliteConnectionOf } from "../db.server";
 
-export type SqlValue = string | number | boolean | Date | null;
+/** Arrays are for PostgreSQL only (`= ANY(…)`, `unnest(…)`): SQLite has no array values. */
+export type SqlValue = string | number | boolean | Date | null | readonly (string | null)[] | readonly number[];
 
 export interface SqlQuery {
   /** The template's literal parts: the same object for every run of one call site, which is
@@ -48,8 +49,11 @@ function prepared(connection: BetterSqlite3.Database, strings: TemplateStringsAr
   return statement;
 }
 
+const isArray = (value: SqlValue): value is readonly (string | null)[] | readonly number[] => Array.isArray(value);
+
 /** A value as Prisma's SQLite adapter stores it (so rows written either way are alike). */
 function sqliteValue(value: SqlValue): string | number | null {
+  if (isArray(value)) throw new TypeError("SQLite has no array values: this statement is PostgreSQL's");
   if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
   if (typeof value === "boolean") return value ? 1 : 0;
   return value;
