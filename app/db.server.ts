@@ -52,12 +52,21 @@ export function hasSqliteConnection(db: Database): boolean {
   return sqliteAdapters.has(db);
 }
 
+const postgresClients = new WeakSet<Database>();
+
+/** Whether `db` is a PostgreSQL client of createDatabase's (a transaction's `tx` is not). */
+export function isPostgresClient(db: Database): boolean {
+  return postgresClients.has(db);
+}
+
 export function createDatabase(url: string): Database {
   if (isPostgresUrl(url)) {
     // Generated from the same data model by scripts/prisma.mjs: the API is the SQLite
     // client's, only the provider differs, so it is used through the same type.
     const generated = require(".prisma/client-pg") as { PrismaClient: typeof PrismaClient };
-    return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    postgresClients.add(client);
+    return client;
   }
   const adapter = new SharedSQLiteAdapter({ url, timeout: 5000 });
   const client = new PrismaClient({ adapter });

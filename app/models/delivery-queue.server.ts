@@ -2,13 +2,14 @@
 // expired claims. Plain SQL (sql.server.ts): Prisma's compile of a 50-delivery claim or outcome
 // write cost several milliseconds a batch, more than the statements themselves
 // (bench/processing.ts). On SQLite each delivery is its own short statement, all of a batch's in
-// one transaction, so SQLite keeps them prepared. On PostgreSQL a batch is one statement over
-// arrays of its deliveries: each statement is a round trip and a compile by Prisma, which made
-// a statement per delivery most of the processing's time there (bench/pg-workers.ts).
+// one transaction, so SQLite keeps them prepared. Given a PostgreSQL client, a batch is one
+// statement over arrays of its deliveries: each statement is a round trip and a compile by
+// Prisma, which made a statement per delivery most of the processing's time there
+// (bench/pg-workers.ts); inside a transaction's `tx` the statements go one by one.
 import type { WebhookDelivery } from "@prisma/client";
 
 import type { Database } from "../db.server";
-import { hasSqliteConnection } from "../db.server";
+import { isPostgresClient } from "../db.server";
 import type { SqlQuery } from "./sql.server";
 import { execute, executeAll, queryAllRows, queryRows, sql } from "./sql.server";
 
@@ -48,7 +49,7 @@ export interface Claim {
 export async function claimDeliveries(db: Database, ids: readonly string[], claim: Claim, neverTried: boolean): Promise<ClaimedDelivery[]> {
   const { now, claimedAt, claimant } = claim;
   if (ids.length === 0) return [];
-  if (!hasSqliteConnection(db)) {
+  if (isPostgresClient(db)) {
     // Rows locked in id order, so two workers claiming overlapping batches wait for each other
     // instead of deadlocking; one that waited sees the row claimed already and leaves it.
     const rows = await queryRows(
@@ -93,7 +94,7 @@ export async function claimDeliveries(db: Database, ids: readonly string[], clai
 export async function deliveriesHoldingTheirEvent(db: Database, deliveries: readonly ClaimedDelivery[]): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
   const ordered = [...deliveries].sort((a, b) => compare(a.topic, b.topic) || compare(a.eventId, b.eventId) || compare(a.id, b.id));
-  if (!hasSqliteConnection(db)) {
+  if (isPostgresClient(db)) {
     // One statement: the events recorded now, in the order above (WITH ORDINALITY keeps it),
     // and those a delivery held already (a retry's, recorded on an earlier attempt).
     const rows = await queryRows(
@@ -136,7 +137,7 @@ export interface DeliveryOutcome {
  */
 export async function finishDeliveries(db: Database, outcomes: readonly DeliveryOutcome[], processedAt: Date): Promise<void> {
   if (outcomes.length === 0) return;
-  if (!hasSqliteConnection(db)) {
+  if (isPostgresClient(db)) {
     await execute(
       db,
       sql`UPDATE "WebhookDelivery" AS d
