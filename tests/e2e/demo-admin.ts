@@ -2,7 +2,7 @@
 // profile, as afterAuth leaves it), anything the test seeds, then the production build in demo
 // mode for that shop and a Chromium. Registers the file's beforeAll and afterAll.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 import type { Database } from "../../app/db.server";
 import { createDatabase } from "../../app/db.server";
@@ -51,4 +51,17 @@ export function watchErrors(page: Page): string[] {
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   return errors;
+}
+
+/**
+ * Resizes the page to a phone's 390 px and waits until nothing is wider than the screen. Polaris
+ * lays some pages out anew when React hears the media query change, a render after the resize
+ * (CI once measured the inbox's table still laid out for 1280 px): measured at once, a page that
+ * fits would fail; one that never fits fails after 10 s.
+ */
+export async function expectFitsPhone(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), { timeout: 10_000, message: `${name} fits 390 px` })
+    .toBe(true);
 }

@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 
 import { chromiumAvailable } from "./app-server";
-import { demoAdminFor, watchErrors } from "./demo-admin";
+import { demoAdminFor, expectFitsPhone, watchErrors } from "./demo-admin";
 
 const SHOP = "e2e-owners.myshopify.com";
 const ARTIFACTS = "tests/e2e/artifacts";
@@ -55,12 +55,7 @@ describe.skipIf(!chromiumAvailable)("owners from the staff list and the shop's o
 
   async function photograph(page: Page, name: string) {
     await page.screenshot({ path: `${ARTIFACTS}/${name}-1280.png`, fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    // The inbox turns condensed when React hears the media query change, a render after the
-    // resize: wait for it (CI once measured the wide table, still laid out for 1280 px).
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), { timeout: 10_000, message: `${name} fits 390 px` })
-      .toBe(true);
+    await expectFitsPhone(page, name);
     await page.screenshot({ path: `${ARTIFACTS}/${name}-390.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   }

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 
 import { chromiumAvailable } from "./app-server";
-import { demoAdminFor, watchErrors } from "./demo-admin";
+import { demoAdminFor, expectFitsPhone, watchErrors } from "./demo-admin";
 
 const SHOP = "e2e-staff.myshopify.com";
 const SUPPORT_LIMIT = '[name="staff.demo-support.approvalLimit"]';
@@ -20,9 +20,7 @@ describe.skipIf(!chromiumAvailable)("staff, settings pages, navigation and error
   async function photograph(page: Page, name: string) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: `tests/.tmp/pages-${name}-1280.png`, fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
+    await expectFitsPhone(page, name);
     await page.screenshot({ path: `tests/.tmp/pages-${name}-390.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   }
