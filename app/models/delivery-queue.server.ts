@@ -54,19 +54,13 @@ export async function claimDeliveries(db: Database, ids: readonly string[], clai
     // instead of deadlocking; one that waited sees the row claimed already and leaves it.
     const rows = await queryRows(
       db,
-      neverTried
-        ? sql`WITH due AS (
-            SELECT "id" FROM "WebhookDelivery"
-            WHERE "id" = ANY(${ids}) AND "attempts" = 0 AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
-            ORDER BY "id" FOR UPDATE)
-          UPDATE "WebhookDelivery" AS d SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = d."attempts" + 1
-          FROM due WHERE d."id" = due."id" RETURNING d.*`
-        : sql`WITH due AS (
-            SELECT "id" FROM "WebhookDelivery"
-            WHERE "id" = ANY(${ids}) AND "status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
-            ORDER BY "id" FOR UPDATE)
-          UPDATE "WebhookDelivery" AS d SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = d."attempts" + 1
-          FROM due WHERE d."id" = due."id" RETURNING d.*`,
+      sql`WITH due AS (
+          SELECT "id" FROM "WebhookDelivery"
+          WHERE "id" = ANY(${ids}) AND ("attempts" = 0 OR NOT ${neverTried}::boolean) AND "status" = 'received'
+            AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+          ORDER BY "id" FOR UPDATE)
+        UPDATE "WebhookDelivery" AS d SET "status" = 'processing', "claimedAt" = ${claimedAt}, "claimedBy" = ${claimant}, "attempts" = d."attempts" + 1
+        FROM due WHERE d."id" = due."id" RETURNING d.*`,
       DELIVERY_COLUMNS,
     );
     return rows as unknown as ClaimedDelivery[];
