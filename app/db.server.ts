@@ -52,11 +52,10 @@ export function hasSqliteConnection(db: Database): boolean {
   return sqliteAdapters.has(db);
 }
 
-const postgresClients = new WeakSet<Database>();
-
-/** Whether `db` is a PostgreSQL client of createDatabase's (a transaction's `tx` is not). */
-export function isPostgresClient(db: Database): boolean {
-  return postgresClients.has(db);
+/** Whether `db` (a client, or a transaction's `tx`) is PostgreSQL's: the generated client names
+ * its provider, and the PostgreSQL client is used through the SQLite client's type. */
+export function isPostgres(db: Database): boolean {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
 export function createDatabase(url: string): Database {
@@ -64,9 +63,7 @@ export function createDatabase(url: string): Database {
     // Generated from the same data model by scripts/prisma.mjs: the API is the SQLite
     // client's, only the provider differs, so it is used through the same type.
     const generated = require(".prisma/client-pg") as { PrismaClient: typeof PrismaClient };
-    const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-    postgresClients.add(client);
-    return client;
+    return new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
   const adapter = new SharedSQLiteAdapter({ url, timeout: 5000 });
   const client = new PrismaClient({ adapter });

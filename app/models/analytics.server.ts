@@ -4,6 +4,7 @@
 import { Prisma } from "@prisma/client";
 
 import type { Database } from "../db.server";
+import { isPostgres } from "../db.server";
 import type { LocalDay, OffsetSegment } from "../incidents/analytics";
 import { addDays, medianWindow, offsetSegments, startOfLocalDay } from "../incidents/analytics";
 import { ACTIVE_STATUSES } from "../incidents/model";
@@ -11,8 +12,7 @@ import { ACTIVE_STATUSES } from "../incidents/model";
 type Dialect = "sqlite" | "postgresql";
 
 export function dialectOf(db: Database): Dialect {
-  // The generated client names its provider; the PostgreSQL client is used through the same type.
-  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+  return isPostgres(db) ? "postgresql" : "sqlite";
 }
 
 /** A date bound for comparison with a stored DateTime: SQLite keeps them as ISO text. */

@@ -2,14 +2,13 @@
 // expired claims. Plain SQL (sql.server.ts): Prisma's compile of a 50-delivery claim or outcome
 // write cost several milliseconds a batch, more than the statements themselves
 // (bench/processing.ts). On SQLite each delivery is its own short statement, all of a batch's in
-// one transaction, so SQLite keeps them prepared. Given a PostgreSQL client, a batch is one
-// statement over arrays of its deliveries: each statement is a round trip and a compile by
-// Prisma, which made a statement per delivery most of the processing's time there
-// (bench/pg-workers.ts); inside a transaction's `tx` the statements go one by one.
+// one transaction, so SQLite keeps them prepared. On PostgreSQL a batch is one statement over
+// arrays of its deliveries: each statement is a round trip and a compile by Prisma, which made
+// a statement per delivery most of the processing's time there (bench/pg-workers.ts).
 import type { WebhookDelivery } from "@prisma/client";
 
 import type { Database } from "../db.server";
-import { isPostgresClient } from "../db.server";
+import { isPostgres } from "../db.server";
 import type { SqlQuery } from "./sql.server";
 import { execute, executeAll, queryAllRows, queryRows, sql } from "./sql.server";
 
@@ -49,7 +48,7 @@ export interface Claim {
 export async function claimDeliveries(db: Database, ids: readonly string[], claim: Claim, neverTried: boolean): Promise<ClaimedDelivery[]> {
   const { now, claimedAt, claimant } = claim;
   if (ids.length === 0) return [];
-  if (isPostgresClient(db)) {
+  if (isPostgres(db)) {
     // Rows locked in id order, so two workers claiming overlapping batches wait for each other
     // instead of deadlocking; one that waited sees the row claimed already and leaves it.
     const rows = await queryRows(
@@ -88,13 +87,14 @@ export async function claimDeliveries(db: Database, ids: readonly string[], clai
 export async function deliveriesHoldingTheirEvent(db: Database, deliveries: readonly ClaimedDelivery[]): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
   const ordered = [...deliveries].sort((a, b) => compare(a.topic, b.topic) || compare(a.eventId, b.eventId) || compare(a.id, b.id));
-  if (isPostgresClient(db)) {
+  if (isPostgres(db)) {
+    const ids = ordered.map((d) => d.id);
     // One statement: the events recorded now, in the order above (WITH ORDINALITY keeps it),
     // and those a delivery held already (a retry's, recorded on an earlier attempt).
     const rows = await queryRows(
       db,
       sql`WITH batch AS (
-          SELECT * FROM unnest(${ordered.map((d) => d.id)}::text[], ${ordered.map((d) => d.topic)}::text[],
+          SELECT * FROM unnest(${ids}::text[], ${ordered.map((d) => d.topic)}::text[],
             ${ordered.map((d) => d.eventId)}::text[], ${ordered.map((d) => d.webhookId)}::text[])
             WITH ORDINALITY AS b("deliveryId", "topic", "eventId", "webhookId", "position")),
         recorded AS (
@@ -102,7 +102,7 @@ export async function deliveriesHoldingTheirEvent(db: Database, deliveries: read
           SELECT "deliveryId", "topic", "eventId", "webhookId" FROM batch ORDER BY "position"
           ON CONFLICT DO NOTHING RETURNING "deliveryId")
         SELECT "deliveryId" FROM recorded
-        UNION SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" = ANY(${ordered.map((d) => d.id)})`,
+        UNION SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" = ANY(${ids})`,
       {},
     );
     return new Set(rows.map((row) => row.deliveryId as string));
@@ -131,7 +131,7 @@ export interface DeliveryOutcome {
  */
 export async function finishDeliveries(db: Database, outcomes: readonly DeliveryOutcome[], processedAt: Date): Promise<void> {
   if (outcomes.length === 0) return;
-  if (isPostgresClient(db)) {
+  if (isPostgres(db)) {
     await execute(
       db,
       sql`UPDATE "WebhookDelivery" AS d

@@ -4,6 +4,7 @@
 import type { Prisma } from "@prisma/client";
 
 import type { Database } from "../db.server";
+import { isPostgres } from "../db.server";
 import { startOfLocalDay } from "../incidents/detection/calendar";
 import type { InboxFilters, InboxSort, InboxTab } from "../incidents/inbox";
 import { AWAITING_RESPONSE, INBOX_TABS, PAGE_SIZE } from "../incidents/inbox";
@@ -103,10 +104,6 @@ function spellings(db: Database, search: string): string[] {
 
 function caseless(db: Database) {
   return isPostgres(db) ? ({ mode: "insensitive" } as const) : {};
-}
-
-function isPostgres(db: Database): boolean {
-  return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
 const SORT_COLUMN = { created: "createdAt", deadline: "responseDeadline" } as const;
