@@ -100,21 +100,6 @@ export function orderProgress(order: {
   ];
 }
 
-/**
- * A short digest of a copy's text (FNV-1a, twice with different seeds): only a tie-break, so
- * what matters is that it is the same for the same copy everywhere, not that it is secret.
- */
-export function digestOf(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
-}
-
 /** An event's place in the carrier's story: when it happened, then how far along, then its id. */
 export function compareEvents(a: FulfillmentEvent, b: FulfillmentEvent): number {
   const happened = (timeOf(a.happenedAt) ?? 0) - (timeOf(b.happenedAt) ?? 0);

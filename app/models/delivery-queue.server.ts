@@ -107,11 +107,13 @@ export async function deliveriesHoldingTheirEvent(db: Database, deliveries: read
     );
     return new Set(rows.map((row) => row.deliveryId as string));
   }
-  const queries: SqlQuery[] = ordered.flatMap(({ id, topic, eventId, webhookId }) => [
-    sql`INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId") VALUES (${id}, ${topic}, ${eventId}, ${webhookId})
+  // Each delivery's insert, then one look at which of them hold their event: those just recorded
+  // and those that held it already (SQLite has no arrays; a JSON array of the ids stands in).
+  const queries: SqlQuery[] = ordered.map(
+    ({ id, topic, eventId, webhookId }) => sql`INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId") VALUES (${id}, ${topic}, ${eventId}, ${webhookId})
     ON CONFLICT DO NOTHING RETURNING "deliveryId"`,
-    sql`SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" = ${id}`,
-  ]);
+  );
+  queries.push(sql`SELECT "deliveryId" FROM "WebhookEvent" WHERE "deliveryId" IN (SELECT "value" FROM json_each(${JSON.stringify(ordered.map((d) => d.id))}))`);
   const rows = await queryAllRows(db, queries, {});
   return new Set(rows.map((row) => row.deliveryId as string));
 }

@@ -52,6 +52,8 @@ export interface HandlerContext {
   /** X-Shopify-Triggered-At as Shopify sent it; null when the delivery had none. Only this
    * places a copy in Shopify's ordering: when a delivery arrived says nothing about it. */
   shopifyTriggeredAt: Date | null;
+  /** The body as Shopify sent it: a copy's text, for its digest (payloads.ts). */
+  body: string;
   now: Date;
   lookups: ShopifyLookups;
   log: Logger;
@@ -123,7 +125,7 @@ const orders: Handler = async (ctx, raw) => {
   let first = false;
   const saved = await changeOrder(ctx.db, ctx.shop, payload.admin_graphql_api_id, (stored) => {
     first = !isKnownOrder(stored);
-    const applied = applyOrderCopy(stored, payload, ctx.shopifyTriggeredAt);
+    const applied = applyOrderCopy(stored, payload, ctx.shopifyTriggeredAt, ctx.body);
     if (!applied) return null; // not newer than the copy held: nothing is rolled back
     const sourceUpdatedAt = new Date(payload.updated_at ?? ctx.triggeredAt);
     return { state: applied.state, dueAt: dueAt(ctx, settings, applied.state), copy: { version: applied.copyVersion, sourceUpdatedAt } };
@@ -262,7 +264,7 @@ const fulfillments: Handler = async (ctx, raw) => {
   // The order copy held is kept: a fulfilment change is newer evidence, not a newer order.
   const saved = await changeOrder(ctx.db, ctx.shop, orderId, async (stored) => {
     const held = stored?.state ?? (await unheardOrder(ctx, orderId, payload.name));
-    const state = applyFulfillment(held, payload, ctx.shopifyTriggeredAt);
+    const state = applyFulfillment(held, payload, ctx.shopifyTriggeredAt, ctx.body);
     return state === held ? null : { state, dueAt: dueAt(ctx, settings, state) };
   });
   if (saved.outcome === "unchanged") return { outcome: "stale" };
@@ -279,7 +281,7 @@ const fulfillments: Handler = async (ctx, raw) => {
 
 const fulfillmentEvents: Handler = async (ctx, raw) => {
   const payload = fulfillmentEventPayload.parse(raw);
-  const event = normaliseEvent(payload, ctx.shopifyTriggeredAt);
+  const event = normaliseEvent(payload, ctx.shopifyTriggeredAt, ctx.body);
   await knownShop(ctx);
   const settings = await ctx.shops.detectionSettings(ctx.shop);
   const orderId = gid("Order", payload.order_id);

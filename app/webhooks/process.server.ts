@@ -342,6 +342,7 @@ async function processOne(deps: ProcessorDeps, batch: Batch, delivery: ClaimedDe
     topic: delivery.topic,
     triggeredAt,
     shopifyTriggeredAt: delivery.triggeredAt,
+    body: delivery.payload,
     now: deps.clock?.() ?? new Date(),
     lookups: batch.lookups,
     log,

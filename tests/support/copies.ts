@@ -47,7 +47,7 @@ export function orderOf(copy: Copy): string {
 
 /** What the handlers do with one copy of an order, a fulfilment or a carrier event. */
 export function applyCopy(held: Held, copy: Copy): Held {
-  if (copy.topic.startsWith("orders/")) return applyOrderCopy(held, read(copy, orderPayload), copy.triggeredAt) ?? held;
+  if (copy.topic.startsWith("orders/")) return applyOrderCopy(held, read(copy, orderPayload), copy.triggeredAt, copy.body) ?? held;
   const placeholder = (id: string): OrderState => ({
     id,
     name: "",
@@ -64,10 +64,10 @@ export function applyCopy(held: Held, copy: Copy): Held {
   const state = held?.state ?? placeholder(orderId);
   const copyVersion = held?.copyVersion ?? null;
   if (copy.topic.startsWith("fulfillments/")) {
-    return { state: applyFulfillment(state, read(copy, fulfillmentPayload), copy.triggeredAt), copyVersion };
+    return { state: applyFulfillment(state, read(copy, fulfillmentPayload), copy.triggeredAt, copy.body), copyVersion };
   }
   const payload = read(copy, fulfillmentEventPayload);
-  const event = normaliseEvent(payload, copy.triggeredAt);
+  const event = normaliseEvent(payload, copy.triggeredAt, copy.body);
   if (!event) return held;
   return { state: applyEvent(state, gid("Fulfillment", payload.fulfillment_id), event), copyVersion };
 }
