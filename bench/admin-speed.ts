@@ -21,6 +21,7 @@ import { createDatabase } from "../app/db.server";
 import type * as ServerModule from "../app/server/server";
 import { INBOX_TABS } from "../app/incidents/inbox";
 import { incidentId, seedIncidents } from "../tests/support/seed-incidents";
+import { busyShare, cpuTimes, QUIET, waitForQuiet } from "./quiet";
 
 const SHOP = "bench-speed.myshopify.com";
 const COUNT = Number(process.env.BENCH_INCIDENTS ?? 100_000);
@@ -50,35 +51,6 @@ const OBSERVE = `
   new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__vitals.cls += e.value; }).observe({ type: "layout-shift", buffered: true });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.interactionId) window.__vitals.inp = Math.max(window.__vitals.inp, e.duration); }).observe({ type: "event", buffered: true, durationThreshold: 16 });
 `;
-
-/** The machine's CPU time since boot, busy and in all, over every core. */
-function cpuTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of os.cpus()) {
-    busy += times.user + times.nice + times.sys + times.irq;
-    total += times.user + times.nice + times.sys + times.irq + times.idle;
-  }
-  return { busy, total };
-}
-
-/** Share of all cores busy between two readings (0..1). */
-const busyShare = (from: ReturnType<typeof cpuTimes>, to: ReturnType<typeof cpuTimes>) =>
-  to.total > from.total ? (to.busy - from.busy) / (to.total - from.total) : 0;
-
-const QUIET = 0.25;
-
-/** Waits until the CPUs were at most 25 % busy over 2 s (or a minute has passed): the seeding's
- * writes, the server's start and other processes done. Returns the last share seen. */
-async function waitForQuiet(): Promise<number> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const before = cpuTimes();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const share = busyShare(before, cpuTimes());
-    if (share <= QUIET || Date.now() > until) return share;
-  }
-}
 
 interface Vitals {
   lcp: number;

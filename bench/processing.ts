@@ -11,7 +11,8 @@
 //   3. Correctness: every delivery processed, none failed; and on a sample (one shop's first
 //      BENCH_SAMPLE deliveries, both runs in the order Shopify sent them) processDeliveries in
 //      batches of 50 leaves the database exactly as one id at a time does.
-// Prints load average: on a shared machine every figure moves; the ratio holds up better.
+// Prints load average, and waits for the CPUs to settle before the drain (bench/quiet.ts): on a
+// shared machine every figure moves; the ratio holds up better.
 // Run: npx tsx bench/processing.ts (BENCH_SHOPS, BENCH_HISTORY, BENCH_SALE, BENCH_SAMPLE,
 // BENCH_CPU_PROFILE).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +33,7 @@ import { WebhookIntake } from "../app/webhooks/intake.server";
 import type { ProcessorDeps } from "../app/webhooks/process.server";
 import { processDeliveries, processPendingDeliveries } from "../app/webhooks/process.server";
 import { isInstalledShop } from "../app/models/shop.server";
+import { busyShare, cpuTimes, QUIET, waitForQuiet } from "./quiet";
 import type { SentWebhook, ShopifyElsewhere } from "./shopify-elsewhere";
 import { startShopifyElsewhere, tokenFor } from "./shopify-elsewhere";
 
@@ -162,8 +164,12 @@ async function main() {
     const intakeSeconds = await store(full.url, full.db, deliveries);
     const intakeRate = deliveries.length / intakeSeconds;
 
-    // 2. The processor drains them.
+    // 2. The processor drains them, once the intake's writes have settled (the kernel writes
+    // back the hundreds of megabytes just stored, and the previous benchmark may still be
+    // stopping): otherwise the figure measures that too.
     const deps = depsFor(full.db, shopify);
+    const settled = await waitForQuiet();
+    const drainingFrom = cpuTimes();
     const profiler = PROFILE ? new Session() : null;
     if (profiler) {
       profiler.connect();
@@ -176,6 +182,7 @@ async function main() {
     for (let n; (n = await processPendingDeliveries(deps, BATCH)) > 0; ) handled += n;
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const busy = busyShare(drainingFrom, cpuTimes());
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (queries.size > 0) console.log(`queries while draining, per delivery: ${[...queries].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / handled).toFixed(2)}`).join(", ")}`);
     const asked = await shopify.asked();
@@ -211,7 +218,8 @@ async function main() {
 
     const loadText = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
     console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}`);
-    console.log(`load average (1, 5, 15 min): before ${loadText(loadBefore)}, after ${loadText(os.loadavg())}\n`);
+    console.log(`load average (1, 5, 15 min): before ${loadText(loadBefore)}, after ${loadText(os.loadavg())}`);
+    console.log(`CPUs ${(settled * 100).toFixed(0)} % busy before the drain (waits for ≤ ${QUIET * 100} %, at most a minute), ${(busy * 100).toFixed(0)} % during it (the emulator's process included)\n`);
     console.log("| step | deliveries | seconds | deliveries/s |");
     console.log("| --- | ---: | ---: | ---: |");
     console.log(`| intake stores them (baseline: WebhookIntake → delivery store, in process) | ${deliveries.length} | ${intakeSeconds.toFixed(1)} | ${intakeRate.toFixed(0)} |`);
