@@ -108,7 +108,8 @@ export async function deliveriesHoldingTheirEvent(db: Database, deliveries: read
     return new Set(rows.map((row) => row.deliveryId as string));
   }
   // Each delivery's insert, then one look at which of them hold their event: those just recorded
-  // and those that held it already (SQLite has no arrays; a JSON array of the ids stands in).
+  // and those that held it already (SQLite has no arrays; a JSON array of the ids stands in). The
+  // inserts keep RETURNING only because queryAllRows reads every statement as rows.
   const queries: SqlQuery[] = ordered.map(
     ({ id, topic, eventId, webhookId }) => sql`INSERT INTO "WebhookEvent" ("deliveryId", "topic", "eventId", "webhookId") VALUES (${id}, ${topic}, ${eventId}, ${webhookId})
     ON CONFLICT DO NOTHING RETURNING "deliveryId"`,
